@@ -1,0 +1,118 @@
+// Named engine errors whose messages tell the user what to do; they survive the trip across the worker.
+
+/** The shape an error takes on the wire between worker and main thread. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  detail?: Record<string, unknown>;
+}
+
+/** Base of every engine error: `hint` is what the user can do about it. */
+export class EngineError extends Error {
+  override name: string = 'EngineError';
+  readonly hint: string;
+  readonly detail: Record<string, unknown>;
+  constructor(message: string, hint = '', detail: Record<string, unknown> = {}) {
+    super(message);
+    this.hint = hint;
+    this.detail = detail;
+  }
+}
+
+export class WebGPUNotAvailableError extends EngineError {
+  override name = 'WebGPUNotAvailableError';
+  constructor(message = 'This browser does not offer WebGPU, which Arbiter needs to run a model.', detail: Record<string, unknown> = {}) {
+    super(
+      message,
+      'Use a recent Chrome or Edge (113+) on desktop, or Chrome 121+ on Android. In Firefox Nightly set dom.webgpu.enabled; in Safari 18+ turn on the WebGPU feature flag. On Linux, Chrome may need --enable-unsafe-webgpu and --enable-features=Vulkan. Or point Arbiter at an OpenAI-compatible server instead.',
+      detail,
+    );
+  }
+}
+
+export class ShaderF16SupportError extends EngineError {
+  override name = 'ShaderF16SupportError';
+  constructor(message = 'This model needs 16-bit float shaders (shader-f16), which this GPU does not offer.', detail: Record<string, unknown> = {}) {
+    super(message, 'Choose the q4f32 variant of the same model; Arbiter lists only those on this device.', detail);
+  }
+}
+
+export class DeviceLostError extends EngineError {
+  override name = 'DeviceLostError';
+  constructor(message = 'The GPU device was lost, most often because the model did not fit in GPU memory.', detail: Record<string, unknown> = {}) {
+    super(message, 'Close other GPU-heavy tabs, then load a smaller model or a -1k context variant. Reloading the page resets the GPU.', detail);
+  }
+}
+
+export class ContextWindowExceededError extends EngineError {
+  override name = 'ContextWindowExceededError';
+  constructor(message = 'The input does not fit in the model’s context window.', detail: Record<string, unknown> = {}) {
+    super(message, 'Shorten the prompt or answers, lower the maximum output tokens, or choose a model with a larger context window.', detail);
+  }
+}
+
+export class StorageQuotaError extends EngineError {
+  override name = 'StorageQuotaError';
+  constructor(message = 'The browser ran out of storage space for the model files.', detail: Record<string, unknown> = {}) {
+    super(message, 'Delete cached models you no longer need (Models → Cache), free disk space, or ask for persistent storage; then retry.', detail);
+  }
+}
+
+export class NetworkError extends EngineError {
+  override name = 'NetworkError';
+  constructor(message = 'The model files could not be downloaded.', detail: Record<string, unknown> = {}) {
+    super(message, 'Check your connection and retry: files already downloaded are kept, so the download continues where it stopped. Offline, load a model from local files.', detail);
+  }
+}
+
+export class ModelNotLoadedError extends EngineError {
+  override name = 'ModelNotLoadedError';
+  constructor(message = 'No model is loaded.', detail: Record<string, unknown> = {}) {
+    super(message, 'Load a model first (Models).', detail);
+  }
+}
+
+export class AbortedError extends EngineError {
+  override name = 'AbortedError';
+  constructor(message = 'Stopped.', detail: Record<string, unknown> = {}) {
+    super(message, '', detail);
+  }
+}
+
+export class EngineCrashedError extends EngineError {
+  override name = 'EngineCrashedError';
+  constructor(message = 'The model engine stopped unexpectedly.', detail: Record<string, unknown> = {}) {
+    super(message, 'Reload the model. If it happens again, reload the page or choose a smaller model.', detail);
+  }
+}
+
+const registry = {
+  EngineError,
+  WebGPUNotAvailableError,
+  ShaderF16SupportError,
+  DeviceLostError,
+  ContextWindowExceededError,
+  StorageQuotaError,
+  NetworkError,
+  ModelNotLoadedError,
+  AbortedError,
+  EngineCrashedError,
+} as const;
+
+export type EngineErrorName = keyof typeof registry;
+
+/** Flatten any thrown value for postMessage; named engine errors keep their name. */
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof EngineError) return { name: err.name, message: err.message, detail: err.detail };
+  if (err instanceof Error) return { name: err.name, message: err.message };
+  return { name: 'Error', message: String(err) };
+}
+
+/** Rebuild an error of the right class from its wire form; unknown names become EngineError. */
+export function deserializeError(s: SerializedError): EngineError {
+  const Ctor = (registry as Record<string, new (m?: string, d?: Record<string, unknown>) => EngineError>)[s.name];
+  if (Ctor && Ctor !== EngineError) return new Ctor(s.message, s.detail ?? {});
+  const e = new EngineError(s.message, '', s.detail ?? {});
+  e.name = s.name === 'EngineError' ? 'EngineError' : s.name;
+  return e;
+}
