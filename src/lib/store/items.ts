@@ -1,0 +1,66 @@
+// Repository of items: the pairs (or single answers) a dataset holds, and the lone pair of a one-pair run.
+import type { IDBPDatabase } from 'idb';
+import type { ArbiterDB, ItemRecord } from './schema';
+import { inTx, requests } from './tx';
+
+/** Options of `byDataset`. */
+export interface ItemPageOptions {
+  /** First item index to return (default 0). */
+  from?: number;
+  /** At most this many (default: all). */
+  limit?: number;
+}
+
+/** Items. Every method is one transaction and rejects with a StoreError. */
+export class ItemStore {
+  /** @param db an open database from openArbiterDB. */
+  constructor(private readonly db: IDBPDatabase<ArbiterDB>) {}
+
+  /** Saves (or replaces, by id) one item, e.g. the pair of the "One pair" journey (no datasetId). */
+  async put(item: ItemRecord): Promise<void> {
+    await inTx(this.db, ['items'], 'readwrite', (tx) => tx.objectStore('items').put(item));
+  }
+
+  /** Saves many items in one transaction: all are written or none. Prefer DatasetStore.import for imports. */
+  async putMany(items: readonly ItemRecord[]): Promise<void> {
+    await inTx(this.db, ['items'], 'readwrite', async (tx) => {
+      const store = tx.objectStore('items');
+      await requests(items, (item) => store.put(item));
+    });
+  }
+
+  /** The item with this id, or undefined. */
+  async get(id: string): Promise<ItemRecord | undefined> {
+    return inTx(this.db, ['items'], 'readonly', (tx) => tx.objectStore('items').get(id));
+  }
+
+  /** The items with these ids, in the same order (undefined where missing). */
+  async getMany(ids: readonly string[]): Promise<(ItemRecord | undefined)[]> {
+    return inTx(this.db, ['items'], 'readonly', (tx) =>
+      requests(ids, (id) => tx.objectStore('items').get(id)),
+    );
+  }
+
+  /** A dataset's items in dataset order, optionally a page of them. */
+  async byDataset(datasetId: string, opts: ItemPageOptions = {}): Promise<ItemRecord[]> {
+    const range = IDBKeyRange.bound([datasetId, opts.from ?? 0], [datasetId, Infinity]);
+    return inTx(this.db, ['items'], 'readonly', (tx) =>
+      tx.objectStore('items').index('by-dataset').getAll(range, opts.limit),
+    );
+  }
+
+  /** How many items a dataset holds. */
+  async countInDataset(datasetId: string): Promise<number> {
+    const range = IDBKeyRange.bound([datasetId, -Infinity], [datasetId, Infinity]);
+    return inTx(this.db, ['items'], 'readonly', (tx) =>
+      tx.objectStore('items').index('by-dataset').count(range),
+    );
+  }
+
+  /** Deletes one item and its label; its judgments stay (history keeps their text and key). */
+  async delete(id: string): Promise<void> {
+    await inTx(this.db, ['items', 'labels'], 'readwrite', async (tx) => {
+      await Promise.all([tx.objectStore('items').delete(id), tx.objectStore('labels').delete(id)]);
+    });
+  }
+}

@@ -1,0 +1,239 @@
+// Repository of judgments: written one by one as they complete; read by key, run, item and history page.
+import type { IDBPDatabase } from 'idb';
+import type { ArbiterDB, ItemRecord, JudgmentRecord } from './schema';
+import { inTx, requests } from './tx';
+
+/** Where a history page ends; pass it as `before` to get the next (older) page. */
+export interface HistoryCursor {
+  createdAt: number;
+  id: string;
+}
+
+/** A judgment with the item it judged (undefined if the item was deleted). */
+export interface HistoryEntry {
+  judgment: JudgmentRecord;
+  item: ItemRecord | undefined;
+}
+
+/** One page of history, newest first. */
+export interface HistoryPage {
+  entries: HistoryEntry[];
+  /** Cursor for the next page, or null when the scan reached the oldest judgment. */
+  next: HistoryCursor | null;
+  /** How many judgments were examined to fill this page. */
+  scanned: number;
+}
+
+/** Options of `newest`. */
+export interface HistoryQuery {
+  /** Page size (default 50). */
+  limit?: number;
+  /** Only judgments strictly older than this cursor. */
+  before?: HistoryCursor | null;
+  /**
+   * Text search: every whitespace-separated term must occur (case-insensitive) in the prompt,
+   * either response, the reference, the judgment text or the model id.
+   */
+  query?: string;
+  /**
+   * Stop after examining this many judgments even if the page is not full (default 5,000), so
+   * a search with few hits never freezes the UI; `next` lets the UI continue.
+   */
+  scanLimit?: number;
+}
+
+/** Options of `all`. */
+export interface StreamOptions {
+  /** Only this run's judgments. */
+  runId?: string;
+  /** Records read per transaction (default 500). */
+  batchSize?: number;
+}
+
+// Arrays sort after every string and number, so [x, []] bounds all keys that start with x.
+const AFTER_ALL: never[] = [];
+
+/** Lowercased search terms of a query; empty when the query is blank. */
+function terms(query: string | undefined): string[] {
+  return (query ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+function matches(j: JudgmentRecord, item: ItemRecord | undefined, ts: string[]): boolean {
+  if (ts.length === 0) return true;
+  const hay = [j.text, j.modelId, item?.prompt, item?.responseA, item?.responseB, item?.reference]
+    .filter((s): s is string => typeof s === 'string')
+    .join('\u0000')
+    .toLowerCase();
+  return ts.every((t) => hay.includes(t));
+}
+
+/**
+ * Judgments. Every method is one transaction and rejects with a StoreError; a failed write
+ * leaves everything written before it intact.
+ */
+export class JudgmentStore {
+  /** @param db an open database from openArbiterDB. */
+  constructor(private readonly db: IDBPDatabase<ArbiterDB>) {}
+
+  /** Saves (or replaces, by id) one judgment. Call it the moment the judgment completes. */
+  async put(judgment: JudgmentRecord): Promise<void> {
+    await inTx(this.db, ['judgments'], 'readwrite', async (tx) => {
+      await tx.objectStore('judgments').put(judgment);
+    });
+  }
+
+  /** The judgment with this id, or undefined. */
+  async get(id: string): Promise<JudgmentRecord | undefined> {
+    return inTx(this.db, ['judgments'], 'readonly', (tx) => tx.objectStore('judgments').get(id));
+  }
+
+  /** Every judgment of this work key (there may be several; see the schema), newest first. */
+  async byKey(key: string): Promise<JudgmentRecord[]> {
+    const found = await inTx(this.db, ['judgments'], 'readonly', (tx) =>
+      tx.objectStore('judgments').index('by-key').getAll(key),
+    );
+    return found.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+  }
+
+  /**
+   * Which of these keys already have a judgment (in any run). The runner asks this once per
+   * run to skip work done before, so nothing is judged twice and a run resumes.
+   */
+  async existingKeys(keys: Iterable<string>): Promise<Set<string>> {
+    const unique = [...new Set(keys)];
+    return inTx(this.db, ['judgments'], 'readonly', async (tx) => {
+      const index = tx.objectStore('judgments').index('by-key');
+      const hits = await requests(unique, (k) => index.getKey(k));
+      return new Set(unique.filter((_, i) => hits[i] !== undefined));
+    });
+  }
+
+  /** A run's judgments, oldest first. */
+  async byRun(runId: string): Promise<JudgmentRecord[]> {
+    return inTx(this.db, ['judgments'], 'readonly', (tx) =>
+      tx
+        .objectStore('judgments')
+        .index('by-run')
+        .getAll(IDBKeyRange.bound([runId], [runId, AFTER_ALL])),
+    );
+  }
+
+  /** An item's judgments across runs, in no particular order. */
+  async byItem(itemId: string): Promise<JudgmentRecord[]> {
+    return inTx(this.db, ['judgments'], 'readonly', (tx) =>
+      tx.objectStore('judgments').index('by-item').getAll(itemId),
+    );
+  }
+
+  /**
+   * A page of history, newest first, optionally filtered by text (see HistoryQuery). The search
+   * is a linear scan over the newest-first index joined with items: fine for tens of thousands
+   * of judgments (a few ms per thousand), bounded per call by `scanLimit`.
+   */
+  async newest(q: HistoryQuery = {}): Promise<HistoryPage> {
+    const limit = Math.max(1, q.limit ?? 50);
+    const scanLimit = Math.max(limit, q.scanLimit ?? 5000);
+    const ts = terms(q.query);
+    const range = q.before ? IDBKeyRange.upperBound([q.before.createdAt, q.before.id], true) : null;
+    return inTx(this.db, ['judgments', 'items'], 'readonly', async (tx) => {
+      const items = tx.objectStore('items');
+      const itemCache = new Map<string, ItemRecord | undefined>();
+      const entries: HistoryEntry[] = [];
+      let scanned = 0;
+      let last: JudgmentRecord | undefined;
+      let cursor = await tx
+        .objectStore('judgments')
+        .index('by-createdAt')
+        .openCursor(range, 'prev');
+      while (cursor && entries.length < limit && scanned < scanLimit) {
+        const j = cursor.value;
+        scanned += 1;
+        last = j;
+        if (!itemCache.has(j.itemId)) itemCache.set(j.itemId, await items.get(j.itemId));
+        const item = itemCache.get(j.itemId);
+        if (matches(j, item, ts)) entries.push({ judgment: j, item });
+        cursor = await cursor.continue();
+      }
+      const next = cursor && last ? { createdAt: last.createdAt, id: last.id } : null;
+      return { entries, next, scanned };
+    });
+  }
+
+  /** Deletes one judgment; resolves even if it did not exist. */
+  async delete(id: string): Promise<void> {
+    await inTx(this.db, ['judgments'], 'readwrite', (tx) => tx.objectStore('judgments').delete(id));
+  }
+
+  /** Deletes every judgment of a run (not the run itself; see RunStore.delete). Resolves with how many. */
+  async deleteRun(runId: string): Promise<number> {
+    return inTx(this.db, ['judgments'], 'readwrite', async (tx) => {
+      const index = tx.objectStore('judgments').index('by-run');
+      let n = 0;
+      let cursor = await index.openCursor(IDBKeyRange.bound([runId], [runId, AFTER_ALL]));
+      while (cursor) {
+        await cursor.delete();
+        n += 1;
+        cursor = await cursor.continue();
+      }
+      return n;
+    });
+  }
+
+  /** How many judgments there are, in all or in one run. */
+  async count(runId?: string): Promise<number> {
+    return inTx(this.db, ['judgments'], 'readonly', (tx) => {
+      const store = tx.objectStore('judgments');
+      return runId === undefined
+        ? store.count()
+        : store.index('by-run').count(IDBKeyRange.bound([runId], [runId, AFTER_ALL]));
+    });
+  }
+
+  /**
+   * Streams judgments oldest first (all, or one run's), reading `batchSize` per short
+   * transaction, so the consumer may await anything (e.g. writing a file) between records.
+   * Records written while streaming after the current position are included.
+   */
+  async *all(opts: StreamOptions = {}): AsyncGenerator<JudgmentRecord, void, undefined> {
+    const batchSize = Math.max(1, opts.batchSize ?? 500);
+    const runId = opts.runId;
+    let after: JudgmentRecord | undefined;
+    for (;;) {
+      const batch = await inTx(this.db, ['judgments'], 'readonly', (tx) => {
+        const store = tx.objectStore('judgments');
+        if (runId === undefined) {
+          const range = after ? IDBKeyRange.lowerBound([after.createdAt, after.id], true) : null;
+          return store.index('by-createdAt').getAll(range, batchSize);
+        }
+        const lower = after ? [runId, after.createdAt, after.id] : [runId];
+        return store
+          .index('by-run')
+          .getAll(IDBKeyRange.bound(lower, [runId, AFTER_ALL], after !== undefined), batchSize);
+      });
+      yield* batch;
+      if (batch.length < batchSize) return;
+      after = batch[batch.length - 1];
+    }
+  }
+
+  /** Like `all`, with each judgment's item (items are read once per batch, in their own transaction). */
+  async *allWithItems(opts: StreamOptions = {}): AsyncGenerator<HistoryEntry, void, undefined> {
+    const batchSize = Math.max(1, opts.batchSize ?? 500);
+    let batch: JudgmentRecord[] = [];
+    const flush = async (): Promise<HistoryEntry[]> => {
+      const ids = [...new Set(batch.map((j) => j.itemId))];
+      const items = await inTx(this.db, ['items'], 'readonly', (tx) =>
+        requests(ids, (id) => tx.objectStore('items').get(id)),
+      );
+      const byId = new Map(ids.map((id, i) => [id, items[i]]));
+      const out = batch.map((judgment) => ({ judgment, item: byId.get(judgment.itemId) }));
+      batch = [];
+      return out;
+    };
+    for await (const j of this.all(opts)) {
+      batch.push(j);
+      if (batch.length >= batchSize) yield* await flush();
+    }
+    if (batch.length > 0) yield* await flush();
+  }
+}

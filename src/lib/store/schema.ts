@@ -1,0 +1,210 @@
+// The IndexedDB schema of Arbiter (DESIGN.md "Records"): record types, stores and indexes, typed for idb.
+import type { DBSchema } from 'idb';
+import type { FinishReason, GenerateUsage, JudgeEngine } from '../engine/types';
+
+/** Latest schema version; db.ts migrates every older database up to it. */
+export const DB_VERSION = 2;
+
+/** Which engine produced a judgment. */
+export type EngineKind = JudgeEngine['kind'];
+
+/** A verdict as stored: A, B, a tie, or null when nothing could be parsed (a failure is never a tie). */
+export type StoredVerdict = 'A' | 'B' | 'tie' | null;
+
+/** How the verdict came out of the text: cleanly, after repair, or not at all. */
+export type ParseStatus = 'ok' | 'repaired' | 'failed';
+
+/** The order the two answers were shown in: AB is the original order, BA the swap. */
+export type JudgmentOrder = 'AB' | 'BA';
+
+/** A gold label on an item: a pairwise verdict, or a score for single-answer items. */
+export type ItemLabel = 'A' | 'B' | 'tie' | number;
+
+/** Lifecycle of a run. `running` and `paused` runs are resumable. */
+export type RunStatus = 'pending' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+/**
+ * Generation parameters of a judgment or a run. Field names follow the OpenAI/web-llm request
+ * where there is one (`max_tokens`, `top_logprobs`).
+ */
+export interface JudgmentParams {
+  temperature: number;
+  /** null when the engine was not seeded. */
+  seed: number | null;
+  max_tokens: number;
+  /** Samples per order in the run. */
+  samples: number;
+  /** Whether the run judges both orders (AB and BA). */
+  bothOrders: boolean;
+  /** Whether output was constrained by a grammar / JSON schema. */
+  constrained: boolean;
+  top_logprobs?: number;
+  enable_thinking?: boolean;
+}
+
+/** Verdict probabilities from logprobs (AlpacaEval style), in original positions. */
+export interface VerdictProbabilities {
+  A: number;
+  B: number;
+  tie?: number;
+}
+
+/** An imported dataset. */
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  /** Where it came from: a file name, a URL, or "demo:<name>". */
+  source: string;
+  /** Detected import format, e.g. "arbiter", "mt-bench", "arena-hard", "alpaca-eval", "chosen-rejected". */
+  format: string;
+  itemCount: number;
+  createdAt: number;
+}
+
+/**
+ * One pair (or single answer) to judge. Items of a dataset have `datasetId`; the pair of the
+ * "One pair" journey has none, and belongs only to the run that judged it.
+ */
+export interface ItemRecord {
+  id: string;
+  datasetId?: string;
+  /** Position in the dataset (0-based); 0 for a one-pair item. */
+  index: number;
+  prompt: string;
+  responseA: string;
+  /** Absent for single-answer items. */
+  responseB?: string;
+  reference?: string;
+  rubric?: string;
+  label?: ItemLabel;
+  modelA?: string;
+  modelB?: string;
+  category?: string;
+  meta: Record<string, unknown>;
+}
+
+/** What a run judges with; copied onto each of its judgments. */
+export interface RunConfig {
+  engine: EngineKind;
+  modelId: string;
+  /** Protocol id as the judge core names it, e.g. "pairwise" or "single". */
+  protocol: string;
+  templateId: string;
+  templateVersion: number;
+  params: JudgmentParams;
+}
+
+/** Counts the runner keeps up to date as judgments complete. */
+export interface RunProgress {
+  /** Judgments planned (items × orders × samples). */
+  total: number;
+  done: number;
+  failed: number;
+}
+
+/** A batch of judgments over a dataset, or the single pair of the "One pair" journey (no datasetId). */
+export interface RunRecord {
+  id: string;
+  datasetId?: string;
+  name?: string;
+  createdAt: number;
+  updatedAt: number;
+  status: RunStatus;
+  config: RunConfig;
+  progress: RunProgress;
+  /** Metrics as the judge core computes them; opaque to the store. */
+  summary: Record<string, unknown> | null;
+}
+
+/**
+ * One completed generation: everything needed to reproduce and review it. Content lives in the
+ * item (`itemId`); `key` hashes that content with the model, template and parameters.
+ */
+export interface JudgmentRecord {
+  id: string;
+  runId: string;
+  itemId: string;
+  protocol: string;
+  templateId: string;
+  templateVersion: number;
+  engine: EngineKind;
+  modelId: string;
+  params: JudgmentParams;
+  order: JudgmentOrder;
+  /** 0-based sample index within this order. */
+  sample: number;
+  /** The full generated text, reasoning included. */
+  text: string;
+  /** Verdict mapped back to the original positions. */
+  verdict: StoredVerdict;
+  /** Verdict as the model stated it, in the positions it was shown. */
+  rawVerdict: StoredVerdict;
+  score?: number | null;
+  /** Preference strength when the protocol has one (Arena-Hard `A>>B` = 2). */
+  strength?: number | null;
+  probabilities?: VerdictProbabilities | null;
+  parse: ParseStatus;
+  /** [start, end) of the verdict in `text`, when found. */
+  parseSpan?: [number, number] | null;
+  finishReason?: FinishReason;
+  usage: GenerateUsage;
+  /** judgmentKey(...) of this work; several records may share one (see the by-key index). */
+  key: string;
+  createdAt: number;
+}
+
+/** A human label or override on an item. */
+export interface LabelRecord {
+  itemId: string;
+  /** null: a note without a label. */
+  label: ItemLabel | null;
+  note: string;
+  updatedAt: number;
+  /** The item's dataset (v2; backfilled on upgrade). Absent for one-pair items. */
+  datasetId?: string;
+}
+
+/**
+ * The database. Index rules:
+ * - `judgments.by-key` is NOT unique: the same work may legitimately be stored more than once
+ *   (a re-run on purpose, two tabs finishing the same pair, a run that copies an earlier result).
+ *   A unique index would turn such a benign duplicate into a ConstraintError that aborts the write
+ *   and loses a finished judgment. "No work twice" is the runner's policy, read via `byKey`.
+ * - Time indexes include `id` so paging is stable when two records share a millisecond.
+ * - Records without `datasetId` (one-pair items and runs) are simply absent from by-dataset indexes.
+ */
+export interface ArbiterDB extends DBSchema {
+  datasets: {
+    key: string;
+    value: DatasetRecord;
+    indexes: { 'by-createdAt': number };
+  };
+  items: {
+    key: string;
+    value: ItemRecord;
+    indexes: { 'by-dataset': [string, number] };
+  };
+  runs: {
+    key: string;
+    value: RunRecord;
+    indexes: { 'by-createdAt': number; 'by-dataset': string; 'by-status': RunStatus };
+  };
+  judgments: {
+    key: string;
+    value: JudgmentRecord;
+    indexes: {
+      'by-run': [string, number, string];
+      'by-item': string;
+      'by-key': string;
+      'by-createdAt': [number, string];
+    };
+  };
+  labels: {
+    key: string;
+    value: LabelRecord;
+    indexes: { 'by-dataset': string };
+  };
+}
+
+/** Names of the object stores. */
+export type StoreName = 'datasets' | 'items' | 'runs' | 'judgments' | 'labels';
