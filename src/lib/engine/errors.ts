@@ -21,7 +21,10 @@ export class EngineError extends Error {
 
 export class WebGPUNotAvailableError extends EngineError {
   override name = 'WebGPUNotAvailableError';
-  constructor(message = 'This browser does not offer WebGPU, which Arbiter needs to run a model.', detail: Record<string, unknown> = {}) {
+  constructor(
+    message = 'This browser does not offer WebGPU, which Arbiter needs to run a model.',
+    detail: Record<string, unknown> = {},
+  ) {
     super(
       message,
       'Use a recent Chrome or Edge (113+) on desktop, or Chrome 121+ on Android. In Firefox Nightly set dom.webgpu.enabled; in Safari 18+ turn on the WebGPU feature flag. On Linux, Chrome may need --enable-unsafe-webgpu and --enable-features=Vulkan. Or point Arbiter at an OpenAI-compatible server instead.',
@@ -32,36 +35,71 @@ export class WebGPUNotAvailableError extends EngineError {
 
 export class ShaderF16SupportError extends EngineError {
   override name = 'ShaderF16SupportError';
-  constructor(message = 'This model needs 16-bit float shaders (shader-f16), which this GPU does not offer.', detail: Record<string, unknown> = {}) {
-    super(message, 'Choose the q4f32 variant of the same model; Arbiter lists only those on this device.', detail);
+  constructor(
+    message = 'This model needs 16-bit float shaders (shader-f16), which this GPU does not offer.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Choose the q4f32 variant of the same model; Arbiter lists only those on this device.',
+      detail,
+    );
   }
 }
 
 export class DeviceLostError extends EngineError {
   override name = 'DeviceLostError';
-  constructor(message = 'The GPU device was lost, most often because the model did not fit in GPU memory.', detail: Record<string, unknown> = {}) {
-    super(message, 'Close other GPU-heavy tabs, then load a smaller model or a -1k context variant. Reloading the page resets the GPU.', detail);
+  constructor(
+    message = 'The GPU device was lost, most often because the model did not fit in GPU memory.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Close other GPU-heavy tabs, then load a smaller model or a -1k context variant. Reloading the page resets the GPU.',
+      detail,
+    );
   }
 }
 
 export class ContextWindowExceededError extends EngineError {
   override name = 'ContextWindowExceededError';
-  constructor(message = 'The input does not fit in the model’s context window.', detail: Record<string, unknown> = {}) {
-    super(message, 'Shorten the prompt or answers, lower the maximum output tokens, or choose a model with a larger context window.', detail);
+  constructor(
+    message = 'The input does not fit in the model’s context window.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Shorten the prompt or answers, lower the maximum output tokens, or choose a model with a larger context window.',
+      detail,
+    );
   }
 }
 
 export class StorageQuotaError extends EngineError {
   override name = 'StorageQuotaError';
-  constructor(message = 'The browser ran out of storage space for the model files.', detail: Record<string, unknown> = {}) {
-    super(message, 'Delete cached models you no longer need (Models → Cache), free disk space, or ask for persistent storage; then retry.', detail);
+  constructor(
+    message = 'The browser ran out of storage space for the model files.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Delete cached models you no longer need (Models → Cache), free disk space, or ask for persistent storage; then retry.',
+      detail,
+    );
   }
 }
 
 export class NetworkError extends EngineError {
   override name = 'NetworkError';
-  constructor(message = 'The model files could not be downloaded.', detail: Record<string, unknown> = {}) {
-    super(message, 'Check your connection and retry: files already downloaded are kept, so the download continues where it stopped. Offline, load a model from local files.', detail);
+  constructor(
+    message = 'The model files could not be downloaded.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Check your connection and retry: files already downloaded are kept, so the download continues where it stopped. Offline, load a model from local files.',
+      detail,
+    );
   }
 }
 
@@ -81,8 +119,43 @@ export class AbortedError extends EngineError {
 
 export class EngineCrashedError extends EngineError {
   override name = 'EngineCrashedError';
-  constructor(message = 'The model engine stopped unexpectedly.', detail: Record<string, unknown> = {}) {
-    super(message, 'Reload the model. If it happens again, reload the page or choose a smaller model.', detail);
+  constructor(
+    message = 'The model engine stopped unexpectedly.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Reload the model. If it happens again, reload the page or choose a smaller model.',
+      detail,
+    );
+  }
+}
+
+export class ModelFilesInvalidError extends EngineError {
+  override name = 'ModelFilesInvalidError';
+  constructor(
+    message = 'The model files are not what the engine expected; a server may have answered with a web page instead of a file.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Arbiter removed this model’s cached files. Check that the model URL points to an MLC model folder and the library URL to its .wasm, then retry.',
+      detail,
+    );
+  }
+}
+
+export class InvalidModelSpecError extends EngineError {
+  override name = 'InvalidModelSpecError';
+  constructor(
+    message = 'The custom model settings are not valid.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Give absolute http(s) URLs: the model folder (with mlc-chat-config.json) and the compiled library ending in .wasm.',
+      detail,
+    );
   }
 }
 
@@ -97,20 +170,25 @@ const registry = {
   ModelNotLoadedError,
   AbortedError,
   EngineCrashedError,
+  ModelFilesInvalidError,
+  InvalidModelSpecError,
 } as const;
 
 export type EngineErrorName = keyof typeof registry;
 
 /** Flatten any thrown value for postMessage; named engine errors keep their name. */
 export function serializeError(err: unknown): SerializedError {
-  if (err instanceof EngineError) return { name: err.name, message: err.message, detail: err.detail };
+  if (err instanceof EngineError)
+    return { name: err.name, message: err.message, detail: err.detail };
   if (err instanceof Error) return { name: err.name, message: err.message };
   return { name: 'Error', message: String(err) };
 }
 
 /** Rebuild an error of the right class from its wire form; unknown names become EngineError. */
 export function deserializeError(s: SerializedError): EngineError {
-  const Ctor = (registry as Record<string, new (m?: string, d?: Record<string, unknown>) => EngineError>)[s.name];
+  const Ctor = (
+    registry as Record<string, new (m?: string, d?: Record<string, unknown>) => EngineError>
+  )[s.name];
   if (Ctor && Ctor !== EngineError) return new Ctor(s.message, s.detail ?? {});
   const e = new EngineError(s.message, '', s.detail ?? {});
   e.name = s.name === 'EngineError' ? 'EngineError' : s.name;
