@@ -1,0 +1,131 @@
+// History pages: newest first, stable paging across equal timestamps, and text search.
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createRepositories, type HistoryPage, type Repositories } from '../../src/lib/store';
+import { makeItem, makeJudgment, openTestDb } from './fixtures';
+
+let close: () => Promise<void>;
+let repo: Repositories;
+
+beforeEach(async () => {
+  const t = await openTestDb();
+  close = t.close;
+  repo = createRepositories(t.db);
+});
+afterEach(async () => {
+  await close();
+});
+
+const ids = (p: HistoryPage) => p.entries.map((e) => e.judgment.id);
+
+describe('newest', () => {
+  test('pages newest first without gaps or repeats, even when timestamps tie', async () => {
+    // 10 judgments over 4 distinct milliseconds.
+    const times = [5, 5, 5, 3, 3, 9, 1, 9, 7, 7];
+    for (const [i, t] of times.entries()) {
+      await repo.judgments.put(makeJudgment({ id: `j${i}`, createdAt: t }));
+    }
+    const seen: string[] = [];
+    let page = await repo.judgments.newest({ limit: 3 });
+    seen.push(...ids(page));
+    expect(page.entries).toHaveLength(3);
+    while (page.next) {
+      page = await repo.judgments.newest({ limit: 3, before: page.next });
+      seen.push(...ids(page));
+    }
+    expect(seen).toHaveLength(10);
+    expect(new Set(seen).size).toBe(10);
+    const created = seen.map((id) => times[Number(id.slice(1))]!);
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    expect(page.next).toBeNull();
+  });
+
+  test('a page exactly at the end has no next cursor; an empty store gives an empty page', async () => {
+    expect(await repo.judgments.newest()).toEqual({ entries: [], next: null, scanned: 0 });
+    await repo.judgments.put(makeJudgment({ id: 'a', createdAt: 1 }));
+    await repo.judgments.put(makeJudgment({ id: 'b', createdAt: 2 }));
+    const page = await repo.judgments.newest({ limit: 2 });
+    expect(ids(page)).toEqual(['b', 'a']);
+    expect(page.next).toBeNull();
+  });
+
+  test('entries carry their item (undefined when it is gone)', async () => {
+    await repo.items.put(makeItem());
+    await repo.judgments.put(makeJudgment({ id: 'a', createdAt: 2 }));
+    await repo.judgments.put(makeJudgment({ id: 'b', itemId: 'deleted', createdAt: 1 }));
+    const page = await repo.judgments.newest();
+    expect(page.entries[0]?.item?.prompt).toBe('What is the capital of France?');
+    expect(page.entries[1]?.item).toBeUndefined();
+  });
+});
+
+describe('search', () => {
+  beforeEach(async () => {
+    await repo.items.put(
+      makeItem({
+        id: 'paris',
+        prompt: 'Capital of France?',
+        responseA: 'Paris',
+        responseB: 'Lyon',
+      }),
+    );
+    await repo.items.put(
+      makeItem({
+        id: 'code',
+        prompt: 'Write fizzbuzz',
+        responseA: 'for i in range(100)',
+        responseB: 'print(1)',
+        reference: 'Use modulo',
+      }),
+    );
+    await repo.judgments.put(
+      makeJudgment({ id: 'p1', itemId: 'paris', createdAt: 1, text: 'Both mention a city.' }),
+    );
+    await repo.judgments.put(
+      makeJudgment({
+        id: 'c1',
+        itemId: 'code',
+        createdAt: 2,
+        modelId: 'Llama-3.2-3B',
+        text: 'A loops correctly.',
+      }),
+    );
+    await repo.judgments.put(
+      makeJudgment({ id: 'c2', itemId: 'code', createdAt: 3, text: 'B is INCOMPLETE.' }),
+    );
+  });
+
+  test.each([
+    ['prompt', 'france', ['p1']],
+    ['response A', 'RANGE(100)', ['c2', 'c1']],
+    ['response B', 'lyon', ['p1']],
+    ['reference', 'modulo', ['c2', 'c1']],
+    ['judgment text', 'incomplete', ['c2']],
+    ['model id', 'llama', ['c1']],
+    ['all terms must match', 'fizzbuzz loops', ['c1']],
+    ['no match', 'berlin', []],
+    ['blank query matches all', '   ', ['c2', 'c1', 'p1']],
+  ])('by %s', async (_what, query, expected) => {
+    expect(ids(await repo.judgments.newest({ query }))).toEqual(expected);
+  });
+
+  test('a search pages with the cursor like a plain listing', async () => {
+    const first = await repo.judgments.newest({ query: 'fizzbuzz', limit: 1 });
+    expect(ids(first)).toEqual(['c2']);
+    expect(first.next).not.toBeNull();
+    const second = await repo.judgments.newest({ query: 'fizzbuzz', limit: 1, before: first.next });
+    expect(ids(second)).toEqual(['c1']);
+  });
+
+  test('scanLimit bounds the work of one call and the cursor resumes the scan', async () => {
+    for (let i = 0; i < 20; i++) {
+      await repo.judgments.put(makeJudgment({ id: `n${i}`, itemId: 'paris', createdAt: 100 + i }));
+    }
+    const page = await repo.judgments.newest({ query: 'fizzbuzz', limit: 5, scanLimit: 10 });
+    expect(page.entries).toEqual([]);
+    expect(page.scanned).toBe(10);
+    expect(page.next).not.toBeNull();
+    const rest = await repo.judgments.newest({ query: 'fizzbuzz', limit: 5, before: page.next });
+    expect(ids(rest)).toEqual(['c2', 'c1']);
+  });
+});
