@@ -123,6 +123,12 @@ export class WebLLMHost {
       await engine.reload(spec.modelId);
     } catch (e) {
       const err = mapWebLLMError(e, 'load');
+      // The browser's "Failed to fetch" names no file; the model at least tells the user where to look.
+      Object.assign(err.detail, {
+        modelId: spec.modelId,
+        modelUrl: spec.modelUrl,
+        modelLibUrl: spec.modelLibUrl,
+      });
       if (shouldPurgeAfterFailedLoad(err)) err.detail.purgedEntries = await purgeModel(spec);
       throw err;
     } finally {
