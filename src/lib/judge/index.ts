@@ -1,0 +1,10 @@
+// Public surface of the judge core: protocols, templates, parsing, aggregation and metrics.
+export * from './types';
+export * from './parse';
+export { maskThinking } from './parse-text';
+export * from './tokens';
+export * from './constrained';
+export * from './confidence';
+export * from './aggregate';
+export * from './judge-item';
+export { templates, getTemplate, TemplateInputError } from './templates';
