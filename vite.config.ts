@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath } from './tests/support/chromium';
+import { chromiumArgs, chromiumPath } from './tests/support/chromium.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -14,7 +14,9 @@ export default defineConfig(({ mode }) => ({
       // The deterministic engine lives with the tests and is linked in only by the e2e build;
       // every other build gets a module that installs nothing.
       '$test-hooks':
-        mode === 'e2e' ? here('./tests/e2e/support/test-hooks.ts') : here('./src/lib/no-test-hooks.ts'),
+        mode === 'e2e'
+          ? here('./tests/e2e/support/test-hooks.ts')
+          : here('./src/lib/no-test-hooks.ts'),
     },
   },
   build: {

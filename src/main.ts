@@ -1,8 +1,27 @@
-// Entry point: mounts the app.
+// Entry point: picks the engines, builds the app state and mounts the app.
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { EngineHost } from './lib/engine/engine-host';
+import { WebLLMEngine } from './lib/engine/webllm-engine';
+import { AppState } from './lib/state/app.svelte';
+import { testHooks } from '$test-hooks';
 import './app.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
-export default mount(App, { target });
+
+const testModels = testHooks?.testModels ?? [];
+let webllm: WebLLMEngine | null = null;
+// The worker (and web-llm with it) starts only when a real model is first loaded.
+const engine = new EngineHost([
+  (spec) =>
+    testHooks && testModels.some((m) => m.modelId === spec.modelId)
+      ? testHooks.createTestEngine(spec)
+      : null,
+  () => (webllm ??= new WebLLMEngine()),
+]);
+
+const app = new AppState({ engine, testModels });
+void app.init();
+
+export default mount(App, { target, props: { app } });

@@ -1,7 +1,8 @@
-// What the e2e build may inject into the app: only ever the test engine, never in production builds.
-import type { JudgeEngine } from './engine/types';
+// What the e2e build may inject into the app: extra test models on a deterministic engine, never in production.
+import type { JudgeEngine, ModelSpec } from './engine/types';
 
 export interface TestHooks {
-  /** Replaces the web-llm worker engine so judging can be driven deterministically in e2e tests. */
-  createEngine: () => JudgeEngine;
+  /** Extra catalog entries that run on the test engine; every other model still uses web-llm. */
+  testModels: ModelSpec[];
+  createTestEngine(spec: ModelSpec): JudgeEngine;
 }

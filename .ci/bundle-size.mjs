@@ -1,0 +1,28 @@
+// Prints the gzip size of the main bundle and fails if web-llm leaked into it (it belongs in the worker chunk).
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+const dir = 'dist/assets';
+const files = readdirSync(dir);
+const html = readFileSync('dist/index.html', 'utf8');
+// The main bundle is what index.html loads; the worker is a separate chunk it never references.
+const entries = files.filter((f) => html.includes(f) && f.endsWith('.js'));
+let mainGzip = 0;
+let leaked = false;
+for (const f of files.filter((f) => f.endsWith('.js'))) {
+  const buf = readFileSync(join(dir, f));
+  const gz = gzipSync(buf).length;
+  const isWorker = /worker/i.test(f);
+  const hasWebLLM = buf.includes('MLCEngine') && buf.includes('tvmjs');
+  if (!isWorker && hasWebLLM) leaked = true;
+  if (entries.includes(f) || (!isWorker && !hasWebLLM)) mainGzip += entries.includes(f) ? gz : 0;
+  console.log(
+    `${f.padEnd(40)} ${(buf.length / 1024).toFixed(1).padStart(9)} kB  gzip ${(gz / 1024).toFixed(1).padStart(8)} kB${isWorker ? '  (worker)' : ''}${hasWebLLM ? '  web-llm' : ''}`,
+  );
+}
+console.log(`main bundle gzip: ${(mainGzip / 1024).toFixed(1)} kB`);
+if (leaked) {
+  console.log('web-llm found outside the worker chunk');
+  process.exit(1);
+}

@@ -1,0 +1,247 @@
+// Model state the views read: the device, the models it can run, loading with progress, the cache.
+import {
+  modelsForDevice,
+  recommendModel,
+  customModelSpec,
+  type CatalogEntry,
+  type CustomModelInput,
+  type Recommendation,
+} from '../engine/catalog';
+import { describeDevice, queryDevice, type DeviceInfo } from '../engine/device';
+import {
+  deleteModelFiles,
+  listCachedModels,
+  purgeModel,
+  requestPersistentStorage,
+  storageState,
+  type CachedModel,
+  type StorageState,
+} from '../engine/cache';
+import { AbortedError } from '../engine/errors';
+import type { JudgeEngine, LoadedModel, LoadProgress, ModelSpec } from '../engine/types';
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/** A model as the picker shows it: a catalog entry, a test model, or a custom one. */
+export interface OfferedModel {
+  spec: ModelSpec;
+  label: string;
+  entry: CatalogEntry | null;
+  /** Shown for models that exist only in the test build. */
+  test: boolean;
+}
+
+export interface TestPromptResult {
+  text: string;
+  decodeTokensPerS: number | null;
+  prefillTokensPerS: number | null;
+  totalMs: number;
+  completionTokens: number;
+}
+
+const CUSTOM_KEY = 'arbiter.customModels';
+const SELECTED_KEY = 'arbiter.selectedModel';
+
+export class ModelState {
+  private readonly engine: JudgeEngine;
+  /** Models of the e2e build's test engine; empty in production. */
+  private testModels = $state.raw<ModelSpec[]>([]);
+  device = $state.raw<DeviceInfo | null>(null);
+  deviceError = $state<unknown>(null);
+  customModels = $state.raw<ModelSpec[]>([]);
+  selectedId = $state<string | null>(null);
+  status = $state<LoadStatus>('idle');
+  progress = $state.raw<LoadProgress | null>(null);
+  /** Progress per phase seen during this load, so the UI can show each phase's bar. */
+  phases = $state.raw<LoadProgress[]>([]);
+  loaded = $state.raw<LoadedModel | null>(null);
+  error = $state<unknown>(null);
+  cache = $state.raw<CachedModel[]>([]);
+  storage = $state.raw<StorageState | null>(null);
+  cacheError = $state<unknown>(null);
+  testResult = $state.raw<TestPromptResult | null>(null);
+  testRunning = $state(false);
+  testError = $state<unknown>(null);
+
+  readonly description = $derived(this.device ? describeDevice(this.device) : '');
+  readonly recommendation = $derived<Recommendation | null>(
+    this.device ? recommendModel(this.device, navigatorMemory()) : null,
+  );
+  readonly offered = $derived<OfferedModel[]>([
+    ...this.testModels.map((spec) => ({ spec, label: spec.modelId, entry: null, test: true })),
+    ...(this.device ? modelsForDevice(this.device) : []).map((entry) => ({
+      spec: entry as ModelSpec,
+      label: entry.label,
+      entry,
+      test: false,
+    })),
+    ...this.customModels.map((spec) => ({
+      spec,
+      label: `${spec.modelId} (custom)`,
+      entry: null,
+      test: false,
+    })),
+  ]);
+  readonly selected = $derived<OfferedModel | null>(
+    this.offered.find((m) => m.spec.modelId === this.selectedId) ?? null,
+  );
+
+  private abort: AbortController | null = null;
+
+  constructor(engine: JudgeEngine, testModels: ModelSpec[] = []) {
+    this.engine = engine;
+    this.testModels = testModels;
+    this.customModels = readJson<ModelSpec[]>(CUSTOM_KEY) ?? [];
+    this.selectedId = localStorage.getItem(SELECTED_KEY);
+  }
+
+  /** Query the GPU, then pick the recommended model unless the user chose one before. */
+  async init(): Promise<void> {
+    try {
+      this.device = await queryDevice();
+    } catch (e) {
+      this.deviceError = e;
+    }
+    if (!this.selected)
+      this.selectedId = this.testModels[0]?.modelId ?? this.recommendation?.entry.modelId ?? null;
+    await this.refreshCache();
+  }
+
+  select(modelId: string): void {
+    this.selectedId = modelId;
+    localStorage.setItem(SELECTED_KEY, modelId);
+  }
+
+  /** Add a model given by absolute URLs; throws InvalidModelSpecError naming the bad field. */
+  addCustom(input: CustomModelInput): ModelSpec {
+    const spec = customModelSpec(input);
+    this.customModels = [...this.customModels.filter((m) => m.modelId !== spec.modelId), spec];
+    localStorage.setItem(CUSTOM_KEY, JSON.stringify(this.customModels));
+    this.select(spec.modelId);
+    return spec;
+  }
+
+  removeCustom(modelId: string): void {
+    this.customModels = this.customModels.filter((m) => m.modelId !== modelId);
+    localStorage.setItem(CUSTOM_KEY, JSON.stringify(this.customModels));
+  }
+
+  /** Download (or read from cache) and load the selected model. Resolves once it is ready or failed. */
+  async load(spec: ModelSpec | undefined = this.selected?.spec): Promise<void> {
+    if (!spec) return;
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    this.status = 'loading';
+    this.error = null;
+    this.loaded = null;
+    this.progress = null;
+    this.phases = [];
+    this.testResult = null;
+    try {
+      this.loaded = await this.engine.load(spec, {
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (this.abort !== abort) return;
+          this.progress = p;
+          this.phases = [...this.phases.filter((q) => q.phase !== p.phase), p];
+        },
+      });
+      if (this.abort === abort) this.status = 'ready';
+    } catch (e) {
+      if (this.abort !== abort) return;
+      this.status = e instanceof AbortedError ? 'idle' : 'error';
+      this.error = e instanceof AbortedError ? null : e;
+      // The worker purges after a failed load too; doing it here covers engines that do not.
+      if (!(e instanceof AbortedError)) await purgeModel(spec);
+    } finally {
+      if (this.abort === abort) this.abort = null;
+      await this.refreshCache();
+    }
+  }
+
+  cancel(): void {
+    this.abort?.abort();
+    this.abort = null;
+    this.status = 'idle';
+    this.progress = null;
+  }
+
+  async unload(): Promise<void> {
+    await this.engine.unload().catch(() => undefined);
+    this.loaded = null;
+    this.status = 'idle';
+  }
+
+  /** A short generation to see that the model works and how fast it is here. */
+  async runTestPrompt(): Promise<void> {
+    this.testRunning = true;
+    this.testError = null;
+    this.testResult = null;
+    try {
+      const r = await this.engine.generate({
+        messages: [
+          { role: 'user', content: 'In one sentence: what makes a good answer to a question?' },
+        ],
+        max_tokens: 64,
+        temperature: 0.7,
+        seed: 1,
+        enable_thinking: false,
+      });
+      this.testResult = {
+        text: r.text,
+        decodeTokensPerS: r.usage.decodeTokensPerS,
+        prefillTokensPerS: r.usage.prefillTokensPerS,
+        totalMs: r.usage.totalMs,
+        completionTokens: r.usage.completionTokens,
+      };
+    } catch (e) {
+      this.testError = e;
+    } finally {
+      this.testRunning = false;
+    }
+  }
+
+  async refreshCache(): Promise<void> {
+    try {
+      const specs = this.offered.filter((m) => !m.test).map((m) => m.spec);
+      [this.cache, this.storage] = await Promise.all([listCachedModels(specs), storageState()]);
+      this.cacheError = null;
+    } catch (e) {
+      this.cacheError = e;
+    }
+  }
+
+  cachedOf(modelId: string): CachedModel | undefined {
+    return this.cache.find((c) => c.modelId === modelId && c.entries > 0);
+  }
+
+  /** Delete a model's files; works offline because it deletes cache keys directly. */
+  async deleteCached(spec: ModelSpec): Promise<void> {
+    try {
+      if (this.loaded?.spec.modelId === spec.modelId) await this.unload();
+      await deleteModelFiles(spec);
+    } catch (e) {
+      this.cacheError = e;
+    }
+    await this.refreshCache();
+  }
+
+  async persist(): Promise<void> {
+    await requestPersistentStorage();
+    await this.refreshCache();
+  }
+}
+
+function navigatorMemory(): number | undefined {
+  return (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+}
+
+function readJson<T>(key: string): T | null {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,41 @@
+// Formatting of sizes, durations and rates for the UI.
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  const rest = Math.round(s % 60);
+  if (m < 60) return `${m} min ${rest} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function formatRate(tokPerS: number | null | undefined): string {
+  if (tokPerS === null || tokPerS === undefined || !Number.isFinite(tokPerS)) return '—';
+  return `${tokPerS >= 100 ? tokPerS.toFixed(0) : tokPerS.toFixed(1)} tok/s`;
+}
+
+export function formatPercent(p: number | null | undefined, digits = 0): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '—';
+  return `${(p * 100).toFixed(digits)}%`;
+}
+
+export function formatDate(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+}

@@ -1,0 +1,99 @@
+// E2E: device check, model catalog for this device, loading with progress, and a failed download, in real Chromium.
+import { afterEach, describe, expect, inject, test } from 'vitest';
+import { openApp, type E2EPage } from './support/browser';
+
+const baseURL = inject('baseURL');
+let app: E2EPage | undefined;
+
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('with WebGPU (SwiftShader)', () => {
+  test('reports the software adapter, no shader-f16, offers only f32 models and recommends one', async () => {
+    app = await openApp(baseURL, { path: '/#/models' });
+    const { page } = app;
+    await expect.poll(() => page.getByTestId('adapter-kind').textContent()).toContain('Software');
+    expect(await page.getByTestId('device-summary').textContent()).toMatch(/software adapter/i);
+    expect(await page.getByTestId('adapter-name').textContent()).toMatch(/swiftshader/i);
+    expect(await page.getByTestId('shader-f16').textContent()).toMatch(/^No/);
+
+    const options = await page.locator('[data-testid=model-select] option').allTextContents();
+    const real = options.filter((o) => !o.includes('arbiter-test'));
+    expect(real.length).toBeGreaterThan(5);
+    for (const o of real) expect(o).toMatch(/q4f32|q0f32/);
+    expect(real.some((o) => /q4f16/.test(o))).toBe(false);
+
+    const rec = await page.getByTestId('recommendation').textContent();
+    expect(rec).toMatch(/Recommended for this device/);
+    expect(rec).toMatch(/q4f32/);
+    expect(real.filter((o) => o.includes('recommended'))).toHaveLength(1);
+    expect(app.errors).toEqual([]);
+  });
+
+  test('loads a model with phased progress and runs a test prompt with its speed', async () => {
+    app = await openApp(baseURL, { path: '/#/models' });
+    const { page } = app;
+    await page.getByTestId('model-select').selectOption('arbiter-test-judge');
+    await page.getByTestId('load-model').click();
+    await expect.poll(() => page.getByTestId('load-progress').textContent()).toMatch(/Downloading/);
+    await page.getByTestId('model-ready').waitFor();
+    expect(await page.getByTestId('load-progress').textContent()).toMatch(/Compiling/);
+    expect(await page.getByTestId('model-status').textContent()).toContain('arbiter-test-judge');
+    await page.getByTestId('test-prompt').click();
+    await expect
+      .poll(() => page.getByTestId('test-speed').textContent())
+      .toMatch(/tok\/s\s+decode/);
+  });
+
+  test('a download from an unreachable URL fails clearly within 30 s, leaves no cache entry, and the app stays usable', async () => {
+    app = await openApp(baseURL, { path: '/#/models' });
+    const { page } = app;
+    const modelUrl = 'http://127.0.0.1:9/models/Unreachable-q4f32_1-MLC/';
+    await page.getByRole('button', { name: 'Custom model…' }).click();
+    await page.getByLabel('Model folder URL').fill(modelUrl);
+    await page
+      .getByLabel('Model library URL (.wasm)')
+      .fill('http://127.0.0.1:9/libs/Unreachable-q4f32_1-webgpu.wasm');
+    await page.getByRole('button', { name: 'Add model' }).click();
+    expect(await page.getByTestId('model-select').inputValue()).toBe('Unreachable-q4f32_1-MLC');
+
+    const started = Date.now();
+    await page.getByTestId('load-model').click();
+    const alert = page.locator('[role=alert][data-error-name]');
+    await alert.waitFor({ timeout: 30_000 });
+    const elapsed = Date.now() - started;
+    console.log(`unreachable model load failed after ${elapsed} ms`);
+    expect(elapsed).toBeLessThan(30_000);
+    expect(await alert.getAttribute('data-error-name')).toBe('NetworkError');
+    expect(await alert.textContent()).toMatch(/retry/i);
+
+    const leftovers = await page.evaluate(async (prefix) => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) {
+        for (const req of await (await caches.open(name)).keys()) {
+          if (req.url.startsWith(prefix) || req.url.includes('Unreachable')) urls.push(req.url);
+        }
+      }
+      return urls;
+    }, 'http://127.0.0.1:9/');
+    expect(leftovers).toEqual([]);
+
+    // Still usable: another model loads after the failure.
+    await page.getByTestId('model-select').selectOption('arbiter-test-judge');
+    await page.getByTestId('load-model').click();
+    await page.getByTestId('model-ready').waitFor();
+  });
+});
+
+describe('without WebGPU', () => {
+  test('says WebGPU is missing and what to do', async () => {
+    app = await openApp(baseURL, { path: '/#/models', webgpu: false });
+    const { page } = app;
+    const msg = page.getByTestId('no-webgpu');
+    await msg.waitFor();
+    expect(await msg.textContent()).toMatch(/Chrome or Edge 113/);
+    expect(await page.getByTestId('model-status').textContent()).toContain('No WebGPU');
+  });
+});

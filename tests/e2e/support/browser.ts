@@ -1,0 +1,39 @@
+// Launches Debian's Chromium through playwright-core for e2e tests and collects page errors.
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../../support/chromium.ts';
+
+export interface E2EPage {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors and console errors, for tests that assert the app stayed healthy. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh browser profile per call, so IndexedDB and caches start empty. */
+export async function openApp(
+  baseURL: string,
+  opts: { webgpu?: boolean; path?: string } = {},
+): Promise<E2EPage> {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: chromiumArgs({ webgpu: opts.webgpu ?? true }),
+  });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(new URL(opts.path ?? '/', baseURL).href);
+  return {
+    browser,
+    context,
+    page,
+    errors,
+    close: () => browser.close(),
+  };
+}
