@@ -8,3 +8,6 @@ export * from './confidence';
 export * from './aggregate';
 export * from './judge-item';
 export { templates, getTemplate, TemplateInputError } from './templates';
+export * from './stats';
+export * from './bradley-terry';
+export * from './metrics';
