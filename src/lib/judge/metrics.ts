@@ -204,9 +204,12 @@ export function winRates(records: readonly PairRecord[]): WinRate[] {
     const b = row(m.modelB);
     a.games++;
     b.games++;
-    if (m.scoreA === 1) (a.wins++, b.losses++);
-    else if (m.scoreA === 0) (b.wins++, a.losses++);
-    else (a.ties++, b.ties++);
+    a.wins += m.scoreA === 1 ? 1 : 0;
+    a.losses += m.scoreA === 0 ? 1 : 0;
+    a.ties += m.scoreA === 0.5 ? 1 : 0;
+    b.wins += m.scoreA === 0 ? 1 : 0;
+    b.losses += m.scoreA === 1 ? 1 : 0;
+    b.ties += m.scoreA === 0.5 ? 1 : 0;
   }
   for (const r of table.values()) r.winRate = rate(r.wins + r.ties / 2, r.games);
   return [...table.values()].sort((x, y) => y.winRate - x.winRate);
@@ -251,7 +254,9 @@ export function scoreAgreement(
   const y: number[] = [];
   scores.forEach((s, i) => {
     const r = reference[i];
-    if (s !== null && r !== null && r !== undefined) (x.push(s), y.push(r));
+    if (s === null || r === null || r === undefined) return;
+    x.push(s);
+    y.push(r);
   });
   return {
     n: x.length,

@@ -33,7 +33,7 @@ export const arenaHard = defineTemplate({
     const verdict = v.json
       ? `Then give your verdict. ${v.json}`
       : `After your explanation, output exactly one of these labels as your final verdict:\n${levels(v)}\n` +
-        `Example output: "My final verdict is tie: [[A=B]]".`;
+        (v.allowTie ? `Example output: "My final verdict is tie: [[A=B]]".` : '');
     return (
       `Act as an impartial judge and evaluate the answers two AI assistants gave to the user prompt below. ` +
       `${own}Compare both answers with it, and point out and correct any mistakes or inaccurate information. ` +
