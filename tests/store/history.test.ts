@@ -40,6 +40,32 @@ describe('newest', () => {
     expect(page.next).toBeNull();
   });
 
+  test('pages across scan batches (450 judgments, pages of 120, many equal timestamps)', async () => {
+    for (let i = 0; i < 450; i++) {
+      await repo.judgments.put(
+        makeJudgment({ id: `j${String(i).padStart(3, '0')}`, createdAt: Math.floor(i / 7) }),
+      );
+    }
+    const seen: string[] = [];
+    let page = await repo.judgments.newest({ limit: 120 });
+    const sizes = [page.entries.length];
+    seen.push(...ids(page));
+    while (page.next) {
+      page = await repo.judgments.newest({ limit: 120, before: page.next });
+      sizes.push(page.entries.length);
+      seen.push(...ids(page));
+    }
+    expect(sizes).toEqual([120, 120, 120, 90]);
+    // Newest first, ties broken by id descending: exactly the reverse of insertion order.
+    expect(seen).toEqual(
+      Array.from({ length: 450 }, (_, i) => `j${String(449 - i).padStart(3, '0')}`),
+    );
+    const search = await repo.judgments.newest({ query: 'berlin', limit: 10, scanLimit: 300 });
+    expect(search.scanned).toBe(300);
+    expect(search.entries).toHaveLength(0);
+    expect(search.next).toEqual({ createdAt: 21, id: 'j150' });
+  });
+
   test('a page exactly at the end has no next cursor; an empty store gives an empty page', async () => {
     expect(await repo.judgments.newest()).toEqual({ entries: [], next: null, scanned: 0 });
     await repo.judgments.put(makeJudgment({ id: 'a', createdAt: 1 }));

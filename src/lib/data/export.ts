@@ -89,6 +89,7 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'samples', get: j((x) => x.params.samples) },
   { name: 'bothOrders', get: j((x) => x.params.bothOrders) },
   { name: 'constrained', get: j((x) => x.params.constrained) },
+  { name: 'allowTie', get: j((x) => x.params.allowTie) },
   { name: 'top_logprobs', get: j((x) => x.params.top_logprobs) },
   { name: 'enable_thinking', get: j((x) => x.params.enable_thinking) },
   { name: 'order', get: j((x) => x.order) },

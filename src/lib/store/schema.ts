@@ -38,6 +38,8 @@ export interface JudgmentParams {
   bothOrders: boolean;
   /** Whether output was constrained by a grammar / JSON schema. */
   constrained: boolean;
+  /** Whether the judge was offered a tie (it changes the prompt). Absent in early records. */
+  allowTie?: boolean;
   top_logprobs?: number;
   enable_thinking?: boolean;
 }
