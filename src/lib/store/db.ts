@@ -20,7 +20,11 @@ export interface OpenArbiterOptions {
    * keeps waiting (it succeeds once that tab closes or reloads) unless `blockedTimeoutMs` is set.
    */
   onBlocked?: (error: StorageBlockedError) => void;
-  /** Reject with StorageBlockedError after waiting this long while blocked. Default: wait. */
+  /**
+   * Reject with StorageBlockedError after waiting this long while blocked. Default: wait.
+   * An open request cannot be withdrawn: the upgrade still happens once the other tab closes,
+   * and the connection it yields is closed at once.
+   */
   blockedTimeoutMs?: number;
   /**
    * Another tab wants to upgrade (or delete) the database. This connection has already been closed
