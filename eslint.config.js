@@ -33,5 +33,9 @@ export default ts.config(
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser } },
   },
-  { files: ['eslint.config.js'], ...ts.configs.disableTypeChecked },
+  {
+    files: ['eslint.config.js', 'svelte.config.js', '.ci/*.mjs', 'vite.config.ts'],
+    ...ts.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false, project: null } },
+  },
 );

@@ -1,6 +1,8 @@
 // The app's state graph, built once in main.ts and handed to views through a typed context.
 import { getContext, setContext } from 'svelte';
 import type { JudgeEngine, ModelSpec } from '../engine/types';
+import { HistoryState } from './history.svelte';
+import { JudgeState } from './judge.svelte';
 import { ModelState } from './models.svelte';
 import { Router } from './router.svelte';
 import { StorageState } from './storage.svelte';
@@ -16,10 +18,14 @@ export class AppState {
   readonly router = new Router();
   readonly storage: StorageState;
   readonly models: ModelState;
+  readonly judge: JudgeState;
+  readonly history: HistoryState;
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
     this.models = new ModelState(services.engine, services.testModels);
+    this.judge = new JudgeState(services.engine, this.models, this.storage);
+    this.history = new HistoryState(this.storage);
   }
 
   async init(): Promise<void> {

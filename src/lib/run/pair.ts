@@ -1,0 +1,293 @@
+// Judges one pair (the "One pair" journey): reuses stored work, runs what is missing, saves each judgment as it completes.
+import {
+  buildRequest,
+  judgeItem,
+  type ItemJudgment,
+  type JudgeConfig,
+  type JudgeHooks,
+  type Judgment,
+  type JudgeItem,
+  type Order,
+  type Template,
+} from '../judge';
+import type { EngineKind, JudgmentParams, JudgmentRecord, Repositories } from '../store';
+import { judgmentKey, newId } from '../store';
+import { fromRecords } from './records';
+
+/** What the user chose besides the template; every field ends up in the stored parameters. */
+export interface PairOptions {
+  bothOrders: boolean;
+  allowTie: boolean;
+  samples: number;
+  temperature: number;
+  seed: number;
+  maxTokens: number;
+  logprobs: boolean;
+  constrained: boolean;
+}
+
+export interface PairModel {
+  engine: EngineKind;
+  modelId: string;
+  thinking: boolean;
+}
+
+export interface PairContext {
+  item: JudgeItem;
+  template: Template;
+  options: PairOptions;
+  model: PairModel;
+}
+
+/** One planned unit of work: an order and a sample, with its key. */
+export interface PlannedJudgment {
+  order: Order;
+  sample: number;
+  key: string;
+}
+
+export function judgeConfig(ctx: PairContext): JudgeConfig {
+  const o = ctx.options;
+  return {
+    template: ctx.template,
+    thinkingModel: ctx.model.thinking,
+    bothOrders: o.bothOrders,
+    allowTie: o.allowTie,
+    samples: o.samples,
+    temperature: o.temperature,
+    seed: o.seed,
+    max_tokens: o.maxTokens,
+    logprobs: o.logprobs,
+    constrained: o.constrained,
+  };
+}
+
+/** The stored parameters: what the request really carried, so a judgment can be reproduced. */
+export function judgmentParams(ctx: PairContext): JudgmentParams {
+  const req = buildRequest(ctx.item, judgeConfig(ctx), 'AB');
+  const params: JudgmentParams = {
+    temperature: req.temperature ?? ctx.options.temperature,
+    seed: ctx.options.seed,
+    max_tokens: req.max_tokens ?? ctx.options.maxTokens,
+    samples: ctx.options.samples,
+    bothOrders: ctx.options.bothOrders,
+    constrained: ctx.options.constrained,
+    allowTie: ctx.options.allowTie && ctx.template.allowsTie,
+  };
+  if (req.top_logprobs !== undefined) params.top_logprobs = req.top_logprobs;
+  if (req.enable_thinking !== undefined) params.enable_thinking = req.enable_thinking;
+  return params;
+}
+
+function isPairwise(t: Template): boolean {
+  return t.kind === 'pairwise' || t.kind === 'meta';
+}
+
+/** Rubrics are stored as text: JSON of the judge core's Rubric. */
+export function rubricText(item: JudgeItem): string | undefined {
+  return item.rubric ? JSON.stringify(item.rubric) : undefined;
+}
+
+/** The judgments this context will produce, each with the key that identifies its work. */
+export async function planJudgments(ctx: PairContext): Promise<PlannedJudgment[]> {
+  const orders: Order[] =
+    isPairwise(ctx.template) && ctx.options.bothOrders ? ['AB', 'BA'] : ['AB'];
+  const params = judgmentParams(ctx);
+  const { prompt, responseA, responseB, reference } = ctx.item;
+  const plan: PlannedJudgment[] = [];
+  for (const order of orders) {
+    for (let sample = 0; sample < Math.max(1, ctx.options.samples); sample++) {
+      const key = await judgmentKey({
+        engine: ctx.model.engine,
+        modelId: ctx.model.modelId,
+        protocol: ctx.template.kind,
+        templateId: ctx.template.id,
+        templateVersion: ctx.template.version,
+        params: { ...params },
+        item: { prompt, responseA, responseB, reference, rubric: rubricText(ctx.item) },
+        order,
+        sample,
+      });
+      plan.push({ order, sample, key });
+    }
+  }
+  return plan;
+}
+
+/** A complete earlier result for exactly this work, or null when any planned judgment is missing. */
+export async function findStored(
+  repos: Repositories,
+  plan: PlannedJudgment[],
+): Promise<{ runId: string; records: JudgmentRecord[] } | null> {
+  const found: JudgmentRecord[] = [];
+  for (const p of plan) {
+    const records = await repos.judgments.byKey(p.key);
+    // The newest copy wins: a deliberate re-run replaces what is shown.
+    const newest = records.sort((a, b) => b.createdAt - a.createdAt)[0];
+    if (!newest) return null;
+    found.push(newest);
+  }
+  const runId = found[0]?.runId;
+  return runId ? { runId, records: found } : null;
+}
+
+export interface PairHooks {
+  onToken?: JudgeHooks['onToken'];
+  /** After a judgment is stored (or failed to store: `error` set, the judgment kept in memory). */
+  onSaved?: (record: JudgmentRecord, error: unknown) => void;
+  signal?: AbortSignal;
+}
+
+export interface PairResult {
+  runId: string;
+  itemId: string;
+  result: ItemJudgment;
+  records: JudgmentRecord[];
+  /** The first storage error, if any judgment could not be saved. */
+  storageError: unknown;
+}
+
+/**
+ * Run the pair and store it: an item and a run first, then each judgment the moment it is
+ * parsed. A storage failure never stops the judging: the result is still returned, with the error.
+ * Rejects with AbortedError when stopped; judgments stored before that stay stored and the run is
+ * marked cancelled.
+ */
+export async function runPair(
+  repos: Repositories,
+  engine: Parameters<typeof judgeItem>[0],
+  ctx: PairContext,
+  plan: PlannedJudgment[],
+  hooks: PairHooks = {},
+): Promise<PairResult> {
+  const now = Date.now();
+  const itemId = newId();
+  const runId = newId();
+  const params = judgmentParams(ctx);
+  let storageError: unknown = null;
+  const fail = (e: unknown) => {
+    storageError ??= e;
+  };
+
+  const { prompt, responseA, responseB, reference, modelA, modelB } = ctx.item;
+  await repos.items
+    .put({
+      id: itemId,
+      index: 0,
+      prompt,
+      responseA,
+      ...(responseB !== undefined ? { responseB } : {}),
+      ...(reference ? { reference } : {}),
+      ...(ctx.item.rubric ? { rubric: rubricText(ctx.item) } : {}),
+      ...(modelA ? { modelA } : {}),
+      ...(modelB ? { modelB } : {}),
+      meta: {},
+    })
+    .catch(fail);
+  await repos.runs
+    .put({
+      id: runId,
+      createdAt: now,
+      updatedAt: now,
+      status: 'running',
+      config: {
+        engine: ctx.model.engine,
+        modelId: ctx.model.modelId,
+        protocol: ctx.template.kind,
+        templateId: ctx.template.id,
+        templateVersion: ctx.template.version,
+        params,
+      },
+      progress: { total: plan.length, done: 0, failed: 0 },
+      summary: null,
+    })
+    .catch(fail);
+
+  const records: JudgmentRecord[] = [];
+  // Writes are chained so they land in completion order; judging never waits for them.
+  let writes: Promise<void> = Promise.resolve();
+  const save = (j: Judgment) => {
+    const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
+    const record = toRecord(j, { runId, itemId, key, params, ctx });
+    records.push(record);
+    writes = writes.then(async () => {
+      let error: unknown = null;
+      try {
+        await repos.judgments.put(record);
+        await repos.runs.update(runId, {
+          progress: { total: plan.length, done: records.length, failed: 0 },
+        });
+      } catch (e) {
+        error = e;
+        fail(e);
+      }
+      hooks.onSaved?.(record, error);
+    });
+  };
+
+  try {
+    const result = await judgeItem(engine, ctx.item, judgeConfig(ctx), {
+      ...(hooks.onToken ? { onToken: hooks.onToken } : {}),
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
+      onJudgment: save,
+    });
+    await writes;
+    await repos.runs.update(runId, { status: 'done', summary: summaryOf(result) }).catch(fail);
+    return { runId, itemId, result, records, storageError };
+  } catch (e) {
+    await writes;
+    const cancelled = (e as Error | undefined)?.name === 'AbortedError';
+    await repos.runs.update(runId, { status: cancelled ? 'cancelled' : 'failed' }).catch(fail);
+    throw e;
+  }
+}
+
+function summaryOf(r: ItemJudgment): Record<string, unknown> {
+  return {
+    verdict: r.verdict,
+    consistency: r.consistency,
+    confidence: r.confidence,
+    preferenceA: r.preferenceA,
+    score: r.scores?.mean ?? null,
+  };
+}
+
+interface RecordContext {
+  runId: string;
+  itemId: string;
+  key: string;
+  params: JudgmentParams;
+  ctx: PairContext;
+}
+
+/** A judge-core judgment as the store keeps it. */
+export function toRecord(j: Judgment, rc: RecordContext): JudgmentRecord {
+  const probs = j.probabilities;
+  return {
+    id: newId(),
+    runId: rc.runId,
+    itemId: rc.itemId,
+    protocol: rc.ctx.template.kind,
+    templateId: j.templateId,
+    templateVersion: j.templateVersion,
+    engine: rc.ctx.model.engine,
+    modelId: rc.ctx.model.modelId,
+    params: rc.params,
+    order: j.order,
+    sample: j.sample,
+    text: j.text,
+    verdict: j.parse.verdict,
+    rawVerdict: j.shownVerdict,
+    score: j.scoreProbabilities?.expected ?? j.parse.score ?? null,
+    strength: j.parse.strength ?? null,
+    probabilities: probs ? { A: probs.A, B: probs.B, tie: probs.tie } : null,
+    parse: j.parse.status,
+    parseSpan: j.parse.span,
+    finishReason: j.finishReason,
+    usage: j.usage,
+    key: rc.key,
+    createdAt: Date.now(),
+  };
+}
+
+export { fromRecords };

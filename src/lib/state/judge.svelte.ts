@@ -1,0 +1,322 @@
+// State of the Judge page: the pair, the protocol, the fit check, the live streams and the verdict.
+import {
+  countItemTokens,
+  templates,
+  type JudgeItem,
+  type Order,
+  type Rubric,
+  type Template,
+} from '../judge';
+import { ContextWindowExceededError } from '../engine/errors';
+import type { JudgeEngine } from '../engine/types';
+import type { JudgmentRecord, Repositories } from '../store';
+import {
+  findStored,
+  planJudgments,
+  runPair,
+  type PairContext,
+  type PairOptions,
+} from '../run/pair';
+import { fromRecords, type PairVerdict } from '../run/records';
+import type { ModelState } from './models.svelte';
+import type { StorageState } from './storage.svelte';
+
+export type JudgeStatus = 'idle' | 'checking' | 'running' | 'done' | 'stopped' | 'error';
+
+/** One order-and-sample's text as it streams. */
+export interface Stream {
+  order: Order;
+  sample: number;
+  text: string;
+  startedAt: number;
+  firstTokenAt: number | null;
+  done: boolean;
+}
+
+export interface FitCheck {
+  promptTokens: number;
+  maxTokens: number;
+  contextWindow: number;
+  fits: boolean;
+}
+
+/** Templates the one-pair page offers: pairwise and single-answer (meta-judging needs two judgments). */
+export const pageTemplates: readonly Template[] = templates.filter((t) => t.kind !== 'meta');
+export const DEFAULT_TEMPLATE_ID = 'j1-pairwise';
+
+const defaultOptions = (): PairOptions => ({
+  bothOrders: true,
+  allowTie: true,
+  samples: 1,
+  temperature: 0,
+  seed: 42,
+  maxTokens: 0,
+  logprobs: false,
+  constrained: false,
+});
+
+export class JudgeState {
+  prompt = $state('');
+  responseA = $state('');
+  responseB = $state('');
+  reference = $state('');
+  rubricCriteria = $state('');
+  rubricLevels = $state<string[]>(['', '', '', '', '']);
+  modelA = $state('');
+  modelB = $state('');
+  templateId = $state(DEFAULT_TEMPLATE_ID);
+  options = $state<PairOptions>(defaultOptions());
+
+  status = $state<JudgeStatus>('idle');
+  streams = $state<Stream[]>([]);
+  verdict = $state.raw<PairVerdict | null>(null);
+  records = $state.raw<JudgmentRecord[]>([]);
+  runId = $state<string | null>(null);
+  /** The verdict shown was found in storage, not computed now. */
+  fromStore = $state(false);
+  fit = $state.raw<FitCheck | null>(null);
+  error = $state<unknown>(null);
+  storageError = $state<unknown>(null);
+  /** ms from the click to the first streamed token of this judgment. */
+  timeToFirstTokenMs = $state<number | null>(null);
+  clickedAt = 0;
+
+  readonly template = $derived(
+    pageTemplates.find((t) => t.id === this.templateId) ?? (pageTemplates[0] as Template),
+  );
+  readonly pairwise = $derived(this.template.kind === 'pairwise');
+  readonly problems = $derived(this.inputProblems());
+
+  private abort: AbortController | null = null;
+  private readonly engine: JudgeEngine;
+  private readonly models: ModelState;
+  private readonly storage: StorageState;
+
+  constructor(engine: JudgeEngine, models: ModelState, storage: StorageState) {
+    this.engine = engine;
+    this.models = models;
+    this.storage = storage;
+  }
+
+  /** What is missing before this template can judge, in words for the UI. */
+  private inputProblems(): string[] {
+    const p: string[] = [];
+    if (!this.prompt.trim()) p.push('Enter the prompt.');
+    if (!this.responseA.trim()) p.push(this.pairwise ? 'Enter answer A.' : 'Enter the answer.');
+    if (this.pairwise && !this.responseB.trim()) p.push('Enter answer B.');
+    if (this.template.needsReference && !this.reference.trim())
+      p.push('This protocol needs a reference answer.');
+    if (this.template.needsRubric && !this.rubricCriteria.trim())
+      p.push('This protocol needs a rubric: fill in the criteria.');
+    return p;
+  }
+
+  item(): JudgeItem {
+    const t = this.template;
+    const item: JudgeItem = { prompt: this.prompt, responseA: this.responseA };
+    if (this.pairwise) item.responseB = this.responseB;
+    if (this.reference.trim() && (t.acceptsReference || t.needsReference))
+      item.reference = this.reference;
+    if (this.rubricCriteria.trim() && t.needsRubric) item.rubric = this.rubric();
+    if (this.modelA.trim()) item.modelA = this.modelA.trim();
+    if (this.pairwise && this.modelB.trim()) item.modelB = this.modelB.trim();
+    return item;
+  }
+
+  private rubric(): Rubric {
+    return {
+      criteria: this.rubricCriteria,
+      levels: this.rubricLevels
+        .map((description, i) => ({ score: i + 1, description }))
+        .filter((l) => l.description.trim()),
+    };
+  }
+
+  private context(): PairContext | null {
+    const loaded = this.models.loaded;
+    if (!loaded) return null;
+    const options = { ...this.options };
+    // 0 means "the template's default for this model".
+    if (!options.maxTokens)
+      options.maxTokens = this.defaultMaxTokens(loaded.spec.thinking, loaded.spec.contextWindow);
+    return {
+      item: this.item(),
+      template: this.template,
+      options,
+      model: {
+        engine: this.engine.kind,
+        modelId: loaded.spec.modelId,
+        thinking: loaded.spec.thinking,
+      },
+    };
+  }
+
+  /** The output budget when the user left it at 0: enough to reason, never more than half the window. */
+  defaultMaxTokens(thinking: boolean, contextWindow: number): number {
+    if (this.template.family === 'verdict-only') return 8;
+    return Math.min(thinking ? 2048 : 1024, Math.floor(contextWindow / 2));
+  }
+
+  /** Count the item's tokens with the model's tokenizer and compare with its context window. */
+  async checkFit(ctx: PairContext): Promise<FitCheck> {
+    const loaded = this.models.loaded;
+    const contextWindow = loaded?.spec.contextWindow ?? 0;
+    const est = await countItemTokens(this.engine, ctx.item, ctx.template, {
+      thinkingModel: ctx.model.thinking,
+      bothOrders: ctx.options.bothOrders,
+      allowTie: ctx.options.allowTie,
+      max_tokens: ctx.options.maxTokens,
+      constrained: ctx.options.constrained,
+      logprobs: ctx.options.logprobs,
+    });
+    return {
+      promptTokens: est.promptTokens,
+      maxTokens: est.maxTokens,
+      contextWindow,
+      fits: est.total <= contextWindow,
+    };
+  }
+
+  /**
+   * Judge the pair. Shows the stored verdict when the same work was done before (unless `again`),
+   * otherwise runs every order and sample, streaming, and stores each judgment as it completes.
+   */
+  async judge(again = false): Promise<void> {
+    if (this.status === 'running' || this.status === 'checking') return;
+    this.clickedAt = performance.now();
+    this.reset();
+    const ctx = this.context();
+    if (!ctx) {
+      this.status = 'error';
+      this.error = new Error('Load a judge model first (Models).');
+      return;
+    }
+    if (this.problems.length > 0) return;
+    this.status = 'checking';
+    try {
+      const fit = await this.checkFit(ctx);
+      this.fit = fit;
+      if (!fit.fits) {
+        this.status = 'error';
+        this.error = new ContextWindowExceededError(
+          `This pair needs about ${fit.promptTokens.toLocaleString()} prompt tokens plus up to ${fit.maxTokens.toLocaleString()} for the answer, but ${ctx.model.modelId} holds ${fit.contextWindow.toLocaleString()} tokens.`,
+          { ...fit },
+        );
+        return;
+      }
+      const repos = await this.storage.repositories().catch((e: unknown) => {
+        this.storageError = e;
+        return null;
+      });
+      const plan = await planJudgments(ctx);
+      if (repos && !again) {
+        const stored = await findStored(repos, plan).catch(() => null);
+        if (stored) {
+          this.records = stored.records;
+          this.runId = stored.runId;
+          this.verdict = fromRecords(stored.records);
+          this.fromStore = true;
+          this.status = 'done';
+          return;
+        }
+      }
+      // Without storage the pair is still judged; the banner says it was not saved.
+      await this.run(repos ?? unavailableRepositories(this.storageError), ctx, plan);
+    } catch (e) {
+      if ((e as Error | undefined)?.name === 'AbortedError') {
+        this.status = 'stopped';
+      } else {
+        this.status = 'error';
+        this.error = e;
+      }
+    } finally {
+      this.abort = null;
+    }
+  }
+
+  private async run(
+    repos: Repositories,
+    ctx: PairContext,
+    plan: Awaited<ReturnType<typeof planJudgments>>,
+  ): Promise<void> {
+    const abort = new AbortController();
+    this.abort = abort;
+    this.status = 'running';
+    const res = await runPair(repos, this.engine, ctx, plan, {
+      signal: abort.signal,
+      onToken: (order, sample, _delta, text) => this.onToken(order, sample, text),
+      onSaved: (record, error) => {
+        this.records = [...this.records, record];
+        const s = this.streams.find((x) => x.order === record.order && x.sample === record.sample);
+        if (s) s.done = true;
+        if (error) this.storageError ??= error;
+      },
+    });
+    this.runId = res.runId;
+    this.records = res.records;
+    this.verdict = fromRecords(res.records);
+    this.storageError ??= res.storageError;
+    this.status = 'done';
+  }
+
+  private onToken(order: Order, sample: number, text: string): void {
+    const now = performance.now();
+    this.timeToFirstTokenMs ??= now - this.clickedAt;
+    const s = this.streams.find((x) => x.order === order && x.sample === sample);
+    if (s) {
+      s.text = text;
+      return;
+    }
+    this.streams.push({ order, sample, text, startedAt: now, firstTokenAt: now, done: false });
+  }
+
+  stop(): void {
+    this.abort?.abort();
+  }
+
+  /** Clear the result (not the inputs). */
+  reset(): void {
+    this.status = 'idle';
+    this.streams = [];
+    this.verdict = null;
+    this.records = [];
+    this.runId = null;
+    this.fromStore = false;
+    this.fit = null;
+    this.error = null;
+    this.storageError = null;
+    this.timeToFirstTokenMs = null;
+  }
+
+  /** Put a stored pair back into the form (from History). */
+  loadInputs(v: {
+    prompt: string;
+    responseA: string;
+    responseB?: string | undefined;
+    reference?: string | undefined;
+    modelA?: string | undefined;
+    modelB?: string | undefined;
+    templateId: string;
+  }): void {
+    this.prompt = v.prompt;
+    this.responseA = v.responseA;
+    this.responseB = v.responseB ?? '';
+    this.reference = v.reference ?? '';
+    this.modelA = v.modelA ?? '';
+    this.modelB = v.modelB ?? '';
+    if (pageTemplates.some((t) => t.id === v.templateId)) this.templateId = v.templateId;
+    this.reset();
+  }
+}
+
+/** Repositories whose every call rejects with `error`: judging goes on, nothing claims to be saved. */
+function unavailableRepositories(error: unknown): Repositories {
+  const store = new Proxy({}, { get: () => () => Promise.reject(error) });
+  return {
+    datasets: store,
+    items: store,
+    runs: store,
+    judgments: store,
+    labels: store,
+  } as Repositories;
+}

@@ -1,0 +1,124 @@
+// E2E: judge a pair from the real UI, streaming, flips, stop, context check, and no work twice.
+import { afterEach, expect, inject, test } from 'vitest';
+import { openApp, type E2EPage } from './support/browser';
+import { engineRequests, fillPair, loadTestModel } from './support/judge-page';
+
+const baseURL = inject('baseURL');
+let app: E2EPage | undefined;
+
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+test('judges a pair: both orders stream, then the verdict shows a detected flip', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await loadTestModel(page);
+  await fillPair(page, {
+    prompt: 'What is the capital of France?',
+    a: 'Paris.',
+    b: 'Lyon.',
+  });
+  await page.getByTestId('judge').click();
+  // Streaming: the first order's panel fills while it is still generating, before any verdict.
+  const first = page.getByTestId('stream-AB');
+  await first.waitFor();
+  expect(await first.getAttribute('aria-busy')).toBe('true');
+  expect(await page.getByTestId('verdict-card').count()).toBe(0);
+  await expect.poll(async () => (await first.textContent())?.length ?? 0).toBeGreaterThan(20);
+
+  const card = page.getByTestId('verdict-card');
+  await card.waitFor({ timeout: 30_000 });
+  expect(await card.getAttribute('data-consistency')).toBe('flipped');
+  expect(await page.getByTestId('consistency').textContent()).toMatch(/Flipped/);
+  expect(await page.getByTestId('verdict-headline').textContent()).toMatch(/flipped/i);
+  // Both orders ran and are reported with their cost.
+  expect(await page.getByTestId('order-row-AB').textContent()).toMatch(/Answer A/);
+  expect(await page.getByTestId('order-row-BA').textContent()).toMatch(/Answer B/);
+  expect(await page.getByTestId('order-row-BA').textContent()).toMatch(/tok\/s/);
+  expect(await engineRequests(page)).toBe(2);
+  expect(app.errors).toEqual([]);
+});
+
+test('a judge that prefers the same answer in both orders is reported consistent', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await loadTestModel(page);
+  await fillPair(page, {
+    prompt: 'Is 17 prime?',
+    a: '✘ No, 17 = 3 × 6.',
+    b: '✔ Yes, 17 is prime.',
+  });
+  await page.getByTestId('judge').click();
+  const card = page.getByTestId('verdict-card');
+  await card.waitFor({ timeout: 30_000 });
+  expect(await card.getAttribute('data-consistency')).toBe('consistent');
+  expect(await card.getAttribute('data-verdict')).toBe('B');
+  expect(await page.getByTestId('verdict-headline').textContent()).toMatch(/Answer B wins/);
+});
+
+test('the same inputs show the stored judgment instead of recomputing, with a choice to run again', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await loadTestModel(page);
+  const pair = { prompt: 'Name a primary colour.', a: 'Red.', b: 'Green.' };
+  await fillPair(page, pair);
+  await page.getByTestId('judge').click();
+  await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+  expect(await engineRequests(page)).toBe(2);
+
+  await page.getByTestId('judge').click();
+  await page.getByTestId('from-store').waitFor();
+  expect(await engineRequests(page)).toBe(2);
+  expect(await page.getByTestId('verdict-card').getAttribute('data-consistency')).toBe('flipped');
+
+  // A different seed is different work.
+  await page.getByText('Options').click();
+  await page.getByLabel('Seed').fill('7');
+  await page.getByTestId('judge').click();
+  await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+  expect(await page.getByTestId('from-store').count()).toBe(0);
+  expect(await engineRequests(page)).toBe(4);
+
+  await page.getByLabel('Seed').fill('42');
+  await page.getByTestId('judge').click();
+  await page.getByTestId('run-again').click();
+  await expect.poll(() => engineRequests(page), { timeout: 30_000 }).toBe(6);
+  await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+});
+
+test('an item too long for the context window gets a clear message, not a crash', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await loadTestModel(page, 'arbiter-test-judge-small-context');
+  const long = 'This answer goes on and on. '.repeat(120);
+  await fillPair(page, { prompt: 'Summarise.', a: long, b: long });
+  await page.getByTestId('judge').click();
+  const alert = page.locator('[role=alert][data-error-name=ContextWindowExceededError]');
+  await alert.waitFor();
+  expect(await alert.textContent()).toMatch(/holds 512 tokens/);
+  expect(await alert.textContent()).toMatch(/Shorten/);
+  expect(await engineRequests(page, 'arbiter-test-judge-small-context')).toBe(0);
+  // Still usable: a short pair judges fine.
+  await page.locator('#answer-a').fill('Short.');
+  await page.locator('#answer-b').fill('Brief.');
+  await page.getByTestId('judge').click();
+  await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+});
+
+test('Stop ends the judgment at once and keeps what finished', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '8'));
+  await loadTestModel(page);
+  await fillPair(page, { prompt: 'Pick one.', a: 'One.', b: 'Two.' });
+  await page.getByTestId('judge').click();
+  await page.getByTestId('stream-AB').waitFor();
+  const t0 = Date.now();
+  await page.getByTestId('stop').click();
+  await page.getByText(/^Stopped\./).waitFor();
+  expect(Date.now() - t0).toBeLessThan(2000);
+  expect(await page.getByTestId('verdict-card').count()).toBe(0);
+  expect(await page.getByTestId('judge').isEnabled()).toBe(true);
+});

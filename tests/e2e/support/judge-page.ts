@@ -1,0 +1,35 @@
+// Steps the judge e2e tests share: load the test model, fill a pair, judge.
+import type { Page } from 'playwright-core';
+
+export async function loadTestModel(page: Page, modelId = 'arbiter-test-judge'): Promise<void> {
+  await page.goto(new URL('#/models', page.url()).href);
+  await page.getByTestId('model-select').selectOption(modelId);
+  await page.getByTestId('load-model').click();
+  await page.getByTestId('model-ready').waitFor();
+}
+
+export interface Pair {
+  prompt: string;
+  a: string;
+  b: string;
+  protocol?: string;
+}
+
+export async function fillPair(page: Page, pair: Pair): Promise<void> {
+  await page.goto(new URL('#/judge', page.url()).href);
+  await page.locator('#prompt').fill(pair.prompt);
+  await page.locator('#answer-a').fill(pair.a);
+  await page.locator('#answer-b').fill(pair.b);
+  if (pair.protocol) await page.getByTestId('protocol').selectOption(pair.protocol);
+}
+
+/** Requests that reached the test engine of `modelId` in this page. */
+export function engineRequests(page: Page, modelId = 'arbiter-test-judge'): Promise<number> {
+  return page.evaluate(
+    (id) =>
+      (
+        window as unknown as { __arbiterTestEngines?: Map<string, { requests: unknown[] }> }
+      ).__arbiterTestEngines?.get(id)?.requests.length ?? 0,
+    modelId,
+  );
+}
