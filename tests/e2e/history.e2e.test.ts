@@ -1,7 +1,7 @@
 // E2E: judgments survive a reload, reopen in full, delete, export, and untrusted text never runs.
 import { readFile } from 'node:fs/promises';
 import { afterEach, expect, inject, test } from 'vitest';
-import { openApp, type E2EPage } from './support/browser';
+import { openApp, readStore, type E2EPage } from './support/browser';
 import { fillPair, loadTestModel } from './support/judge-page';
 
 const baseURL = inject('baseURL');
@@ -71,17 +71,7 @@ test('script payloads in an answer and in the model output never run', async () 
   await page.getByTestId('judge').click();
   await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
   // The model's output really carried the payloads (they reached the page and were stored).
-  const texts = await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((res, rej) => {
-      const r = indexedDB.open('arbiter');
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    return new Promise<string[]>((res) => {
-      const r = db.transaction('judgments').objectStore('judgments').getAll();
-      r.onsuccess = () => res((r.result as { text: string }[]).map((j) => j.text));
-    });
-  });
+  const texts = (await readStore<{ text: string }>(page, 'judgments')).map((j) => j.text);
   expect(texts).toHaveLength(2);
   for (const t of texts) expect(t).toContain('<img src=x onerror=');
 
@@ -105,17 +95,7 @@ test('the export holds what was stored, in JSONL and CSV', async () => {
   await fillPair(page, { prompt: 'Say "hi", politely', a: 'Hi, there,\n"friend"', b: 'Hey.' });
   await page.getByTestId('judge').click();
   await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
-  const stored = await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((res, rej) => {
-      const r = indexedDB.open('arbiter');
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    return new Promise<unknown[]>((res) => {
-      const r = db.transaction('judgments').objectStore('judgments').getAll();
-      r.onsuccess = () => res(r.result);
-    });
-  });
+  const stored = await readStore<{ id: string }>(page, 'judgments');
   expect(stored).toHaveLength(2);
 
   await page.goto(new URL('#/history', baseURL).href);
@@ -131,7 +111,7 @@ test('the export holds what was stored, in JSONL and CSV', async () => {
   expect(lines[0]).toMatchObject({ type: 'arbiter-judgments', version: 1 });
   const exported = lines.slice(1);
   expect(exported).toHaveLength(2);
-  for (const s of stored as { id: string }[]) {
+  for (const s of stored) {
     const e = exported.find((x: { id: string }) => x.id === s.id);
     expect(e).toMatchObject(s);
     expect(e.item.prompt).toBe('Say "hi", politely');

@@ -67,3 +67,59 @@ export function combineOrders(
   if (ab === ba) return { verdict: ab, consistency: 'consistent' };
   return { verdict: 'tie', consistency: 'flipped' };
 }
+
+/** One judgment as the item-level aggregate needs it; live judgments and stored records both map to it. */
+export interface VerdictSample {
+  order: 'AB' | 'BA';
+  /** In the item's original positions. */
+  verdict: Verdict | null;
+  probabilities: { A: number; B: number; tie?: number } | null;
+  score: number | null | undefined;
+}
+
+/** The item-level result of all its judgments. */
+export interface ItemAggregate {
+  /** Pairwise: flipped counts as 'tie' (see consistency). Single: null. */
+  verdict: Verdict | null;
+  consistency: Consistency | null;
+  /** Mean probability of the final verdict over judgments with logprobs. */
+  confidence: number | null;
+  /** Mean P(A) + P(tie)/2 over judgments with logprobs. */
+  preferenceA: number | null;
+  /** Single-answer: mean score over all samples. */
+  scores: ScoreSummary | null;
+}
+
+function mean(xs: number[]): number | null {
+  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/**
+ * Majority per order, then both orders combined (pairwise), or the score summary (single).
+ * The one definition of an item's verdict, shared by judgeItem and by results read back from storage.
+ */
+export function aggregateJudgments(pairwise: boolean, samples: VerdictSample[]): ItemAggregate {
+  if (!pairwise) {
+    return {
+      verdict: null,
+      consistency: null,
+      confidence: null,
+      preferenceA: null,
+      scores: summarizeScores(samples.map((s) => s.score)),
+    };
+  }
+  const majorityOf = (order: 'AB' | 'BA') => {
+    const mine = samples.filter((s) => s.order === order);
+    return mine.length === 0 ? undefined : majorityVerdict(mine.map((s) => s.verdict)).verdict;
+  };
+  const combined = combineOrders(majorityOf('AB'), majorityOf('BA'));
+  const probs = samples.flatMap((s) => (s.probabilities ? [s.probabilities] : []));
+  const final = combined.verdict;
+  return {
+    verdict: final,
+    consistency: combined.consistency,
+    confidence: final === null ? null : mean(probs.map((p) => p[final] ?? 0)),
+    preferenceA: mean(probs.map((p) => p.A + (p.tie ?? 0) / 2)),
+    scores: null,
+  };
+}

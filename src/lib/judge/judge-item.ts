@@ -2,7 +2,7 @@
 import type { FinishReason, GenerateRequest, GenerateUsage, JudgeEngine } from '../engine/types';
 import { AbortedError } from '../engine/errors';
 import {
-  combineOrders,
+  aggregateJudgments,
   majorityVerdict,
   summarizeScores,
   type Consistency,
@@ -199,37 +199,20 @@ export async function judgeItem(
   return aggregate(t, results);
 }
 
-function mean(xs: number[]): number | null {
-  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
 function aggregate(t: Template, orders: OrderResult[]): ItemJudgment {
-  const base = { templateId: t.id, templateVersion: t.version, orders };
-  if (!isPairwise(t)) {
-    const all = orders.flatMap((o) => o.judgments);
-    return {
-      ...base,
-      verdict: null,
-      consistency: null,
-      confidence: null,
-      preferenceA: null,
-      scores: summarizeScores(all.map((j) => j.scoreProbabilities?.expected ?? j.parse.score)),
-    };
-  }
-  const ab = orders.find((o) => o.order === 'AB')?.majority.verdict;
-  const ba = orders.find((o) => o.order === 'BA')?.majority.verdict;
-  const combined = combineOrders(ab, ba);
-  const probs = orders.flatMap((o) =>
-    o.judgments.map((j) => j.probabilities).filter((p): p is VerdictProbabilities => p !== null),
+  const samples = orders.flatMap((o) =>
+    o.judgments.map((j) => ({
+      order: j.order,
+      verdict: j.parse.verdict,
+      probabilities: j.probabilities,
+      score: j.scoreProbabilities?.expected ?? j.parse.score,
+    })),
   );
-  const final = combined.verdict;
   return {
-    ...base,
-    verdict: final,
-    consistency: combined.consistency,
-    confidence: final === null ? null : mean(probs.map((p) => p[final])),
-    preferenceA: mean(probs.map((p) => p.preferenceA)),
-    scores: null,
+    templateId: t.id,
+    templateVersion: t.version,
+    orders,
+    ...aggregateJudgments(isPairwise(t), samples),
   };
 }
 

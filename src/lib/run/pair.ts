@@ -94,10 +94,14 @@ export async function planJudgments(ctx: PairContext): Promise<PlannedJudgment[]
     isPairwise(ctx.template) && ctx.options.bothOrders ? ['AB', 'BA'] : ['AB'];
   const params = judgmentParams(ctx);
   const { prompt, responseA, responseB, reference } = ctx.item;
-  const plan: PlannedJudgment[] = [];
-  for (const order of orders) {
-    for (let sample = 0; sample < Math.max(1, ctx.options.samples); sample++) {
-      const key = await judgmentKey({
+  const units = orders.flatMap((order) =>
+    Array.from({ length: Math.max(1, ctx.options.samples) }, (_, sample) => ({ order, sample })),
+  );
+  return Promise.all(
+    units.map(async ({ order, sample }) => ({
+      order,
+      sample,
+      key: await judgmentKey({
         engine: ctx.model.engine,
         modelId: ctx.model.modelId,
         protocol: ctx.template.kind,
@@ -107,11 +111,9 @@ export async function planJudgments(ctx: PairContext): Promise<PlannedJudgment[]
         item: { prompt, responseA, responseB, reference, rubric: rubricText(ctx.item) },
         order,
         sample,
-      });
-      plan.push({ order, sample, key });
-    }
-  }
-  return plan;
+      }),
+    })),
+  );
 }
 
 /** A complete earlier result for exactly this work, or null when any planned judgment is missing. */
@@ -119,22 +121,23 @@ export async function findStored(
   repos: Repositories,
   plan: PlannedJudgment[],
 ): Promise<{ runId: string; records: JudgmentRecord[] } | null> {
-  const found: JudgmentRecord[] = [];
-  for (const p of plan) {
-    const records = await repos.judgments.byKey(p.key);
-    // The newest copy wins: a deliberate re-run replaces what is shown.
-    const newest = records.sort((a, b) => b.createdAt - a.createdAt)[0];
-    if (!newest) return null;
-    found.push(newest);
-  }
-  const runId = found[0]?.runId;
-  return runId ? { runId, records: found } : null;
+  const copies = await Promise.all(plan.map((p) => repos.judgments.byKey(p.key)));
+  // The newest copy wins: a deliberate re-run replaces what is shown.
+  const found = copies.map((records) => records.sort((a, b) => b.createdAt - a.createdAt)[0]);
+  if (found.some((r) => r === undefined)) return null;
+  const records = found as JudgmentRecord[];
+  const runId = records[0]?.runId;
+  return runId ? { runId, records } : null;
 }
 
 export interface PairHooks {
   onToken?: JudgeHooks['onToken'];
-  /** After a judgment is stored (or failed to store: `error` set, the judgment kept in memory). */
-  onSaved?: (record: JudgmentRecord, error: unknown) => void;
+  /** A judgment is complete (before it is stored). */
+  onJudgment?: (record: JudgmentRecord) => void;
+  /** A judgment is stored. */
+  onSaved?: (record: JudgmentRecord) => void;
+  /** A write failed; the judgment stays in memory and judging goes on. */
+  onStorageError?: (error: unknown) => void;
   signal?: AbortSignal;
 }
 
@@ -143,15 +146,18 @@ export interface PairResult {
   itemId: string;
   result: ItemJudgment;
   records: JudgmentRecord[];
-  /** The first storage error, if any judgment could not be saved. */
-  storageError: unknown;
+  /**
+   * Settles when every write of this pair has landed or failed, with the first storage error
+   * (null when all were saved). The verdict need not wait for it.
+   */
+  saved: Promise<unknown>;
 }
 
 /**
- * Run the pair and store it: an item and a run first, then each judgment the moment it is
- * parsed. A storage failure never stops the judging: the result is still returned, with the error.
- * Rejects with AbortedError when stopped; judgments stored before that stay stored and the run is
- * marked cancelled.
+ * Run the pair and store it: an item and a run, then each judgment the moment it is parsed.
+ * Writes are chained so they land in order, and judging never waits for them. A storage failure
+ * never stops the judging: `saved` reports it. Rejects with AbortedError when stopped; judgments
+ * stored before that stay stored and the run is marked cancelled.
  */
 export async function runPair(
   repos: Repositories,
@@ -165,13 +171,22 @@ export async function runPair(
   const runId = newId();
   const params = judgmentParams(ctx);
   let storageError: unknown = null;
-  const fail = (e: unknown) => {
-    storageError ??= e;
+  let writes: Promise<void> = Promise.resolve();
+  // Must keep the chain alive after a failure: one failed write must not drop the ones after it.
+  const write = (op: () => Promise<unknown>): Promise<void> => {
+    writes = writes.then(op).then(
+      () => undefined,
+      (e: unknown) => {
+        storageError ??= e;
+        hooks.onStorageError?.(e);
+      },
+    );
+    return writes;
   };
 
   const { prompt, responseA, responseB, reference, modelA, modelB } = ctx.item;
-  await repos.items
-    .put({
+  void write(() =>
+    repos.items.put({
       id: itemId,
       index: 0,
       prompt,
@@ -182,10 +197,10 @@ export async function runPair(
       ...(modelA ? { modelA } : {}),
       ...(modelB ? { modelB } : {}),
       meta: {},
-    })
-    .catch(fail);
-  await repos.runs
-    .put({
+    }),
+  );
+  void write(() =>
+    repos.runs.put({
       id: runId,
       createdAt: now,
       updatedAt: now,
@@ -200,28 +215,23 @@ export async function runPair(
       },
       progress: { total: plan.length, done: 0, failed: 0 },
       summary: null,
-    })
-    .catch(fail);
+    }),
+  );
 
   const records: JudgmentRecord[] = [];
-  // Writes are chained so they land in completion order; judging never waits for them.
-  let writes: Promise<void> = Promise.resolve();
+  const progress = () => ({ total: plan.length, done: records.length, failed: 0 });
   const save = (j: Judgment) => {
     const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
     const record = toRecord(j, { runId, itemId, key, params, ctx });
     records.push(record);
-    writes = writes.then(async () => {
-      let error: unknown = null;
-      try {
-        await repos.judgments.put(record);
-        await repos.runs.update(runId, {
-          progress: { total: plan.length, done: records.length, failed: 0 },
-        });
-      } catch (e) {
-        error = e;
-        fail(e);
-      }
-      hooks.onSaved?.(record, error);
+    hooks.onJudgment?.(record);
+    const last = records.length === plan.length;
+    const snapshot = progress();
+    void write(async () => {
+      await repos.judgments.put(record);
+      hooks.onSaved?.(record);
+      // The last judgment's progress is written together with the final status.
+      if (!last) await repos.runs.update(runId, { progress: snapshot });
     });
   };
 
@@ -231,13 +241,22 @@ export async function runPair(
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       onJudgment: save,
     });
-    await writes;
-    await repos.runs.update(runId, { status: 'done', summary: summaryOf(result) }).catch(fail);
-    return { runId, itemId, result, records, storageError };
+    const saved = write(() =>
+      repos.runs.update(runId, {
+        status: 'done',
+        progress: progress(),
+        summary: summaryOf(result),
+      }),
+    ).then(() => storageError);
+    return { runId, itemId, result, records, saved };
   } catch (e) {
-    await writes;
     const cancelled = (e as Error | undefined)?.name === 'AbortedError';
-    await repos.runs.update(runId, { status: cancelled ? 'cancelled' : 'failed' }).catch(fail);
+    await write(() =>
+      repos.runs.update(runId, {
+        status: cancelled ? 'cancelled' : 'failed',
+        progress: progress(),
+      }),
+    );
     throw e;
   }
 }

@@ -1,13 +1,12 @@
 // Reads stored judgment records back into a verdict: per order, both orders combined, confidence.
 import {
-  combineOrders,
+  aggregateJudgments,
   majorityVerdict,
   summarizeScores,
-  type Consistency,
+  type ItemAggregate,
   type MajorityResult,
   type Order,
   type ScoreSummary,
-  type Verdict,
 } from '../judge';
 import type { JudgmentRecord } from '../store';
 
@@ -18,20 +17,10 @@ export interface OrderView {
   scores: ScoreSummary | null;
 }
 
-/** What the verdict card shows, computed the same way for a fresh result and a stored one. */
-export interface PairVerdict {
+/** What the verdict card shows, computed by the judge core's aggregate for fresh and stored results alike. */
+export interface PairVerdict extends ItemAggregate {
   orders: OrderView[];
-  verdict: Verdict | null;
-  consistency: Consistency | null;
-  /** Mean probability of the final verdict over the judgments that had logprobs. */
-  confidence: number | null;
-  preferenceA: number | null;
-  scores: ScoreSummary | null;
   pairwise: boolean;
-}
-
-function mean(xs: number[]): number | null {
-  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 /** Combine stored records (one run's judgments) into the verdict, as judgeItem does for live ones. */
@@ -48,29 +37,14 @@ export function fromRecords(records: JudgmentRecord[]): PairVerdict {
       };
     })
     .filter((o) => o.records.length > 0);
-  if (!pairwise) {
-    return {
-      orders,
-      verdict: null,
-      consistency: null,
-      confidence: null,
-      preferenceA: null,
-      scores: summarizeScores(records.map((r) => r.score)),
-      pairwise,
-    };
-  }
-  const ab = orders.find((o) => o.order === 'AB')?.majority.verdict;
-  const ba = orders.find((o) => o.order === 'BA')?.majority.verdict;
-  const combined = combineOrders(ab, ba);
-  const probs = records.flatMap((r) => (r.probabilities ? [r.probabilities] : []));
-  const final = combined.verdict;
-  return {
-    orders,
-    verdict: final,
-    consistency: combined.consistency,
-    confidence: final === null ? null : mean(probs.map((p) => p[final] ?? 0)),
-    preferenceA: mean(probs.map((p) => p.A + (p.tie ?? 0) / 2)),
-    scores: null,
+  const aggregate = aggregateJudgments(
     pairwise,
-  };
+    records.map((r) => ({
+      order: r.order,
+      verdict: r.verdict,
+      probabilities: r.probabilities ?? null,
+      score: r.score,
+    })),
+  );
+  return { ...aggregate, orders, pairwise };
 }

@@ -40,6 +40,18 @@ export interface FitCheck {
   fits: boolean;
 }
 
+/** Finished judgments as streams, for showing stored results with the same panels. */
+export function streamsFromRecords(records: JudgmentRecord[]): Stream[] {
+  return records.map((r) => ({
+    order: r.order,
+    sample: r.sample,
+    text: r.text,
+    startedAt: 0,
+    firstTokenAt: null,
+    done: true,
+  }));
+}
+
 /** Templates the one-pair page offers: pairwise and single-answer (meta-judging needs two judgments). */
 export const pageTemplates: readonly Template[] = templates.filter((t) => t.kind !== 'meta');
 export const DEFAULT_TEMPLATE_ID = 'j1-pairwise';
@@ -71,6 +83,8 @@ export class JudgeState {
   streams = $state<Stream[]>([]);
   verdict = $state.raw<PairVerdict | null>(null);
   records = $state.raw<JudgmentRecord[]>([]);
+  /** Judgments of the current run already written to storage (what survives a Stop). */
+  saved = $state.raw<JudgmentRecord[]>([]);
   runId = $state<string | null>(null);
   /** The verdict shown was found in storage, not computed now. */
   fromStore = $state(false);
@@ -245,18 +259,23 @@ export class JudgeState {
     const res = await runPair(repos, this.engine, ctx, plan, {
       signal: abort.signal,
       onToken: (order, sample, _delta, text) => this.onToken(order, sample, text),
-      onSaved: (record, error) => {
-        this.records = [...this.records, record];
+      onJudgment: (record) => {
         const s = this.streams.find((x) => x.order === record.order && x.sample === record.sample);
         if (s) s.done = true;
-        if (error) this.storageError ??= error;
+      },
+      onSaved: (record) => {
+        this.saved = [...this.saved, record];
+      },
+      onStorageError: (e) => {
+        this.storageError ??= e;
       },
     });
     this.runId = res.runId;
     this.records = res.records;
     this.verdict = fromRecords(res.records);
-    this.storageError ??= res.storageError;
     this.status = 'done';
+    // The verdict shows at once; a write that fails after it still reaches the banner.
+    await res.saved;
   }
 
   private onToken(order: Order, sample: number, text: string): void {
@@ -280,6 +299,7 @@ export class JudgeState {
     this.streams = [];
     this.verdict = null;
     this.records = [];
+    this.saved = [];
     this.runId = null;
     this.fromStore = false;
     this.fit = null;

@@ -37,3 +37,23 @@ export async function openApp(
     close: () => browser.close(),
   };
 }
+
+/** Every record of one object store of the app's database, read in the page (the real IndexedDB). */
+export function readStore<T = Record<string, unknown>>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(async (name) => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open('arbiter');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    try {
+      return await new Promise<T[]>((res, rej) => {
+        const r = db.transaction(name).objectStore(name).getAll();
+        r.onsuccess = () => res(r.result as T[]);
+        r.onerror = () => rej(r.error);
+      });
+    } finally {
+      db.close();
+    }
+  }, store);
+}

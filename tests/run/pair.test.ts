@@ -1,0 +1,221 @@
+// The one-pair runner: keys, reuse of stored work, persistence as judgments complete, failures and Stop.
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { getTemplate } from '../../src/lib/judge';
+import type { Template } from '../../src/lib/judge';
+import {
+  createRepositories,
+  StorageQuotaExceededError,
+  type Repositories,
+} from '../../src/lib/store';
+import {
+  findStored,
+  planJudgments,
+  runPair,
+  type PairContext,
+  type PairOptions,
+} from '../../src/lib/run/pair';
+import { DeterministicEngine } from '../support/deterministic-engine';
+import { openTestDb } from '../store/fixtures';
+
+const options: PairOptions = {
+  bothOrders: true,
+  allowTie: true,
+  samples: 1,
+  temperature: 0,
+  seed: 42,
+  maxTokens: 512,
+  logprobs: false,
+  constrained: false,
+};
+
+function ctx(over: Partial<PairContext> = {}, opts: Partial<PairOptions> = {}): PairContext {
+  return {
+    item: { prompt: 'Capital of France?', responseA: 'Paris.', responseB: 'Lyon.' },
+    template: getTemplate('j1-pairwise') as Template,
+    options: { ...options, ...opts },
+    model: { engine: 'test', modelId: 'test-judge', thinking: false },
+    ...over,
+  };
+}
+
+let db: Awaited<ReturnType<typeof openTestDb>>;
+let repos: Repositories;
+
+beforeEach(async () => {
+  db = await openTestDb();
+  repos = createRepositories(db.db);
+});
+afterEach(async () => {
+  await db.close();
+});
+
+describe('planJudgments', () => {
+  test('one key per order and sample, stable for the same inputs', async () => {
+    const a = await planJudgments(ctx({}, { samples: 2 }));
+    const b = await planJudgments(ctx({}, { samples: 2 }));
+    expect(a.map((p) => `${p.order}${p.sample}`)).toEqual(['AB0', 'AB1', 'BA0', 'BA1']);
+    expect(a).toEqual(b);
+    expect(new Set(a.map((p) => p.key)).size).toBe(4);
+  });
+
+  test.each([
+    ['seed', ctx({}, { seed: 7 })],
+    ['temperature', ctx({}, { temperature: 0.5 })],
+    ['max tokens', ctx({}, { maxTokens: 256 })],
+    ['model', ctx({ model: { engine: 'test', modelId: 'other', thinking: false } })],
+    ['template', ctx({ template: getTemplate('mt-bench-pair') as Template })],
+    [
+      'answer text',
+      ctx({ item: { prompt: 'Capital of France?', responseA: 'Paris!', responseB: 'Lyon.' } }),
+    ],
+  ])('a different %s is different work', async (_name, other) => {
+    const base = await planJudgments(ctx());
+    const changed = await planJudgments(other);
+    expect(changed[0]?.key).not.toBe(base[0]?.key);
+  });
+
+  test('the tie option is different work for a template with ties', async () => {
+    const mt = { template: getTemplate('mt-bench-pair') as Template };
+    expect(mt.template.allowsTie).toBe(true);
+    const a = await planJudgments(ctx(mt, { allowTie: true }));
+    const b = await planJudgments(ctx(mt, { allowTie: false }));
+    expect(a[0]?.key).not.toBe(b[0]?.key);
+  });
+
+  test('the tie option does not change the key of a template that has no tie', async () => {
+    const single = {
+      template: getTemplate('j1-single') as Template,
+      item: { prompt: 'Q', responseA: 'A' },
+    };
+    expect(single.template.allowsTie).toBe(false);
+    const a = await planJudgments(ctx(single, { allowTie: true }));
+    const b = await planJudgments(ctx(single, { allowTie: false }));
+    expect(a[0]?.key).toBe(b[0]?.key);
+  });
+
+  test('single-answer templates plan one order', async () => {
+    const plan = await planJudgments(
+      ctx({
+        template: getTemplate('mt-bench-single') as Template,
+        item: { prompt: 'Q', responseA: 'A' },
+      }),
+    );
+    expect(plan.map((p) => p.order)).toEqual(['AB']);
+  });
+});
+
+describe('runPair', () => {
+  test('stores the item, the run and each judgment, and finds them again by key', async () => {
+    const c = ctx();
+    const plan = await planJudgments(c);
+    expect(await findStored(repos, plan)).toBeNull();
+    const saved: string[] = [];
+    const res = await runPair(repos, new DeterministicEngine(), c, plan, {
+      onSaved: (r) => saved.push(r.order),
+    });
+    expect(await res.saved).toBeNull();
+    expect(saved).toEqual(['AB', 'BA']);
+    // The position-biased default judge flips.
+    expect(res.result.consistency).toBe('flipped');
+
+    const run = await repos.runs.get(res.runId);
+    expect(run).toMatchObject({ status: 'done', progress: { total: 2, done: 2, failed: 0 } });
+    expect(run?.config).toMatchObject({ templateId: 'j1-pairwise', modelId: 'test-judge' });
+    const item = await repos.items.get(res.itemId);
+    expect(item).toMatchObject({
+      prompt: 'Capital of France?',
+      responseA: 'Paris.',
+      responseB: 'Lyon.',
+    });
+
+    const stored = await findStored(repos, plan);
+    expect(stored?.runId).toBe(res.runId);
+    expect(stored?.records.map((r) => [r.order, r.verdict, r.rawVerdict])).toEqual([
+      ['AB', 'A', 'A'],
+      ['BA', 'B', 'A'],
+    ]);
+    expect(stored?.records[0]).toMatchObject({
+      templateVersion: 1,
+      engine: 'test',
+      params: { seed: 42, temperature: 0, max_tokens: 512, bothOrders: true, allowTie: true },
+      parse: 'ok',
+    });
+  });
+
+  test('each judgment is written before the next one is generated', async () => {
+    const c = ctx();
+    const plan = await planJudgments(c);
+    const engine = new DeterministicEngine();
+    const seenAtSecondRequest: number[] = [];
+    const original = engine.generate.bind(engine);
+    engine.generate = async (req, opts) => {
+      if (engine.requests.length === 1) {
+        // Let the first judgment's write land, as it would during a real generation.
+        await new Promise((r) => setTimeout(r, 20));
+        seenAtSecondRequest.push(await repos.judgments.count());
+      }
+      return original(req, opts);
+    };
+    await (
+      await runPair(repos, engine, c, plan)
+    ).saved;
+    expect(seenAtSecondRequest).toEqual([1]);
+  });
+
+  test('a storage failure does not stop the judging; it is reported and earlier records stay', async () => {
+    const c = ctx();
+    const plan = await planJudgments(c);
+    const put = repos.judgments.put.bind(repos.judgments);
+    let calls = 0;
+    repos.judgments.put = async (j) => {
+      calls++;
+      if (calls === 2) throw new StorageQuotaExceededError();
+      return put(j);
+    };
+    const errors: unknown[] = [];
+    const res = await runPair(repos, new DeterministicEngine(), c, plan, {
+      onStorageError: (e) => errors.push(e),
+    });
+    expect(res.result.consistency).toBe('flipped');
+    expect(res.records).toHaveLength(2);
+    expect(await res.saved).toBeInstanceOf(StorageQuotaExceededError);
+    expect(errors).toHaveLength(1);
+    expect(await repos.judgments.count()).toBe(1);
+    expect((await repos.runs.get(res.runId))?.status).toBe('done');
+  });
+
+  test('Stop rejects with AbortedError, keeps the finished order and marks the run cancelled', async () => {
+    const c = ctx();
+    const plan = await planJudgments(c);
+    const abort = new AbortController();
+    const engine = new DeterministicEngine({ tokensPerSecond: 500 });
+    const done = runPair(repos, engine, c, plan, {
+      signal: abort.signal,
+      onJudgment: () => setTimeout(() => abort.abort(), 5),
+    });
+    await expect(done).rejects.toMatchObject({ name: 'AbortedError' });
+    const runs = await repos.runs.list();
+    expect(runs[0]).toMatchObject({ status: 'cancelled', progress: { done: 1 } });
+    expect(await repos.judgments.count()).toBe(1);
+    expect(await findStored(repos, plan)).toBeNull();
+  });
+
+  test('with every store call failing (storage unavailable), the verdict still comes back', async () => {
+    const broken = new Proxy(
+      {},
+      { get: () => () => Promise.reject(new StorageQuotaExceededError()) },
+    );
+    const noStore = {
+      datasets: broken,
+      items: broken,
+      runs: broken,
+      judgments: broken,
+      labels: broken,
+    } as Repositories;
+    const c = ctx();
+    const res = await runPair(noStore, new DeterministicEngine(), c, await planJudgments(c));
+    expect(res.result.verdict).toBe('tie');
+    expect(await res.saved).toBeInstanceOf(StorageQuotaExceededError);
+  });
+});
