@@ -1,4 +1,4 @@
-// Prints the gzip size of the main bundle and fails if web-llm leaked into it (it belongs in the worker chunk).
+// Prints the gzip size of the main bundle; fails if web-llm leaked out of the worker chunk or the test engine into the build.
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -15,6 +15,11 @@ for (const f of files.filter((f) => f.endsWith('.js'))) {
   const gz = gzipSync(buf).length;
   const isWorker = /worker/i.test(f);
   const hasWebLLM = buf.includes('MLCEngine') && buf.includes('tvmjs');
+  // The deterministic engine is linked only into the e2e build (--mode e2e).
+  if (buf.includes('arbiter-test-judge') || buf.includes('firstPositionAnswer')) {
+    console.log(`${f}: the test engine is in the production build`);
+    leaked = true;
+  }
   if (!isWorker && hasWebLLM) leaked = true;
   if (entries.includes(f) || (!isWorker && !hasWebLLM)) mainGzip += entries.includes(f) ? gz : 0;
   console.log(
@@ -23,6 +28,6 @@ for (const f of files.filter((f) => f.endsWith('.js'))) {
 }
 console.log(`main bundle gzip: ${(mainGzip / 1024).toFixed(1)} kB`);
 if (leaked) {
-  console.log('web-llm found outside the worker chunk');
+  console.log('web-llm outside the worker chunk, or the test engine in the build');
   process.exit(1);
 }

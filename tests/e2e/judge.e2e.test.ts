@@ -122,3 +122,28 @@ test('Stop ends the judgment at once and keeps what finished', async () => {
   expect(await page.getByTestId('verdict-card').count()).toBe(0);
   expect(await page.getByTestId('judge').isEnabled()).toBe(true);
 });
+
+test('an example pair, loaded and judged from the Judge page with Ctrl+Enter, is compared with its human label', async () => {
+  app = await openApp(baseURL, { path: '/#/models' });
+  const { page } = app;
+  await page.getByTestId('model-select').selectOption('arbiter-test-judge');
+  await page.goto(new URL('#/judge', baseURL).href);
+  await page.getByTestId('example').selectOption('llmbar-adversarial-neighbor-035');
+  expect(await page.locator('#prompt').inputValue()).toBe('Divide 45 by 9');
+
+  // The exact prompt is visible before judging, both orders, with the answers in swapped places.
+  await page.getByTestId('prompt-preview').locator('summary').click();
+  const preview = await page.getByTestId('prompt-preview').textContent();
+  expect(preview).toContain('Order 2 (B first)');
+  expect(preview!.indexOf('22.5')).toBeLessThan(
+    preview!.indexOf('The result of 45 divided by 9 is 5.'),
+  );
+
+  await page.getByTestId('judge-load-model').click();
+  await page.getByTestId('judge').and(page.locator(':enabled')).waitFor();
+  await page.locator('#prompt').press('Control+Enter');
+  await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+  const gold = await page.getByTestId('gold-label').textContent();
+  expect(gold).toMatch(/LLMBar, Adversarial\/Neighbor/);
+  expect(gold).toMatch(/answer B is better; flipped with the order/);
+});

@@ -1,5 +1,6 @@
 // State of the Judge page: the pair, the protocol, the fit check, the live streams and the verdict.
 import {
+  buildRequest,
   countItemTokens,
   templates,
   type JudgeItem,
@@ -7,11 +8,13 @@ import {
   type Rubric,
   type Template,
 } from '../judge';
+import { EXAMPLES, type ExamplePair } from '../data/examples';
 import { ContextWindowExceededError } from '../engine/errors';
-import type { JudgeEngine } from '../engine/types';
+import type { ChatMessage, JudgeEngine, ModelSpec } from '../engine/types';
 import type { JudgmentRecord, Repositories } from '../store';
 import {
   findStored,
+  judgeConfig,
   planJudgments,
   runPair,
   type PairContext,
@@ -100,6 +103,15 @@ export class JudgeState {
   );
   readonly pairwise = $derived(this.template.kind === 'pairwise');
   readonly problems = $derived(this.inputProblems());
+  /** The bundled example the inputs hold, untouched; its gold label is shown next to the verdict. */
+  readonly example = $derived<ExamplePair | null>(
+    EXAMPLES.find(
+      (e) =>
+        e.prompt === this.prompt &&
+        e.responseA === this.responseA &&
+        e.responseB === this.responseB,
+    ) ?? null,
+  );
 
   private abort: AbortController | null = null;
   private readonly engine: JudgeEngine;
@@ -146,22 +158,18 @@ export class JudgeState {
     };
   }
 
-  private context(): PairContext | null {
-    const loaded = this.models.loaded;
-    if (!loaded) return null;
+  /** Everything one judgment depends on, for `spec` (by default the loaded model). */
+  private context(spec: ModelSpec | undefined = this.models.loaded?.spec): PairContext | null {
+    if (!spec) return null;
     const options = { ...this.options };
     // 0 means "the template's default for this model".
     if (!options.maxTokens)
-      options.maxTokens = this.defaultMaxTokens(loaded.spec.thinking, loaded.spec.contextWindow);
+      options.maxTokens = this.defaultMaxTokens(spec.thinking, spec.contextWindow);
     return {
       item: this.item(),
       template: this.template,
       options,
-      model: {
-        engine: this.engine.kind,
-        modelId: loaded.spec.modelId,
-        thinking: loaded.spec.thinking,
-      },
+      model: { engine: this.engine.kind, modelId: spec.modelId, thinking: spec.thinking },
     };
   }
 
@@ -306,6 +314,35 @@ export class JudgeState {
     this.error = null;
     this.storageError = null;
     this.timeToFirstTokenMs = null;
+  }
+
+  /** Fill the form with a bundled example pair. */
+  useExample(id: string): void {
+    const e = EXAMPLES.find((x) => x.id === id);
+    if (!e) return;
+    this.loadInputs({
+      ...e,
+      templateId: this.template.kind === 'pairwise' ? this.templateId : DEFAULT_TEMPLATE_ID,
+    });
+  }
+
+  /**
+   * The exact messages each order sends, for the loaded (or else the selected) model; null until
+   * the inputs are complete. What you see is what the judge gets.
+   */
+  promptPreview(): { order: Order; messages: ChatMessage[] }[] | null {
+    if (this.problems.length > 0) return null;
+    const ctx = this.context(this.models.loaded?.spec ?? this.models.selected?.spec);
+    if (!ctx) return null;
+    const orders: Order[] = this.pairwise && this.options.bothOrders ? ['AB', 'BA'] : ['AB'];
+    try {
+      return orders.map((order) => ({
+        order,
+        messages: buildRequest(ctx.item, judgeConfig(ctx), order).messages,
+      }));
+    } catch {
+      return null;
+    }
   }
 
   /** Put a stored pair back into the form (from History). */
