@@ -13,11 +13,21 @@ const pairs = Number(values.pairs);
 const root = new URL('../', import.meta.url).pathname;
 
 await build({ root, mode: 'e2e', logLevel: 'error' });
-const server = await preview({ root, mode: 'e2e', logLevel: 'error', preview: { port: 0, host: '127.0.0.1' } });
+const server = await preview({
+  root,
+  mode: 'e2e',
+  logLevel: 'error',
+  preview: { port: 0, host: '127.0.0.1' },
+});
 const base = server.resolvedUrls.local[0];
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+  args: [
+    '--no-sandbox',
+    '--enable-unsafe-webgpu',
+    '--disable-background-networking',
+    '--disable-dev-shm-usage',
+  ],
 });
 
 try {
@@ -25,7 +35,7 @@ try {
   await page.goto(`${base}#/models`);
   await page.evaluate((t) => localStorage.setItem('arbiter.test.tps', String(t)), tps);
   await page.reload();
-  await page.getByTestId('model-select').selectOption('arbiter-test-judge');
+  await page.locator('input[name=model][value="arbiter-test-judge"]').check();
   await page.getByTestId('load-model').click();
   await page.getByTestId('model-ready').waitFor();
   await page.goto(`${base}#/judge`);
@@ -39,13 +49,16 @@ try {
     await page.evaluate(() => {
       const marks = { click: 0, first: 0, done: 0 };
       window.__bench = marks;
-      document.querySelector('[data-testid=judge]').addEventListener(
-        'click',
-        () => (marks.click = performance.now()),
-        { capture: true, once: true },
-      );
+      document
+        .querySelector('[data-testid=judge]')
+        .addEventListener('click', () => (marks.click = performance.now()), {
+          capture: true,
+          once: true,
+        });
       const obs = new MutationObserver(() => {
-        const s = document.querySelector('[data-testid=stream-AB] [data-testid=judgment-answer], [data-testid=stream-AB] details');
+        const s = document.querySelector(
+          '[data-testid=stream-AB] [data-testid=judgment-answer], [data-testid=stream-AB] details',
+        );
         if (!marks.first && s && s.textContent.trim().length > 0) marks.first = performance.now();
         if (!marks.done && document.querySelector('[data-testid=verdict-card]')) {
           marks.done = performance.now();
@@ -83,12 +96,16 @@ try {
   }
 
   const fmt = (x) => x.toFixed(1).padStart(8);
-  console.log(`\nJudge overhead, deterministic engine at ${tps} tok/s, ${pairs} pairs judged in both orders (Chromium ${browser.version()})`);
-  console.log('  pair  click→1st tok   engine TTFT      wall    engine  overhead  overhead%  tokens');
+  console.log(
+    `\nJudge overhead, deterministic engine at ${tps} tok/s, ${pairs} pairs judged in both orders (Chromium ${browser.version()})`,
+  );
+  console.log(
+    '  pair  click→1st tok   engine TTFT      wall    engine  overhead  overhead%  tokens',
+  );
   rows.forEach((r, i) => {
     const over = r.wall - r.engine;
     console.log(
-      `  ${String(i + 1).padStart(4)}  ${fmt(r.clickToFirst)} ms  ${fmt(r.engineTtft)} ms  ${fmt(r.wall)} ${fmt(r.engine)}  ${fmt(over)}  ${(100 * over / r.engine).toFixed(2).padStart(8)}%  ${String(r.tokens).padStart(6)}`,
+      `  ${String(i + 1).padStart(4)}  ${fmt(r.clickToFirst)} ms  ${fmt(r.engineTtft)} ms  ${fmt(r.wall)} ${fmt(r.engine)}  ${fmt(over)}  ${((100 * over) / r.engine).toFixed(2).padStart(8)}%  ${String(r.tokens).padStart(6)}`,
     );
   });
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

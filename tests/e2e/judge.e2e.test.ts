@@ -1,7 +1,7 @@
 // E2E: judge a pair from the real UI, streaming, flips, stop, context check, and no work twice.
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, type E2EPage } from './support/browser';
-import { engineRequests, fillPair, loadTestModel } from './support/judge-page';
+import { chooseModel, engineRequests, fillPair, loadTestModel } from './support/judge-page';
 
 const baseURL = inject('baseURL');
 let app: E2EPage | undefined;
@@ -126,7 +126,7 @@ test('Stop ends the judgment at once and keeps what finished', async () => {
 test('an example pair, loaded and judged from the Judge page with Ctrl+Enter, is compared with its human label', async () => {
   app = await openApp(baseURL, { path: '/#/models' });
   const { page } = app;
-  await page.getByTestId('model-select').selectOption('arbiter-test-judge');
+  await chooseModel(page, 'arbiter-test-judge');
   await page.goto(new URL('#/judge', baseURL).href);
   await page.getByTestId('example').selectOption('llmbar-adversarial-neighbor-035');
   expect(await page.locator('#prompt').inputValue()).toBe('Divide 45 by 9');

@@ -1,9 +1,14 @@
 // Steps the judge e2e tests share: load the test model, fill a pair, judge.
 import type { Page } from 'playwright-core';
 
+/** Pick a model in the Models table (the page must show it). */
+export async function chooseModel(page: Page, modelId: string): Promise<void> {
+  await page.locator(`input[name=model][value="${modelId}"]`).check();
+}
+
 export async function loadTestModel(page: Page, modelId = 'arbiter-test-judge'): Promise<void> {
   await page.goto(new URL('#/models', page.url()).href);
-  await page.getByTestId('model-select').selectOption(modelId);
+  await chooseModel(page, modelId);
   await page.getByTestId('load-model').click();
   await page.getByTestId('model-ready').waitFor();
 }

@@ -1,0 +1,28 @@
+// Sizes, durations and rates as the UI prints them.
+import { expect, test } from 'vitest';
+import { formatBytes, formatDuration, formatPercent, formatRate } from '../../src/lib/ui/format';
+
+test.each([
+  [null, '—'],
+  [512, '512 B'],
+  [1536, '1.5 KB'],
+  [1024 ** 3, '1.0 GB'],
+  [2.5 * 1024 ** 3, '2.5 GB'],
+  [300 * 1024 ** 2, '300 MB'],
+])('formatBytes(%s) = %s', (n, s) => expect(formatBytes(n)).toBe(s));
+
+test.each([
+  [null, '—'],
+  [250, '250 ms'],
+  [1500, '1.5 s'],
+  [125_000, '2 min 5 s'],
+  [3_720_000, '1 h 2 min'],
+])('formatDuration(%s) = %s', (ms, s) => expect(formatDuration(ms)).toBe(s));
+
+test('rates and percentages', () => {
+  expect(formatRate(42.345)).toBe('42.3 tok/s');
+  expect(formatRate(1234.5)).toBe('1235 tok/s');
+  expect(formatRate(null)).toBe('—');
+  expect(formatPercent(0.6789)).toBe('68%');
+  expect(formatPercent(0.6789, 1)).toBe('67.9%');
+});
