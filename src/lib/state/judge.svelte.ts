@@ -9,7 +9,7 @@ import {
   type Template,
 } from '../judge';
 import { EXAMPLES, type ExamplePair } from '../data/examples';
-import { ContextWindowExceededError } from '../engine/errors';
+import { AbortedError, ContextWindowExceededError } from '../engine/errors';
 import type { ChatMessage, JudgeEngine, ModelSpec } from '../engine/types';
 import type { JudgmentRecord, Repositories } from '../store';
 import {
@@ -31,8 +31,6 @@ export interface Stream {
   order: Order;
   sample: number;
   text: string;
-  startedAt: number;
-  firstTokenAt: number | null;
   done: boolean;
 }
 
@@ -49,8 +47,6 @@ export function streamsFromRecords(records: JudgmentRecord[]): Stream[] {
     order: r.order,
     sample: r.sample,
     text: r.text,
-    startedAt: 0,
-    firstTokenAt: null,
     done: true,
   }));
 }
@@ -94,9 +90,6 @@ export class JudgeState {
   fit = $state.raw<FitCheck | null>(null);
   error = $state<unknown>(null);
   storageError = $state<unknown>(null);
-  /** ms from the click to the first streamed token of this judgment. */
-  timeToFirstTokenMs = $state<number | null>(null);
-  clickedAt = 0;
 
   readonly template = $derived(
     pageTemplates.find((t) => t.id === this.templateId) ?? (pageTemplates[0] as Template),
@@ -205,7 +198,6 @@ export class JudgeState {
    */
   async judge(again = false): Promise<void> {
     if (this.status === 'running' || this.status === 'checking') return;
-    this.clickedAt = performance.now();
     this.reset();
     const ctx = this.context();
     if (!ctx) {
@@ -215,6 +207,9 @@ export class JudgeState {
     }
     if (this.problems.length > 0) return;
     this.status = 'checking';
+    // Created before the checks so Stop works from the first moment.
+    const abort = new AbortController();
+    this.abort = abort;
     try {
       const fit = await this.checkFit(ctx);
       this.fit = fit;
@@ -231,6 +226,7 @@ export class JudgeState {
         return null;
       });
       const plan = await planJudgments(ctx);
+      if (abort.signal.aborted) throw new AbortedError();
       if (repos && !again) {
         const stored = await findStored(repos, plan).catch(() => null);
         if (stored) {
@@ -243,7 +239,7 @@ export class JudgeState {
         }
       }
       // Without storage the pair is still judged; the banner says it was not saved.
-      await this.run(repos ?? unavailableRepositories(this.storageError), ctx, plan);
+      await this.run(repos ?? unavailableRepositories(this.storageError), ctx, plan, abort);
     } catch (e) {
       if ((e as Error | undefined)?.name === 'AbortedError') {
         this.status = 'stopped';
@@ -252,7 +248,7 @@ export class JudgeState {
         this.error = e;
       }
     } finally {
-      this.abort = null;
+      if (this.abort === abort) this.abort = null;
     }
   }
 
@@ -260,9 +256,8 @@ export class JudgeState {
     repos: Repositories,
     ctx: PairContext,
     plan: Awaited<ReturnType<typeof planJudgments>>,
+    abort: AbortController,
   ): Promise<void> {
-    const abort = new AbortController();
-    this.abort = abort;
     this.status = 'running';
     const res = await runPair(repos, this.engine, ctx, plan, {
       signal: abort.signal,
@@ -287,14 +282,12 @@ export class JudgeState {
   }
 
   private onToken(order: Order, sample: number, text: string): void {
-    const now = performance.now();
-    this.timeToFirstTokenMs ??= now - this.clickedAt;
     const s = this.streams.find((x) => x.order === order && x.sample === sample);
     if (s) {
       s.text = text;
       return;
     }
-    this.streams.push({ order, sample, text, startedAt: now, firstTokenAt: now, done: false });
+    this.streams.push({ order, sample, text, done: false });
   }
 
   stop(): void {
@@ -313,7 +306,6 @@ export class JudgeState {
     this.fit = null;
     this.error = null;
     this.storageError = null;
-    this.timeToFirstTokenMs = null;
   }
 
   /** Fill the form with a bundled example pair. */

@@ -11,7 +11,6 @@ import { describeDevice, queryDevice, type DeviceInfo } from '../engine/device';
 import {
   deleteModelFiles,
   listCachedModels,
-  purgeModel,
   requestPersistentStorage,
   storageState,
   type CachedModel,
@@ -151,9 +150,9 @@ export class ModelState {
     } catch (e) {
       if (this.abort !== abort) return;
       this.status = e instanceof AbortedError ? 'idle' : 'error';
+      // The worker purges a failed model's cache when it may be poisoned (shouldPurgeAfterFailedLoad)
+      // and keeps complete files after a network error, so that Retry continues the download.
       this.error = e instanceof AbortedError ? null : e;
-      // The worker purges after a failed load too; doing it here covers engines that do not.
-      if (!(e instanceof AbortedError)) await purgeModel(spec);
     } finally {
       if (this.abort === abort) this.abort = null;
       await this.refreshCache();
