@@ -147,3 +147,23 @@ test('an example pair, loaded and judged from the Judge page with Ctrl+Enter, is
   expect(gold).toMatch(/LLMBar, Adversarial\/Neighbor/);
   expect(gold).toMatch(/answer B is better; flipped with the order/);
 });
+
+test('verdict-only with logprobs shows the confidence and the preference bar', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await loadTestModel(page);
+  await fillPair(page, {
+    prompt: 'Which is correct?',
+    a: '✔ 2 + 2 = 4',
+    b: '✘ 2 + 2 = 5',
+    protocol: 'verdict-only',
+  });
+  await page.getByTestId('judge').click();
+  const card = page.getByTestId('verdict-card');
+  await card.waitFor({ timeout: 30_000 });
+  expect(await card.getAttribute('data-verdict')).toBe('A');
+  expect(await card.getAttribute('data-consistency')).toBe('consistent');
+  // The test judge puts about 83% on its choice (logprobs -0.2 vs -1.8), in both orders.
+  expect(await page.getByTestId('confidence').textContent()).toMatch(/confidence 83%/);
+  expect(await page.getByTestId('confidence').textContent()).toMatch(/P\(A preferred\) 83%/);
+});

@@ -9,6 +9,8 @@ import {
   type Repositories,
 } from '../../src/lib/store';
 import {
+  judgeConfig,
+  judgmentParams,
   findStored,
   planJudgments,
   runPair,
@@ -102,6 +104,22 @@ describe('planJudgments', () => {
       }),
     );
     expect(plan.map((p) => p.order)).toEqual(['AB']);
+  });
+});
+
+describe('protocol defaults', () => {
+  const vo = { template: getTemplate('verdict-only') as Template };
+  test.each([
+    ['plain pairwise, default temperature', ctx({}, { temperature: null }), 0, undefined],
+    ['reading logprobs needs temperature 1', ctx({}, { temperature: null, logprobs: true }), 1, 5],
+    ['sampling needs temperature 1', ctx({}, { temperature: null, samples: 3 }), 1, undefined],
+    ['verdict-only always reads logprobs', ctx(vo, { temperature: null, logprobs: false }), 1, 5],
+    ['an explicit temperature wins', ctx(vo, { temperature: 0.3, logprobs: false }), 0.3, 5],
+  ])('%s', (_name, c, temperature, topLogprobs) => {
+    const params = judgmentParams(c);
+    expect(params.temperature).toBe(temperature);
+    expect(params.top_logprobs).toBe(topLogprobs);
+    expect(judgeConfig(c).logprobs).toBe(topLogprobs !== undefined);
   });
 });
 

@@ -94,6 +94,18 @@ function isPairwise(t: Template): boolean {
   return t.kind === 'pairwise' || t.kind === 'meta';
 }
 
+/**
+ * The temperature a request uses: the configured one, else 0 for a single plain sample, else 1
+ * (sampling needs spread, and web-llm's logprobs are one-hot at temperature 0); seeds keep 1 repeatable.
+ */
+export function effectiveTemperature(
+  config: Pick<JudgeConfig, 'template' | 'temperature' | 'samples' | 'logprobs'>,
+): number {
+  if (config.temperature !== undefined) return config.temperature;
+  const logprobs = config.logprobs ?? config.template.family === 'verdict-only';
+  return (config.samples ?? 1) > 1 || logprobs ? 1 : 0;
+}
+
 /** The request judgeItem sends for one order; exported so the UI can show and count it. */
 export function buildRequest(
   item: JudgeItem,
@@ -111,10 +123,9 @@ export function buildRequest(
   };
   if (config.allowTie !== undefined) opts.allowTie = config.allowTie;
   const logprobs = config.logprobs ?? verdictOnly;
-  const samples = config.samples ?? 1;
   const req: GenerateRequest = {
     messages: t.buildMessages(item, opts),
-    temperature: config.temperature ?? (samples > 1 || logprobs ? 1 : 0),
+    temperature: effectiveTemperature(config),
     max_tokens: config.max_tokens ?? (verdictOnly ? 8 : config.thinkingModel ? 2048 : 1024),
   };
   if (config.top_p !== undefined) req.top_p = config.top_p;

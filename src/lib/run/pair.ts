@@ -19,7 +19,8 @@ export interface PairOptions {
   bothOrders: boolean;
   allowTie: boolean;
   samples: number;
-  temperature: number;
+  /** null: the protocol's default (0 for one plain sample; 1, seeded, when sampling or reading logprobs). */
+  temperature: number | null;
   seed: number;
   maxTokens: number;
   logprobs: boolean;
@@ -54,10 +55,11 @@ export function judgeConfig(ctx: PairContext): JudgeConfig {
     bothOrders: o.bothOrders,
     allowTie: o.allowTie,
     samples: o.samples,
-    temperature: o.temperature,
+    ...(o.temperature !== null ? { temperature: o.temperature } : {}),
     seed: o.seed,
     max_tokens: o.maxTokens,
-    logprobs: o.logprobs,
+    // A verdict-only judgment is read from its logprobs: that is the protocol, not an option.
+    logprobs: o.logprobs || ctx.template.family === 'verdict-only',
     constrained: o.constrained,
   };
 }
@@ -66,7 +68,7 @@ export function judgeConfig(ctx: PairContext): JudgeConfig {
 export function judgmentParams(ctx: PairContext): JudgmentParams {
   const req = buildRequest(ctx.item, judgeConfig(ctx), 'AB');
   const params: JudgmentParams = {
-    temperature: req.temperature ?? ctx.options.temperature,
+    temperature: req.temperature ?? ctx.options.temperature ?? 0,
     seed: ctx.options.seed,
     max_tokens: req.max_tokens ?? ctx.options.maxTokens,
     samples: ctx.options.samples,

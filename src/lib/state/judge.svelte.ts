@@ -2,6 +2,7 @@
 import {
   buildRequest,
   countItemTokens,
+  effectiveTemperature,
   templates,
   type JudgeItem,
   type Order,
@@ -59,7 +60,7 @@ const defaultOptions = (): PairOptions => ({
   bothOrders: true,
   allowTie: true,
   samples: 1,
-  temperature: 0,
+  temperature: null,
   seed: 42,
   maxTokens: 0,
   logprobs: false,
@@ -96,6 +97,14 @@ export class JudgeState {
   );
   readonly pairwise = $derived(this.template.kind === 'pairwise');
   readonly problems = $derived(this.inputProblems());
+  /** The temperature used when the user leaves it empty (the protocol's default). */
+  readonly effectiveTemperature = $derived(
+    effectiveTemperature({
+      template: this.template,
+      samples: this.options.samples,
+      logprobs: this.options.logprobs || this.template.family === 'verdict-only',
+    }),
+  );
   /** The bundled example the inputs hold, untouched; its gold label is shown next to the verdict. */
   readonly example = $derived<ExamplePair | null>(
     EXAMPLES.find(
