@@ -166,4 +166,16 @@ test('verdict-only with logprobs shows the confidence and the preference bar', a
   // The test judge puts about 83% on its choice (logprobs -0.2 vs -1.8), in both orders.
   expect(await page.getByTestId('confidence').textContent()).toMatch(/confidence 83%/);
   expect(await page.getByTestId('confidence').textContent()).toMatch(/P\(A preferred\) 83%/);
+
+  // A flip: no overall confidence to claim, but each order's own certainty is shown.
+  await page.locator('#answer-a').fill('2 + 2 = 4');
+  await page.locator('#answer-b').fill('2 + 2 = 5');
+  await page.getByTestId('judge').click();
+  await expect
+    .poll(() => card.getAttribute('data-consistency'), { timeout: 30_000 })
+    .toBe('flipped');
+  const conf = await page.getByTestId('confidence').textContent();
+  expect(conf).not.toMatch(/confidence/);
+  expect(conf).toMatch(/P\(A preferred\) 50%/);
+  expect(await page.getByTestId('order-prob').allTextContents()).toEqual(['83%', '83%']);
 });
