@@ -97,26 +97,3 @@ export async function openArbiterDB(
     if (timer !== undefined) clearTimeout(timer);
   }
 }
-
-/**
- * Asks the browser not to evict Arbiter's data under storage pressure. Resolves false when the
- * browser declines or cannot be asked; never rejects.
- */
-export async function requestPersistentStorage(): Promise<boolean> {
-  try {
-    return (await globalThis.navigator?.storage?.persist?.()) ?? false;
-  } catch {
-    return false;
-  }
-}
-
-/** Bytes used and available to this origin, when the browser says; null otherwise. Never rejects. */
-export async function estimateStorage(): Promise<{ usage: number; quota: number } | null> {
-  try {
-    const e = await globalThis.navigator?.storage?.estimate?.();
-    if (e?.usage === undefined || e.quota === undefined) return null;
-    return { usage: e.usage, quota: e.quota };
-  } catch {
-    return null;
-  }
-}

@@ -9,7 +9,7 @@ import type { ArbiterDB } from './schema';
 
 export * from './schema';
 export * from './errors';
-export { openArbiterDB, requestPersistentStorage, estimateStorage } from './db';
+export { openArbiterDB } from './db';
 export type { ArbiterDatabase, OpenArbiterOptions } from './db';
 export { judgmentKey, canonicalJson, sha256Hex, KEY_SCHEME } from './key';
 export type { JudgmentKeyInput, KeyParams, KeyItemContent, JsonValue } from './key';
