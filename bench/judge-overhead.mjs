@@ -1,22 +1,35 @@
-// Benchmark: click-to-first-token and Arbiter's overhead per judgment over the engine's own time, in real Chromium.
-// The e2e build's deterministic engine streams at a fixed token rate, so what remains is Arbiter's own cost:
-// fit check, key hashing, store look-ups and writes, rendering. Run: npm run bench:judge [-- --tps 50 --pairs 10]
+// Benchmark: Arbiter's own cost per judged pair while a deterministic engine streams, in real Chromium.
+// The e2e build's test engine streams at a fixed token rate and length, so what remains is Arbiter's
+// own cost: fit check, key hashing, stream rendering, parsing, store writes. Not a timed test.
+// Run: npm run bench:judge [-- --tps 50,300,1000 --tokens 40,2000 --pairs 10 --cell-seconds 300]
 import { build, preview } from 'vite';
 import { chromium } from 'playwright-core';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { tps: { type: 'string', default: '50' }, pairs: { type: 'string', default: '10' } },
+  options: {
+    tps: { type: 'string', default: '50,300,1000' },
+    tokens: { type: 'string', default: '40,2000' },
+    pairs: { type: 'string', default: '10' },
+    // A cell stops early (with at least 3 pairs) when it has run this long: 2,000 tokens at 50 tok/s is 80 s a pair.
+    'cell-seconds': { type: 'string', default: '300' },
+    'min-pairs': { type: 'string', default: '3' },
+  },
 });
-const tps = Number(values.tps);
+const list = (s) => s.split(',').map(Number);
 const pairs = Number(values.pairs);
+const cellMs = Number(values['cell-seconds']) * 1000;
+const minPairs = Number(values['min-pairs']);
 const root = new URL('../', import.meta.url).pathname;
+// Its own output directory, so a benchmark never races the e2e suite's dist-e2e.
+const outDir = 'node_modules/.arbiter-bench';
 
-await build({ root, mode: 'e2e', logLevel: 'error' });
+await build({ root, mode: 'e2e', logLevel: 'error', build: { outDir } });
 const server = await preview({
   root,
   mode: 'e2e',
   logLevel: 'error',
+  build: { outDir },
   preview: { port: 0, host: '127.0.0.1' },
 });
 const base = server.resolvedUrls.local[0];
@@ -30,91 +43,181 @@ const browser = await chromium.launch({
   ],
 });
 
-try {
-  const page = await browser.newPage();
-  await page.goto(`${base}#/models`);
-  await page.evaluate((t) => localStorage.setItem('arbiter.test.tps', String(t)), tps);
-  await page.reload();
-  await page.locator('input[name=model][value="arbiter-test-judge"]').check();
-  await page.getByTestId('load-model').click();
-  await page.getByTestId('model-ready').waitFor();
-  await page.goto(`${base}#/judge`);
-
-  const rows = [];
-  for (let i = 0; i < pairs; i++) {
-    await page.locator('#prompt').fill(`Benchmark question ${i}: which answer is better?`);
-    await page.locator('#answer-a').fill(`Answer A number ${i}, a short and direct reply.`);
-    await page.locator('#answer-b').fill(`Answer B number ${i}, a different reply.`);
-    // Timestamps taken in the page: the click, the first streamed text, the verdict card.
-    await page.evaluate(() => {
-      const marks = { click: 0, first: 0, done: 0 };
-      window.__bench = marks;
-      document
-        .querySelector('[data-testid=judge]')
-        .addEventListener('click', () => (marks.click = performance.now()), {
-          capture: true,
-          once: true,
-        });
-      const obs = new MutationObserver(() => {
-        const s = document.querySelector(
-          '[data-testid=stream-AB] [data-testid=judgment-answer], [data-testid=stream-AB] details',
-        );
-        if (!marks.first && s && s.textContent.trim().length > 0) marks.first = performance.now();
-        if (!marks.done && document.querySelector('[data-testid=verdict-card]')) {
-          marks.done = performance.now();
-          obs.disconnect();
-        }
+/** One judged pair, measured in the page and through the DevTools protocol. */
+async function measurePair(page, cdp, i) {
+  await page.locator('#prompt').fill(`Benchmark question ${i}: which answer is better?`);
+  await page.locator('#answer-a').fill(`Answer A number ${i}, a short and direct reply.`);
+  await page.locator('#answer-b').fill(`Answer B number ${i}, a different reply.`);
+  await page.evaluate(() => {
+    const marks = { click: 0, first: 0, verdict: 0 };
+    window.__bench = marks;
+    window.__arbiterLastTokenAt = 0;
+    document
+      .querySelector('[data-testid=judge]')
+      .addEventListener('click', () => (marks.click = performance.now()), {
+        capture: true,
+        once: true,
       });
-      obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+    // First streamed text: the first order's panel holds more than its heading.
+    const obs = new MutationObserver(() => {
+      if (!marks.first) {
+        const s = document.querySelector('[data-testid=stream-AB]');
+        const h = s?.querySelector('h3');
+        if (s && s.textContent.trim().length > (h?.textContent.trim().length ?? 0) + 1)
+          marks.first = performance.now();
+      }
+      if (!marks.verdict && document.querySelector('[data-testid=verdict-card]')) {
+        marks.verdict = performance.now();
+        obs.disconnect();
+      }
     });
-    await page.getByTestId('judge').click();
-    await page.getByTestId('verdict-card').waitFor({ timeout: 60_000 });
-    const r = await page.evaluate(async () => {
-      const m = window.__bench;
-      const db = await new Promise((res, rej) => {
+    obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+  const before = await metrics(cdp);
+  await page.getByTestId('judge').click();
+  await page.getByTestId('verdict-card').waitFor({ timeout: 300_000 });
+  // Committed: the run record says done (the final write of the pair), polled in the page.
+  const r = await page.evaluate(async () => {
+    const open = () =>
+      new Promise((res, rej) => {
         const q = indexedDB.open('arbiter');
         q.onsuccess = () => res(q.result);
         q.onerror = () => rej(q.error);
       });
-      const all = await new Promise((res) => {
-        const q = db.transaction('judgments').objectStore('judgments').getAll();
+    const getAll = (db, store) =>
+      new Promise((res, rej) => {
+        const q = db.transaction(store).objectStore(store).getAll();
         q.onsuccess = () => res(q.result);
+        q.onerror = () => rej(q.error);
       });
-      db.close();
-      const newestRun = all.sort((a, b) => b.createdAt - a.createdAt)[0].runId;
-      const mine = all.filter((j) => j.runId === newestRun);
-      return {
-        clickToFirst: m.first - m.click,
-        wall: m.done - m.click,
-        engine: mine.reduce((s, j) => s + j.usage.totalMs, 0),
-        engineTtft: mine.find((j) => j.order === 'AB').usage.timeToFirstTokenMs,
-        tokens: mine.reduce((s, j) => s + j.usage.completionTokens, 0),
-        judgments: mine.length,
-      };
-    });
-    rows.push(r);
+    const m = window.__bench;
+    const db = await open();
+    let committed = 0;
+    let run;
+    for (let tries = 0; tries < 5000; tries++) {
+      const runs = await getAll(db, 'runs');
+      run = runs.sort((a, b) => b.createdAt - a.createdAt)[0];
+      if (run && run.status === 'done' && run.createdAt >= performance.timeOrigin + m.click - 5) {
+        committed = performance.now();
+        break;
+      }
+      await new Promise((res) => setTimeout(res, 2));
+    }
+    const all = await getAll(db, 'judgments');
+    db.close();
+    const mine = all.filter((j) => j.runId === run.id);
+    const longest = (window.__longTasks ?? [])
+      .filter(
+        (t) => t.startTime + t.duration >= m.first && t.startTime <= window.__arbiterLastTokenAt,
+      )
+      .reduce((x, t) => Math.max(x, t.duration), 0);
+    return {
+      clickToFirst: m.first - m.click,
+      clickToVerdict: m.verdict - m.click,
+      clickToCommitted: committed - m.click,
+      lastToVerdict: m.verdict - window.__arbiterLastTokenAt,
+      lastToCommitted: committed - window.__arbiterLastTokenAt,
+      engine: mine.reduce((s, j) => s + j.usage.totalMs, 0),
+      tokens: mine.reduce((s, j) => s + j.usage.completionTokens, 0),
+      judgments: mine.length,
+      longestStreamingTask: longest,
+    };
+  });
+  const after = await metrics(cdp);
+  r.taskMs = (after.TaskDuration - before.TaskDuration) * 1000;
+  r.scriptMs = (after.ScriptDuration - before.ScriptDuration) * 1000;
+  r.layoutStyleMs =
+    (after.LayoutDuration -
+      before.LayoutDuration +
+      after.RecalcStyleDuration -
+      before.RecalcStyleDuration) *
+    1000;
+  r.overhead = r.clickToCommitted - r.engine;
+  r.perToken = r.taskMs / r.tokens;
+  return r;
+}
+
+async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], med: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
+};
+
+const results = [];
+try {
+  for (const tps of list(values.tps)) {
+    for (const tokens of list(values.tokens)) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      await page.addInitScript(() => {
+        window.__longTasks = [];
+        new PerformanceObserver((l) => {
+          for (const e of l.getEntries())
+            window.__longTasks.push({ startTime: e.startTime, duration: e.duration });
+        }).observe({ type: 'longtask', buffered: true });
+      });
+      await page.goto(`${base}#/models`);
+      await page.evaluate(
+        ([t, n]) => {
+          localStorage.setItem('arbiter.test.tps', String(t));
+          localStorage.setItem('arbiter.test.tokens', String(n));
+        },
+        [tps, tokens],
+      );
+      await page.reload();
+      await page.locator('input[name=model][value="arbiter-test-judge"]').check();
+      await page.getByTestId('load-model').click();
+      await page.getByTestId('model-ready').waitFor();
+      await page.goto(`${base}#/judge`);
+      // One pair to warm up code paths and the database; not counted.
+      await measurePair(page, cdp, -1);
+      const rows = [];
+      const started = Date.now();
+      for (let i = 0; i < pairs; i++) {
+        rows.push(await measurePair(page, cdp, i));
+        if (rows.length >= minPairs && Date.now() - started > cellMs) break;
+      }
+      results.push({ tps, tokens, rows });
+      process.stderr.write(`done: ${tps} tok/s × ${tokens} tokens, ${rows.length} pairs\n`);
+      await context.close();
+    }
   }
 
-  const fmt = (x) => x.toFixed(1).padStart(8);
   console.log(
-    `\nJudge overhead, deterministic engine at ${tps} tok/s, ${pairs} pairs judged in both orders (Chromium ${browser.version()})`,
+    `\nArbiter's own cost per judged pair (both orders), deterministic test engine, Chromium ${browser.version()}, ${new Date().toISOString()}`,
   );
-  console.log(
-    '  pair  click→1st tok   engine TTFT      wall    engine  overhead  overhead%  tokens',
-  );
-  rows.forEach((r, i) => {
-    const over = r.wall - r.engine;
-    console.log(
-      `  ${String(i + 1).padStart(4)}  ${fmt(r.clickToFirst)} ms  ${fmt(r.engineTtft)} ms  ${fmt(r.wall)} ${fmt(r.engine)}  ${fmt(over)}  ${((100 * over) / r.engine).toFixed(2).padStart(8)}%  ${String(r.tokens).padStart(6)}`,
-    );
-  });
-  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const overPct = rows.map((r) => (100 * (r.wall - r.engine)) / r.engine);
-  console.log(
-    `median: click→first token ${med(rows.map((r) => r.clickToFirst)).toFixed(1)} ms; ` +
-      `overhead ${med(rows.map((r) => r.wall - r.engine)).toFixed(1)} ms per judged pair = ${med(overPct).toFixed(2)}% of engine time ` +
-      `(min ${Math.min(...overPct).toFixed(2)}%, max ${Math.max(...overPct).toFixed(2)}%)`,
-  );
+  console.log('Each cell: median [min–max] over n pairs after one warm-up pair.\n');
+  const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+  const cell = (xs, d = 1) => {
+    const s = stats(xs);
+    return `${f(s.med, d)} [${f(s.min, d)}–${f(s.max, d)}]`;
+  };
+  const rowsOut = [
+    ['click → first token (ms)', (r) => r.clickToFirst, 1],
+    ['engine time (ms)', (r) => r.engine, 0],
+    ['overhead: click→committed − engine (ms)', (r) => r.overhead, 1],
+    ['overhead % of engine time', (r) => (100 * r.overhead) / r.engine, 2],
+    ['main-thread task time per pair (ms)', (r) => r.taskMs, 1],
+    ['  of which script (ms)', (r) => r.scriptMs, 1],
+    ['  of which style+layout (ms)', (r) => r.layoutStyleMs, 1],
+    ['main-thread ms per streamed token', (r) => r.perToken, 3],
+    ['longest task while streaming (ms, 0 = none >50)', (r) => r.longestStreamingTask, 0],
+    ['last token → verdict on screen (ms)', (r) => r.lastToVerdict, 1],
+    ['last token → committed in IndexedDB (ms)', (r) => r.lastToCommitted, 1],
+    ['tokens streamed per pair', (r) => r.tokens, 0],
+  ];
+  for (const res of results) {
+    console.log(`${res.tps} tok/s × ${res.tokens}-token judgments  (n = ${res.rows.length} pairs)`);
+    for (const [label, get, d] of rowsOut)
+      console.log(`  ${label.padEnd(48)} ${cell(res.rows.map(get), d)}`);
+    console.log('');
+  }
 } finally {
   await browser.close();
   await server.close();

@@ -192,10 +192,15 @@ export class DeterministicEngine implements JudgeEngine {
     if (tps > 0) await sleep((promptTokens * 1000) / (tps * 50), opts.signal);
     let text = '';
     let firstTokenAt: number | null = null;
+    // Paced by deadline, not by a sleep per token: nested timers are clamped to 4 ms, which would
+    // cap the rate near 250 tok/s. Tokens that are due are sent at once, as a fast engine would.
+    const decodeStart = performance.now();
     for (const [i, token] of tokens.entries()) {
       if (opts.signal?.aborted) throw new AbortedError();
-      if (tps > 0) await sleep(1000 / tps, opts.signal);
-      else if (i % 64 === 63) await Promise.resolve();
+      if (tps > 0) {
+        const wait = decodeStart + ((i + 1) * 1000) / tps - performance.now();
+        if (wait > 0) await sleep(wait, opts.signal);
+      } else if (i % 64 === 63) await Promise.resolve();
       text += token;
       firstTokenAt ??= performance.now();
       opts.onToken?.({ delta: token, text });

@@ -4,6 +4,7 @@ import type { GenerateRequest, ModelSpec } from '../../../src/lib/engine/types';
 import {
   DeterministicEngine,
   firstPositionAnswer,
+  tokenize,
   type ScriptedResponse,
 } from '../../support/deterministic-engine';
 
@@ -39,7 +40,36 @@ function respond(req: GenerateRequest, thinking: boolean): ScriptedResponse {
     first.verdictLogprobs = { A: -1.8, B: -0.2 };
   }
   if (user.includes('XSS-OUTPUT')) text = `${XSS}\n\n${text}`;
-  return { ...first, text };
+  return { ...first, text: padTo(text, outputTokens()) };
+}
+
+// Markdown a long judgment is made of: paragraphs, a list, emphasis and code, as J1-style reasoning looks.
+const FILLER = tokenize(
+  'The first answer states its main claim clearly and supports it with a concrete example. ' +
+    'It names the **key step** and explains why it matters for the question asked.\n\n' +
+    '- It keeps to the point and avoids `jargon` where a plain word works.\n' +
+    '- Its numbers add up, and the units are right.\n\n' +
+    'The second answer covers similar ground but leaves out one detail, so it is harder to follow. ',
+);
+
+function filler(n: number): string {
+  return Array.from({ length: n }, (_, i) => FILLER[i % FILLER.length]).join('');
+}
+
+/** Benchmarks set a judgment length: reasoning is padded (half in the thinking, half in the answer) to about that many tokens. */
+function padTo(text: string, target: number): string {
+  const extra = target - tokenize(text).length;
+  if (extra <= 0) return text;
+  const close = text.indexOf('</think>');
+  if (close < 0) return `${filler(extra)}\n\n${text}`;
+  const think = Math.floor(extra / 2);
+  const after = close + '</think>\n\n'.length;
+  return `${text.slice(0, close)} ${filler(think)}\n</think>\n\n${filler(extra - think)}\n\n${text.slice(after)}`;
+}
+
+function outputTokens(): number {
+  const v = Number(localStorage.getItem('arbiter.test.tokens'));
+  return Number.isFinite(v) && v > 0 ? v : 0;
 }
 
 function tokensPerSecond(): number {
@@ -65,11 +95,23 @@ export const testHooks: TestHooks = {
     let e = engines.get(spec.modelId);
     if (!e) {
       const thinking = spec.thinking;
-      e = new DeterministicEngine({
+      const inner = new DeterministicEngine({
         tokensPerSecond: tokensPerSecond(),
         respond: (req) => respond(req, thinking),
         loadMs: 300,
       });
+      // Benchmarks read when the last token reached the page.
+      const generate = inner.generate.bind(inner);
+      inner.generate = (req, opts = {}) =>
+        generate(req, {
+          ...opts,
+          onToken: (t) => {
+            (window as unknown as { __arbiterLastTokenAt?: number }).__arbiterLastTokenAt =
+              performance.now();
+            opts.onToken?.(t);
+          },
+        });
+      e = inner;
       engines.set(spec.modelId, e);
     }
     // Tests read how many requests reached the engine (the "no work twice" check).
