@@ -52,6 +52,7 @@ async function measurePair(page, cdp, i) {
     const marks = { click: 0, first: 0, verdict: 0 };
     window.__bench = marks;
     window.__arbiterLastTokenAt = 0;
+    if (window.__arbiterTest) window.__arbiterTest.lastTokenAt = 0;
     document
       .querySelector('[data-testid=judge]')
       .addEventListener('click', () => (marks.click = performance.now()), {
@@ -91,6 +92,8 @@ async function measurePair(page, cdp, i) {
         q.onerror = () => rej(q.error);
       });
     const m = window.__bench;
+    // When the last token message reached the page (the test hooks record it).
+    const lastToken = window.__arbiterTest?.lastTokenAt ?? window.__arbiterLastTokenAt;
     const db = await open();
     let committed = 0;
     let run;
@@ -108,15 +111,15 @@ async function measurePair(page, cdp, i) {
     const mine = all.filter((j) => j.runId === run.id);
     const longest = (window.__longTasks ?? [])
       .filter(
-        (t) => t.startTime + t.duration >= m.first && t.startTime <= window.__arbiterLastTokenAt,
+        (t) => t.startTime + t.duration >= m.first && t.startTime <= lastToken,
       )
       .reduce((x, t) => Math.max(x, t.duration), 0);
     return {
       clickToFirst: m.first - m.click,
       clickToVerdict: m.verdict - m.click,
       clickToCommitted: committed - m.click,
-      lastToVerdict: m.verdict - window.__arbiterLastTokenAt,
-      lastToCommitted: committed - window.__arbiterLastTokenAt,
+      lastToVerdict: m.verdict - lastToken,
+      lastToCommitted: committed - lastToken,
       engine: mine.reduce((s, j) => s + j.usage.totalMs, 0),
       tokens: mine.reduce((s, j) => s + j.usage.completionTokens, 0),
       judgments: mine.length,

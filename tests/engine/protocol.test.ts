@@ -148,16 +148,18 @@ describe('WebLLMEngine over a worker', () => {
       { onToken: (d) => tokens.push(d.text) },
     );
     const id = w().last().id;
-    w().reply({ kind: 'token', id: id + 100, delta: 'x', text: 'x' });
+    w().reply({ kind: 'token', id: id + 100, delta: 'x' });
     w().reply({ kind: 'result', id: id - 1, value: 'stale' });
-    w().reply({ kind: 'token', id, delta: 'A', text: 'A' });
+    w().reply({ kind: 'token', id, delta: 'A' });
+    w().reply({ kind: 'token', id, delta: 'B' });
     w().reply({
       kind: 'result',
       id,
-      value: { text: 'A', usage, logprobs: null, finishReason: 'stop' },
+      value: { text: 'AB', usage, logprobs: null, finishReason: 'stop' },
     });
-    await expect(p).resolves.toMatchObject({ text: 'A' });
-    expect(tokens).toEqual(['A']);
+    await expect(p).resolves.toMatchObject({ text: 'AB' });
+    // Tokens carry only deltas; the client builds the text.
+    expect(tokens).toEqual(['A', 'AB']);
   });
 
   it('rejects every pending call with EngineCrashedError when the worker dies, then starts a fresh worker', async () => {

@@ -33,10 +33,13 @@ export type WorkerRequest =
   | { [K in OperationKind]: { kind: K; id: number } & Operations[K]['payload'] }[OperationKind]
   | { kind: 'abort'; id: number; target: number };
 
-/** Worker → main thread. Progress and token deltas are their own kinds; every reply names its request id. */
+/**
+ * Worker → main thread. Progress and token deltas are their own kinds; every reply names its request id.
+ * A token carries only its delta: the client keeps the text, so a message costs O(delta), not O(text).
+ */
 export type WorkerReply =
   | { kind: 'progress'; id: number; progress: LoadProgress }
-  | { kind: 'token'; id: number; delta: string; text: string }
+  | { kind: 'token'; id: number; delta: string }
   | { kind: 'result'; id: number; value: unknown }
   | { kind: 'error'; id: number; error: SerializedError };
 

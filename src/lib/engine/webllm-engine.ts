@@ -39,6 +39,8 @@ interface Pending {
   reject: (err: Error) => void;
   onProgress?: ((p: LoadProgress) => void) | undefined;
   onToken?: GenerateOptions['onToken'];
+  /** The text streamed so far, built from the deltas. */
+  text: string;
   cleanup: () => void;
 }
 
@@ -49,7 +51,6 @@ interface CallOptions {
 }
 
 export class WebLLMEngine implements JudgeEngine {
-  readonly kind = 'webllm' as const;
   private worker: WorkerLike | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -58,7 +59,14 @@ export class WebLLMEngine implements JudgeEngine {
   /** Whether the last countTokens used the model's tokenizer (true) or the estimate (false). */
   lastCountExact: boolean | null = null;
 
-  constructor(private readonly createWorker: WorkerFactory = createWebLLMWorker) {}
+  /**
+   * `kind` names the engine in stored judgments: the e2e build runs its test engine in a worker
+   * through this same client, and its judgments must not pass for web-llm's.
+   */
+  constructor(
+    private readonly createWorker: WorkerFactory = createWebLLMWorker,
+    readonly kind: 'webllm' | 'test' = 'webllm',
+  ) {}
 
   get loaded(): LoadedModel | null {
     return this.current;
@@ -174,7 +182,8 @@ export class WebLLMEngine implements JudgeEngine {
         p.onProgress?.(data.progress);
         return;
       case 'token':
-        p.onToken?.({ delta: data.delta, text: data.text });
+        p.text += data.delta;
+        p.onToken?.({ delta: data.delta, text: p.text });
         return;
       case 'result':
         this.settle(data.id);
@@ -223,6 +232,7 @@ export class WebLLMEngine implements JudgeEngine {
         reject,
         onProgress: opts.onProgress,
         onToken: opts.onToken,
+        text: '',
         cleanup: () => opts.signal?.removeEventListener('abort', onAbort),
       });
       try {

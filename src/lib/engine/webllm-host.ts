@@ -167,7 +167,7 @@ export class WebLLMHost {
         const part = chunkParts(chunk);
         if (part.delta) {
           text += part.delta;
-          this.post({ kind: 'token', id, delta: part.delta, text });
+          this.post({ kind: 'token', id, delta: part.delta });
         }
         streamed.push(...part.logprobs);
         finish = part.finish ?? finish;

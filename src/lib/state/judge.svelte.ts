@@ -22,6 +22,7 @@ import {
   type PairOptions,
 } from '../run/pair';
 import { fromRecords, type PairVerdict } from '../run/records';
+import { FrameBatcher } from '../ui/stream-render';
 import type { ModelState } from './models.svelte';
 import type { StorageState } from './storage.svelte';
 
@@ -116,6 +117,10 @@ export class JudgeState {
   );
 
   private abort: AbortController | null = null;
+  /** Streamed text reaches the state at most once per frame, however fast the tokens come. */
+  private readonly tokens = new FrameBatcher<string, { order: Order; sample: number; text: string }>(
+    (_key, t) => this.showText(t.order, t.sample, t.text),
+  );
   private readonly engine: JudgeEngine;
   private readonly models: ModelState;
   private readonly storage: StorageState;
@@ -250,6 +255,8 @@ export class JudgeState {
       // Without storage the pair is still judged; the banner says it was not saved.
       await this.run(repos ?? unavailableRepositories(this.storageError), ctx, plan, abort);
     } catch (e) {
+      // What streamed before a Stop or an error stays on screen.
+      this.tokens.flush();
       if ((e as Error | undefined)?.name === 'AbortedError') {
         this.status = 'stopped';
       } else {
@@ -272,6 +279,7 @@ export class JudgeState {
       signal: abort.signal,
       onToken: (order, sample, _delta, text) => this.onToken(order, sample, text),
       onJudgment: (record) => {
+        this.tokens.flush();
         const s = this.streams.find((x) => x.order === record.order && x.sample === record.sample);
         if (s) s.done = true;
       },
@@ -291,6 +299,10 @@ export class JudgeState {
   }
 
   private onToken(order: Order, sample: number, text: string): void {
+    this.tokens.set(`${order}:${sample}`, { order, sample, text });
+  }
+
+  private showText(order: Order, sample: number, text: string): void {
     const s = this.streams.find((x) => x.order === order && x.sample === sample);
     if (s) {
       s.text = text;
@@ -305,6 +317,7 @@ export class JudgeState {
 
   /** Clear the result (not the inputs). */
   reset(): void {
+    this.tokens.clear();
     this.status = 'idle';
     this.streams = [];
     this.verdict = null;

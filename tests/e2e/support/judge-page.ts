@@ -28,13 +28,12 @@ export async function fillPair(page: Page, pair: Pair): Promise<void> {
   if (pair.protocol) await page.getByTestId('protocol').selectOption(pair.protocol);
 }
 
-/** Requests that reached the test engine of `modelId` in this page. */
+/** Generate requests posted to the test engine's worker for `modelId` in this page. */
 export function engineRequests(page: Page, modelId = 'arbiter-test-judge'): Promise<number> {
   return page.evaluate(
     (id) =>
-      (
-        window as unknown as { __arbiterTestEngines?: Map<string, { requests: unknown[] }> }
-      ).__arbiterTestEngines?.get(id)?.requests.length ?? 0,
+      (window as unknown as { __arbiterTest?: { requests: Record<string, number> } }).__arbiterTest
+        ?.requests[id] ?? 0,
     modelId,
   );
 }

@@ -1,80 +1,24 @@
-// Test hooks linked only into the e2e build: test models served by the deterministic engine.
+// Test hooks linked only into the e2e build: test models served by the deterministic engine in a worker.
 import type { TestHooks } from '../../../src/lib/test-hooks-types';
-import type { GenerateRequest, ModelSpec } from '../../../src/lib/engine/types';
-import {
-  DeterministicEngine,
-  firstPositionAnswer,
-  tokenize,
-  type ScriptedResponse,
-} from '../../support/deterministic-engine';
+import type { ModelSpec } from '../../../src/lib/engine/types';
+import type { WorkerRequest } from '../../../src/lib/engine/protocol';
+import { WebLLMEngine, type WorkerLike } from '../../../src/lib/engine/webllm-engine';
+import type { TestEngineConfig } from './test-engine-host';
 
-/**
- * How the e2e tests steer the test judge, through the answers they paste:
- * - no marker: it always prefers the answer shown first (position bias), so both orders flip;
- * - one answer containing ✔ and the other ✘: it prefers the ✔ answer in both orders;
- * - "XSS-OUTPUT" anywhere: its reasoning carries script payloads, which must never run.
- */
-const XSS = '<img src=x onerror="window.__xssRan=1"><script>window.__xssRan=2</script>';
-
-// Each swap turns a first-position verdict into the second-position one, format by format.
-const SWAPS: [RegExp, string][] = [
-  [/\[\[A\]\]/g, '[[B]]'],
-  [/\[\[A>B\]\]/g, '[[B>A]]'],
-  [/\[\[A>>B\]\]/g, '[[B>>A]]'],
-  [/decision is Response 1/g, 'decision is Response 2'],
-  [/Winner: Judgement A/g, 'Winner: Judgement B'],
-  [/\[RESULT\] A/g, '[RESULT] B'],
-  [/"verdict": "A"/g, '"verdict": "B"'],
-  [/"verdict": "A>B"/g, '"verdict": "B>A"'],
-  [/^A$/g, 'B'],
-];
-
-function respond(req: GenerateRequest, thinking: boolean): ScriptedResponse {
-  const first = firstPositionAnswer(req, thinking);
-  const user = req.messages.map((m) => m.content).join('\n');
-  let text = first.text;
-  const good = user.indexOf('✔');
-  const bad = user.indexOf('✘');
-  if (good >= 0 && bad >= 0 && bad < good) {
-    for (const [re, to] of SWAPS) text = text.replace(re, to);
-    first.verdictLogprobs = { A: -1.8, B: -0.2 };
-  }
-  if (user.includes('XSS-OUTPUT')) text = `${XSS}\n\n${text}`;
-  return { ...first, text: padTo(text, outputTokens()) };
+/** What e2e tests and the benchmark read from the page (window.__arbiterTest). */
+export interface TestEngineStats {
+  /** Generate requests posted to the test worker, per model id (the "no work twice" check). */
+  requests: Record<string, number>;
+  /** performance.now() when the last token message reached the page. */
+  lastTokenAt: number;
 }
 
-// Markdown a long judgment is made of: paragraphs, a list, emphasis and code, as J1-style reasoning looks.
-const FILLER = tokenize(
-  'The first answer states its main claim clearly and supports it with a concrete example. ' +
-    'It names the **key step** and explains why it matters for the question asked.\n\n' +
-    '- It keeps to the point and avoids `jargon` where a plain word works.\n' +
-    '- Its numbers add up, and the units are right.\n\n' +
-    'The second answer covers similar ground but leaves out one detail, so it is harder to follow. ',
-);
+const stats: TestEngineStats = { requests: {}, lastTokenAt: 0 };
+(window as unknown as { __arbiterTest: TestEngineStats }).__arbiterTest = stats;
 
-function filler(n: number): string {
-  return Array.from({ length: n }, (_, i) => FILLER[i % FILLER.length]).join('');
-}
-
-/** Benchmarks set a judgment length: reasoning is padded (half in the thinking, half in the answer) to about that many tokens. */
-function padTo(text: string, target: number): string {
-  const extra = target - tokenize(text).length;
-  if (extra <= 0) return text;
-  const close = text.indexOf('</think>');
-  if (close < 0) return `${filler(extra)}\n\n${text}`;
-  const think = Math.floor(extra / 2);
-  const after = close + '</think>\n\n'.length;
-  return `${text.slice(0, close)} ${filler(think)}\n</think>\n\n${filler(extra - think)}\n\n${text.slice(after)}`;
-}
-
-function outputTokens(): number {
-  const v = Number(localStorage.getItem('arbiter.test.tokens'));
-  return Number.isFinite(v) && v > 0 ? v : 0;
-}
-
-function tokensPerSecond(): number {
-  const v = Number(localStorage.getItem('arbiter.test.tps'));
-  return Number.isFinite(v) && v > 0 ? v : 60;
+function setting(key: string, fallback: number): number {
+  const v = Number(localStorage.getItem(key));
+  return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
 const base = {
@@ -87,35 +31,63 @@ const testModels: ModelSpec[] = [
   { ...base, modelId: 'arbiter-test-judge-small-context', contextWindow: 512, thinking: false },
 ];
 
-const engines = new Map<string, DeterministicEngine>();
+/**
+ * A real Worker running the deterministic engine, wrapped only to count what crosses it. The
+ * name is also the bundle check's guard: it is a string, so it survives minification.
+ */
+function createTestWorker(): WorkerLike {
+  const worker = new Worker(new URL('./test-engine.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'arbiter-test-engine',
+  });
+  const config: TestEngineConfig = {
+    kind: 'test-config',
+    tokensPerSecond: setting('arbiter.test.tps', 60),
+    outputTokens: setting('arbiter.test.tokens', 0),
+    loadMs: 300,
+  };
+  worker.postMessage(config);
+  let loading = '';
+  let onmessage: WorkerLike['onmessage'] = null;
+  worker.onmessage = (ev: MessageEvent) => {
+    if ((ev.data as { kind?: unknown } | null)?.kind === 'token')
+      stats.lastTokenAt = performance.now();
+    return onmessage?.(ev);
+  };
+  return {
+    postMessage(message: WorkerRequest) {
+      if (message.kind === 'load') loading = message.spec.modelId;
+      if (message.kind === 'generate') stats.requests[loading] = (stats.requests[loading] ?? 0) + 1;
+      worker.postMessage(message);
+    },
+    terminate: () => worker.terminate(),
+    get onmessage() {
+      return onmessage;
+    },
+    set onmessage(f) {
+      onmessage = f;
+    },
+    get onerror() {
+      return worker.onerror;
+    },
+    set onerror(f) {
+      worker.onerror = f;
+    },
+    get onmessageerror() {
+      return worker.onmessageerror;
+    },
+    set onmessageerror(f) {
+      worker.onmessageerror = f;
+    },
+  };
+}
+
+// One client for both test models, as one web-llm worker serves every real model.
+let engine: WebLLMEngine | null = null;
 
 export const testHooks: TestHooks = {
   testModels,
-  createTestEngine(spec) {
-    let e = engines.get(spec.modelId);
-    if (!e) {
-      const thinking = spec.thinking;
-      const inner = new DeterministicEngine({
-        tokensPerSecond: tokensPerSecond(),
-        respond: (req) => respond(req, thinking),
-        loadMs: 300,
-      });
-      // Benchmarks read when the last token reached the page.
-      const generate = inner.generate.bind(inner);
-      inner.generate = (req, opts = {}) =>
-        generate(req, {
-          ...opts,
-          onToken: (t) => {
-            (window as unknown as { __arbiterLastTokenAt?: number }).__arbiterLastTokenAt =
-              performance.now();
-            opts.onToken?.(t);
-          },
-        });
-      e = inner;
-      engines.set(spec.modelId, e);
-    }
-    // Tests read how many requests reached the engine (the "no work twice" check).
-    (window as unknown as { __arbiterTestEngines: typeof engines }).__arbiterTestEngines = engines;
-    return e;
+  createTestEngine() {
+    return (engine ??= new WebLLMEngine(createTestWorker, 'test'));
   },
 };

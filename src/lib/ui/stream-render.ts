@@ -1,0 +1,220 @@
+// Streaming text at O(new text) per update: token batching per frame, thinking split and block-wise Markdown.
+import { renderMarkdown } from './markdown';
+
+/**
+ * Coalesces many updates into at most one flush per animation frame. A fast engine sends a token
+ * every millisecond; the screen needs one update per frame, with the latest value per key.
+ */
+export class FrameBatcher<K, V> {
+  private readonly pending = new Map<K, V>();
+  private scheduled = false;
+
+  constructor(
+    private readonly apply: (key: K, value: V) => void,
+    private readonly schedule: (run: () => void) => void = nextFrame,
+  ) {}
+
+  /** Keep `value` as the latest for `key`; it reaches `apply` on the next frame (or `flush`). */
+  set(key: K, value: V): void {
+    this.pending.set(key, value);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Apply everything pending now (a judgment finished, or the run stopped). */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const all = [...this.pending];
+    this.pending.clear();
+    for (const [k, v] of all) this.apply(k, v);
+  }
+
+  /** Forget what is pending (a new run replaced the streams). */
+  clear(): void {
+    this.pending.clear();
+  }
+}
+
+function nextFrame(run: () => void): void {
+  // A hidden tab gets no frames; a timer still lands the text, at the browser's throttled pace.
+  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined') {
+    let done = false;
+    const once = () => {
+      if (done) return;
+      done = true;
+      run();
+    };
+    requestAnimationFrame(once);
+    if (document.hidden) setTimeout(once, 100);
+  } else setTimeout(run, 16);
+}
+
+export interface StreamSplit {
+  /** The thinking so far, or null when the text has no think tags (yet). */
+  thinking: string | null;
+  answer: string;
+  /** The <think> block is still open. */
+  thinkingOpen: boolean;
+}
+
+const OPEN = '<think>';
+const CLOSE = '</think>';
+
+/**
+ * Splits growing text into thinking and answer like splitThinking (ui/thinking.ts), but scans only
+ * the new characters: the tag positions are remembered. Text before an unmatched `</think>` is
+ * thinking (templates that put `<think>` in the prompt).
+ */
+export class StreamSplitter {
+  private scanned = 0;
+  private open = -1;
+  private close = -1;
+  private last = '';
+
+  update(text: string): StreamSplit {
+    if (!text.startsWith(this.last.slice(-64), Math.max(0, this.last.length - 64))) this.reset();
+    if (text.length < this.last.length) this.reset();
+    // Start a tag's length back: a tag may have arrived split over two updates.
+    const from = Math.max(0, this.scanned - CLOSE.length);
+    if (this.open < 0) {
+      const i = text.indexOf(OPEN, from);
+      if (i >= 0 && (this.close < 0 || i < this.close)) this.open = i;
+    }
+    if (this.close < 0) this.close = text.indexOf(CLOSE, Math.max(from, this.open + 1));
+    this.scanned = text.length;
+    this.last = text;
+    const { open, close } = this;
+    if (open < 0 && close < 0) return { thinking: null, answer: text, thinkingOpen: false };
+    if (close < 0) {
+      return {
+        thinking: text.slice(open + OPEN.length),
+        answer: text.slice(0, open),
+        thinkingOpen: true,
+      };
+    }
+    const start = open >= 0 && open < close ? open + OPEN.length : 0;
+    const before = open >= 0 && open < close ? text.slice(0, open) : '';
+    const after = text.slice(close + CLOSE.length);
+    return {
+      thinking: text.slice(start, close),
+      answer: before.trim() ? before + after : after,
+      thinkingOpen: false,
+    };
+  }
+
+  private reset(): void {
+    this.scanned = 0;
+    this.open = -1;
+    this.close = -1;
+    this.last = '';
+  }
+}
+
+/** One finished block: sanitized Markdown HTML, or text shown as it is. */
+export type Block = { html: string } | { raw: string };
+
+export interface BlockUpdate {
+  /** Everything shown before must go (the text was replaced, not extended). */
+  reset: boolean;
+  /** Blocks finished since the last update, to append. */
+  append: Block[];
+  /** The open last block, shown as plain text until it is finished. */
+  tail: string;
+}
+
+// Markup in a block is shown as text, as the History rule does for answers with HTML tags:
+// the sanitizer would otherwise drop unknown tags, and with them the judge's verdict format.
+const HTML_TAG = /<\/?[a-zA-Z][^>]*>|<!--/;
+const FENCE = /^ {0,3}(```|~~~)/gm;
+
+/**
+ * Cuts growing Markdown into finished blocks (ended by a blank line outside a code fence), each
+ * rendered once; only the open tail changes per update. The final text is rendered whole anyway,
+ * so blocks that would merge in full Markdown (a loose list) only look different while streaming.
+ */
+export class BlockRenderer {
+  /** Where the open tail starts in the source. */
+  private done = 0;
+  private scanned = 0;
+  private fences = 0;
+  private last = '';
+
+  constructor(private readonly render: (markdown: string) => string = renderMarkdown) {}
+
+  update(source: string): BlockUpdate {
+    let reset = false;
+    if (
+      source.length < this.done ||
+      !source.startsWith(this.last.slice(Math.max(0, this.done - 64), this.done), Math.max(0, this.done - 64))
+    ) {
+      reset = this.done > 0;
+      this.done = 0;
+      this.scanned = 0;
+      this.fences = 0;
+    }
+    this.last = source;
+    const append: Block[] = [];
+    let from = Math.max(this.done, this.scanned - 2);
+    for (;;) {
+      const gap = source.indexOf('\n\n', from);
+      if (gap < 0) break;
+      const end = gap + 2;
+      const block = source.slice(this.done, end);
+      if (countFences(block, this.fences) % 2 === 1) {
+        // Inside a code fence: a blank line does not end the block.
+        from = end;
+        continue;
+      }
+      this.fences = 0;
+      if (block.trim()) append.push(this.block(block));
+      this.done = end;
+      from = end;
+    }
+    this.scanned = source.length;
+    return { reset, append, tail: source.slice(this.done) };
+  }
+
+  private block(text: string): Block {
+    return HTML_TAG.test(text) ? { raw: text.trim() } : { html: this.render(text) };
+  }
+}
+
+function countFences(text: string, base: number): number {
+  return base + (text.match(FENCE)?.length ?? 0);
+}
+
+/** Applies BlockUpdates to a container: finished blocks are appended once, the tail is one text node. */
+export class BlockView {
+  private readonly blocks: HTMLElement;
+  private readonly tail: HTMLElement;
+
+  constructor(readonly root: HTMLElement) {
+    root.replaceChildren();
+    this.blocks = root.ownerDocument.createElement('div');
+    this.blocks.className = 'md';
+    this.tail = root.ownerDocument.createElement('div');
+    this.tail.className = 'plain';
+    root.append(this.blocks, this.tail);
+  }
+
+  apply(u: BlockUpdate): void {
+    if (u.reset) this.blocks.replaceChildren();
+    for (const b of u.append) {
+      if ('html' in b) {
+        // renderMarkdown's output: sanitized by DOMPurify.
+        this.blocks.insertAdjacentHTML('beforeend', b.html);
+      } else {
+        const p = this.blocks.ownerDocument.createElement('p');
+        p.className = 'plain';
+        p.textContent = b.raw;
+        this.blocks.append(p);
+      }
+    }
+    const t = u.tail.trimEnd();
+    if (this.tail.textContent !== t) this.tail.textContent = t;
+  }
+}

@@ -1,0 +1,71 @@
+// The e2e build's test judge: what the deterministic engine answers, steered by markers in the pasted answers.
+import type { GenerateRequest } from '../../../src/lib/engine/types';
+import {
+  firstPositionAnswer,
+  tokenize,
+  type ScriptedResponse,
+} from '../../support/deterministic-engine';
+
+/**
+ * How the e2e tests steer the test judge, through the answers they paste:
+ * - no marker: it always prefers the answer shown first (position bias), so both orders flip;
+ * - one answer containing ✔ and the other ✘: it prefers the ✔ answer in both orders;
+ * - "XSS-OUTPUT" anywhere: its reasoning carries script payloads, which must never run.
+ */
+const XSS = '<img src=x onerror="window.__xssRan=1"><script>window.__xssRan=2</script>';
+
+// Each swap turns a first-position verdict into the second-position one, format by format.
+const SWAPS: [RegExp, string][] = [
+  [/\[\[A\]\]/g, '[[B]]'],
+  [/\[\[A>B\]\]/g, '[[B>A]]'],
+  [/\[\[A>>B\]\]/g, '[[B>>A]]'],
+  [/decision is Response 1/g, 'decision is Response 2'],
+  [/Winner: Judgement A/g, 'Winner: Judgement B'],
+  [/\[RESULT\] A/g, '[RESULT] B'],
+  [/"verdict": "A"/g, '"verdict": "B"'],
+  [/"verdict": "A>B"/g, '"verdict": "B>A"'],
+  [/^A$/g, 'B'],
+];
+
+/** The test judge's answer; `outputTokens` > 0 pads the reasoning to about that many tokens. */
+export function respond(
+  req: GenerateRequest,
+  thinking: boolean,
+  outputTokens = 0,
+): ScriptedResponse {
+  const first = firstPositionAnswer(req, thinking);
+  const user = req.messages.map((m) => m.content).join('\n');
+  let text = first.text;
+  const good = user.indexOf('✔');
+  const bad = user.indexOf('✘');
+  if (good >= 0 && bad >= 0 && bad < good) {
+    for (const [re, to] of SWAPS) text = text.replace(re, to);
+    first.verdictLogprobs = { A: -1.8, B: -0.2 };
+  }
+  if (user.includes('XSS-OUTPUT')) text = `${XSS}\n\n${text}`;
+  return { ...first, text: padTo(text, outputTokens) };
+}
+
+// Markdown a long judgment is made of: paragraphs, a list, emphasis and code, as J1-style reasoning looks.
+const FILLER = tokenize(
+  'The first answer states its main claim clearly and supports it with a concrete example. ' +
+    'It names the **key step** and explains why it matters for the question asked.\n\n' +
+    '- It keeps to the point and avoids `jargon` where a plain word works.\n' +
+    '- Its numbers add up, and the units are right.\n\n' +
+    'The second answer covers similar ground but leaves out one detail, so it is harder to follow. ',
+);
+
+function filler(n: number): string {
+  return Array.from({ length: n }, (_, i) => FILLER[i % FILLER.length]).join('');
+}
+
+/** Benchmarks set a judgment length: reasoning is padded (half in the thinking, half in the answer). */
+function padTo(text: string, target: number): string {
+  const extra = target - tokenize(text).length;
+  if (extra <= 0) return text;
+  const close = text.indexOf('</think>');
+  if (close < 0) return `${filler(extra)}\n\n${text}`;
+  const think = Math.floor(extra / 2);
+  const after = close + '</think>\n\n'.length;
+  return `${text.slice(0, close)} ${filler(think)}\n</think>\n\n${filler(extra - think)}\n\n${text.slice(after)}`;
+}
