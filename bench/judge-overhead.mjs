@@ -110,9 +110,7 @@ async function measurePair(page, cdp, i) {
     db.close();
     const mine = all.filter((j) => j.runId === run.id);
     const longest = (window.__longTasks ?? [])
-      .filter(
-        (t) => t.startTime + t.duration >= m.first && t.startTime <= lastToken,
-      )
+      .filter((t) => t.startTime + t.duration >= m.first && t.startTime <= lastToken)
       .reduce((x, t) => Math.max(x, t.duration), 0);
     return {
       clickToFirst: m.first - m.click,

@@ -118,9 +118,10 @@ export class JudgeState {
 
   private abort: AbortController | null = null;
   /** Streamed text reaches the state at most once per frame, however fast the tokens come. */
-  private readonly tokens = new FrameBatcher<string, { order: Order; sample: number; text: string }>(
-    (_key, t) => this.showText(t.order, t.sample, t.text),
-  );
+  private readonly tokens = new FrameBatcher<
+    string,
+    { order: Order; sample: number; text: string }
+  >((_key, t) => this.showText(t.order, t.sample, t.text));
   private readonly engine: JudgeEngine;
   private readonly models: ModelState;
   private readonly storage: StorageState;

@@ -1,5 +1,5 @@
 // Streaming text at O(new text) per update: token batching per frame, thinking split and block-wise Markdown.
-import { renderMarkdown } from './markdown';
+// DOM-free except BlockView; the Markdown renderer (ui/markdown.ts, which needs a DOM) is passed in.
 
 /**
  * Coalesces many updates into at most one flush per animation frame. A fast engine sends a token
@@ -143,13 +143,17 @@ export class BlockRenderer {
   private fences = 0;
   private last = '';
 
-  constructor(private readonly render: (markdown: string) => string = renderMarkdown) {}
+  /** `render` must return sanitized HTML: the app passes renderMarkdown. */
+  constructor(private readonly render: (markdown: string) => string) {}
 
   update(source: string): BlockUpdate {
     let reset = false;
     if (
       source.length < this.done ||
-      !source.startsWith(this.last.slice(Math.max(0, this.done - 64), this.done), Math.max(0, this.done - 64))
+      !source.startsWith(
+        this.last.slice(Math.max(0, this.done - 64), this.done),
+        Math.max(0, this.done - 64),
+      )
     ) {
       reset = this.done > 0;
       this.done = 0;

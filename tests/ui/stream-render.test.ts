@@ -1,0 +1,134 @@
+// Streaming render costs O(new text): one flush per frame, tags found once, each finished block rendered once.
+import { describe, expect, it } from 'vitest';
+import {
+  BlockRenderer,
+  FrameBatcher,
+  StreamSplitter,
+  type Block,
+} from '../../src/lib/ui/stream-render';
+import { splitThinking } from '../../src/lib/ui/thinking';
+
+describe('FrameBatcher', () => {
+  it('applies only the latest value per key, once per frame', () => {
+    const frames: (() => void)[] = [];
+    const applied: [string, number][] = [];
+    const b = new FrameBatcher<string, number>(
+      (k, v) => applied.push([k, v]),
+      (run) => frames.push(run),
+    );
+    for (let i = 1; i <= 1000; i++) b.set(i % 2 ? 'AB' : 'BA', i);
+    expect(frames).toHaveLength(1);
+    expect(applied).toEqual([]);
+    frames[0]!();
+    expect(applied).toEqual([
+      ['AB', 999],
+      ['BA', 1000],
+    ]);
+    b.set('AB', 1001);
+    expect(frames).toHaveLength(2);
+  });
+
+  it('flush applies at once; clear drops what is pending', () => {
+    const frames: (() => void)[] = [];
+    const applied: number[] = [];
+    const b = new FrameBatcher<string, number>(
+      (_k, v) => applied.push(v),
+      (run) => frames.push(run),
+    );
+    b.set('AB', 1);
+    b.flush();
+    expect(applied).toEqual([1]);
+    b.set('AB', 2);
+    b.clear();
+    frames.forEach((f) => f());
+    expect(applied).toEqual([1]);
+  });
+});
+
+/** Every prefix of `text`, as a stream delivers it in chunks of `step` characters. */
+function prefixes(text: string, step: number): string[] {
+  const out: string[] = [];
+  for (let i = step; i < text.length + step; i += step) out.push(text.slice(0, i));
+  return out;
+}
+
+describe('StreamSplitter', () => {
+  const texts = [
+    '<think>I weigh A against B.\n\nA is right.</think>\n\nThe answer is [[A]].',
+    'Thinking without an opening tag, so A.</think>[[A]]',
+    'Note first.<think>x</think>[[B]]',
+    'No thinking at all: [[A]]',
+  ];
+  it.each(texts.flatMap((t) => [1, 3, 7].map((s) => [t, s] as const)))(
+    'agrees with splitThinking on every prefix (%j, step %i)',
+    (text, step) => {
+      const s = new StreamSplitter();
+      for (const p of prefixes(text, step)) {
+        const got = s.update(p);
+        const want = splitThinking(p);
+        expect(got.thinking?.trim() ?? null).toBe(want.thinking?.trim() ?? null);
+        expect(got.answer.trim()).toBe(want.answer.trim());
+        expect(got.thinkingOpen).toBe(want.thinkingOpen);
+      }
+    },
+  );
+
+  it('starts over when the text is replaced, not extended', () => {
+    const s = new StreamSplitter();
+    s.update('<think>a</think>b');
+    expect(s.update('plain')).toEqual({ thinking: null, answer: 'plain', thinkingOpen: false });
+  });
+});
+
+const md = (s: string) => `<md>${s.trim()}</md>`;
+const shown = (blocks: Block[]) => blocks.map((b) => ('html' in b ? b.html : `raw:${b.raw}`));
+
+describe('BlockRenderer', () => {
+  const text =
+    'First paragraph with **bold**.\n\n- one\n- two\n\n```js\nconst a = 1;\n\nconst b = 2;\n```\n\nA <b>tag</b> stays text.\n\nOpen tail';
+
+  it('renders each finished block once, whatever the chunking, and keeps the tail as text', () => {
+    for (const step of [1, 2, 5, 13, text.length]) {
+      let calls = 0;
+      const r = new BlockRenderer((s) => (calls++, md(s)));
+      const blocks: Block[] = [];
+      let tail = '';
+      for (const p of prefixes(text, step)) {
+        const u = r.update(p);
+        expect(u.reset).toBe(false);
+        blocks.push(...u.append);
+        tail = u.tail;
+      }
+      expect(shown(blocks)).toEqual([
+        '<md>First paragraph with **bold**.</md>',
+        '<md>- one\n- two</md>',
+        // A blank line inside a code fence does not end the block.
+        '<md>```js\nconst a = 1;\n\nconst b = 2;\n```</md>',
+        'raw:A <b>tag</b> stays text.',
+      ]);
+      expect(calls).toBe(3);
+      expect(tail).toBe('Open tail');
+    }
+  });
+
+  it('resets when the text is replaced', () => {
+    const r = new BlockRenderer(md);
+    r.update('One.\n\nTwo');
+    const u = r.update('Other.\n\nText');
+    expect(u.reset).toBe(true);
+    expect(shown(u.append)).toEqual(['<md>Other.</md>']);
+  });
+
+  it('does work proportional to the new text: 2,000 tokens cost 2,000 small updates', () => {
+    let rendered = 0;
+    const r = new BlockRenderer((s) => ((rendered += s.length), md(s)));
+    let text = '';
+    for (let i = 0; i < 2000; i++) {
+      text += i % 60 === 59 ? '\n\n' : ' word';
+      r.update(text);
+    }
+    // Every character was rendered at most once (finished blocks only), not once per token.
+    expect(rendered).toBeLessThanOrEqual(text.length);
+    expect(rendered).toBeGreaterThan(text.length * 0.9);
+  });
+});
