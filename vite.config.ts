@@ -29,6 +29,8 @@ export default defineConfig(({ mode }) => ({
   server: { port: 5173 },
   preview: { port: 4173 },
   test: {
+    // A test that returns before asserting fails instead of passing (every project inherits this).
+    expect: { requireAssertions: true },
     projects: [
       {
         extends: true,

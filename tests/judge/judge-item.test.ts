@@ -236,13 +236,39 @@ describe('DeterministicEngine', () => {
     expect(res.logprobs).toHaveLength(3);
   });
 
-  it('simulates decode speed with real timers', async () => {
-    const engine = new DeterministicEngine({
-      tokensPerSecond: 100,
-      respond: () => 'one two three four five',
-    });
-    const res = await engine.generate({ messages: [{ role: 'user', content: 'x' }] });
-    expect(res.usage.totalMs).toBeGreaterThanOrEqual(45);
-    expect(res.usage.decodeTokensPerS).toBe(100);
+  it("judgeItem streams every token to onToken and keeps each order's own usage", async () => {
+    const engine = new DeterministicEngine({ tokensPerSecond: 500 });
+    const results = new Map<string, Awaited<ReturnType<typeof engine.generate>>>();
+    const generate = engine.generate.bind(engine);
+    let n = 0;
+    engine.generate = async (req, opts) => {
+      const order = n++ === 0 ? 'AB' : 'BA';
+      const r = await generate(req, opts);
+      results.set(order, r);
+      return r;
+    };
+    const streamed = new Map<string, string[]>();
+    const judgments: Judgment[] = [];
+    await judgeItem(
+      engine,
+      item,
+      { template: tpl('mt-bench-pair'), thinkingModel: false },
+      {
+        onToken: (order, _s, delta, text) => {
+          const seen = streamed.get(order) ?? [];
+          // Each update extends the text by exactly its delta.
+          expect(text).toBe((seen.at(-1) ?? '') + delta);
+          streamed.set(order, [...seen, text]);
+        },
+        onJudgment: (j) => judgments.push(j),
+      },
+    );
+    expect(judgments.map((j) => j.order)).toEqual(['AB', 'BA']);
+    for (const j of judgments) {
+      const r = results.get(j.order);
+      expect(j.usage).toEqual(r?.usage);
+      expect(streamed.get(j.order)?.at(-1)).toBe(j.text);
+      expect(streamed.get(j.order)).toHaveLength(r?.usage.completionTokens ?? -1);
+    }
   });
 });

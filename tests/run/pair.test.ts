@@ -161,24 +161,37 @@ describe('runPair', () => {
     });
   });
 
-  test('each judgment is written before the next one is generated', async () => {
+  test('each judgment is queued for writing as it completes and lands, in order, while the next one is generated', async () => {
     const c = ctx();
     const plan = await planJudgments(c);
     const engine = new DeterministicEngine();
-    const seenAtSecondRequest: number[] = [];
+    const events: string[] = [];
+    const put = repos.judgments.put.bind(repos.judgments);
+    repos.judgments.put = async (j) => {
+      events.push(`write ${j.order} starts`);
+      await put(j);
+      events.push(`write ${j.order} done`);
+    };
     const original = engine.generate.bind(engine);
-    engine.generate = async (req, opts) => {
-      if (engine.requests.length === 1) {
-        // Let the first judgment's write land, as it would during a real generation.
-        await new Promise((r) => setTimeout(r, 20));
-        seenAtSecondRequest.push(await repos.judgments.count());
-      }
+    engine.generate = (req, opts) => {
+      events.push(`generate ${engine.requests.length === 0 ? 'AB' : 'BA'}`);
       return original(req, opts);
     };
-    await (
-      await runPair(repos, engine, c, plan)
-    ).saved;
-    expect(seenAtSecondRequest).toEqual([1]);
+    const res = await runPair(repos, engine, c, plan, {
+      onJudgment: (r) => events.push(`judged ${r.order}`),
+    });
+    await res.saved;
+    const at = (e: string) => {
+      expect(events).toContain(e);
+      return events.indexOf(e);
+    };
+    // Queued before the next generation, which does not wait for storage (runPair's design:
+    // judging never waits for writes; `saved` reports them).
+    expect(at('judged AB')).toBeLessThan(at('generate BA'));
+    expect(at('generate BA')).toBeLessThan(at('write AB done'));
+    // Writes land in the order the judgments completed.
+    expect(at('write AB done')).toBeLessThan(at('write BA starts'));
+    expect(await repos.judgments.count()).toBe(2);
   });
 
   test('a storage failure does not stop the judging; it is reported and earlier records stay', async () => {
