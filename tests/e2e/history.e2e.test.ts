@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
-import { fillPair, loadTestModel } from './support/judge-page';
+import { fillPair, loadTestModel, waitForSaved } from './support/judge-page';
 
 const baseURL = inject('baseURL');
 let app: E2EPage | undefined;
@@ -22,6 +22,7 @@ test('a judgment is in history after a reload and reopens in full; delete remove
   await fillPair(page, { prompt: 'Which planet is largest?', a: 'Jupiter.', b: 'Saturn.' });
   await page.getByTestId('judge').click();
   await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+  await waitForSaved(page);
 
   await page.reload();
   await page.goto(new URL('#/history', baseURL).href);
@@ -70,6 +71,7 @@ test('script payloads in an answer and in the model output never run', async () 
   });
   await page.getByTestId('judge').click();
   await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+  await waitForSaved(page);
   // The model's output really carried the payloads (they reached the page and were stored).
   const texts = (await readStore<{ text: string }>(page, 'judgments')).map((j) => j.text);
   expect(texts).toHaveLength(2);
@@ -95,6 +97,7 @@ test('the export holds what was stored, in JSONL and CSV', async () => {
   await fillPair(page, { prompt: 'Say "hi", politely', a: 'Hi, there,\n"friend"', b: 'Hey.' });
   await page.getByTestId('judge').click();
   await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+  await waitForSaved(page);
   const stored = await readStore<{ id: string }>(page, 'judgments');
   expect(stored).toHaveLength(2);
 

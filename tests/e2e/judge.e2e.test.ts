@@ -1,7 +1,13 @@
 // E2E: judge a pair from the real UI, streaming, flips, stop, context check, and no work twice.
 import { afterEach, expect, inject, test } from 'vitest';
-import { openApp, type E2EPage } from './support/browser';
-import { chooseModel, engineRequests, fillPair, loadTestModel } from './support/judge-page';
+import { openApp, readStore, type E2EPage } from './support/browser';
+import {
+  chooseModel,
+  engineRequests,
+  fillPair,
+  loadTestModel,
+  waitForSaved,
+} from './support/judge-page';
 
 const baseURL = inject('baseURL');
 let app: E2EPage | undefined;
@@ -110,17 +116,31 @@ test('an item too long for the context window gets a clear message, not a crash'
 test('Stop ends the judgment at once and keeps what finished', async () => {
   app = await openApp(baseURL);
   const { page } = app;
-  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '8'));
+  // Slow enough that the second order is still streaming when Stop is clicked.
+  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '20'));
   await loadTestModel(page);
   await fillPair(page, { prompt: 'Pick one.', a: 'One.', b: 'Two.' });
   await page.getByTestId('judge').click();
-  await page.getByTestId('stream-AB').waitFor();
+  // The first order has finished, the second is generating.
+  await page.locator('[data-testid=stream-AB][aria-busy=false]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=stream-BA][aria-busy=true]').waitFor();
   const t0 = Date.now();
   await page.getByTestId('stop').click();
   await page.getByText(/^Stopped\./).waitFor();
   expect(Date.now() - t0).toBeLessThan(2000);
   expect(await page.getByTestId('verdict-card').count()).toBe(0);
   expect(await page.getByTestId('judge').isEnabled()).toBe(true);
+  // What finished is kept: the first order's judgment is stored, the run says it was cancelled.
+  await page.getByText(/\b1 finished judgment/).waitFor();
+  const run = await waitForSaved(page, 'cancelled');
+  const stored = await readStore<{ runId: string; order: string; verdict: string }>(
+    page,
+    'judgments',
+  );
+  expect(stored.map((j) => [j.runId, j.order, j.verdict])).toEqual([[run.id, 'AB', 'A']]);
+  // And it still shows, with the partial second order.
+  expect(await page.getByTestId('stream-AB').textContent()).toMatch(/\[\[A\]\]/);
+  expect((await page.getByTestId('stream-BA').textContent())?.length ?? 0).toBeGreaterThan(20);
 });
 
 test('an example pair, loaded and judged from the Judge page with Ctrl+Enter, is compared with its human label', async () => {

@@ -1,7 +1,7 @@
 // E2E: storage trouble from another tab is shown with what to do, judging still works, and nothing saved is lost.
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
-import { fillPair, loadTestModel } from './support/judge-page';
+import { fillPair, loadTestModel, waitForSaved } from './support/judge-page';
 
 const baseURL = inject('baseURL');
 let app: E2EPage | undefined;
@@ -18,6 +18,7 @@ test('another tab upgrading the database: a clear banner, the verdict still show
   await fillPair(page, { prompt: 'First pair.', a: 'One.', b: 'Two.' });
   await page.getByTestId('judge').click();
   await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+  await waitForSaved(page);
   expect(await readStore(page, 'judgments')).toHaveLength(2);
 
   // A newer Arbiter in another tab opens the database at a higher version.

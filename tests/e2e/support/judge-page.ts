@@ -1,5 +1,6 @@
 // Steps the judge e2e tests share: load the test model, fill a pair, judge.
 import type { Page } from 'playwright-core';
+import { readStore } from './browser';
 
 /** Pick a model in the Models table (the page must show it). */
 export async function chooseModel(page: Page, modelId: string): Promise<void> {
@@ -36,4 +37,23 @@ export function engineRequests(page: Page, modelId = 'arbiter-test-judge'): Prom
         ?.requests[id] ?? 0,
     modelId,
   );
+}
+
+/**
+ * Waits until the newest run's last write has landed (its status is final), so reads of
+ * IndexedDB and reloads see everything; the verdict shows before that write.
+ */
+export async function waitForSaved(
+  page: Page,
+  status: 'done' | 'cancelled' | 'failed' = 'done',
+): Promise<{ id: string; status: string }> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const runs = await readStore<{ id: string; status: string; createdAt: number }>(page, 'runs');
+    const newest = runs.sort((a, b) => b.createdAt - a.createdAt)[0];
+    if (newest?.status === status) return newest;
+    if (Date.now() > deadline)
+      throw new Error(`the newest run is ${newest?.status ?? 'missing'}, not ${status}`);
+    await page.waitForTimeout(50);
+  }
 }
