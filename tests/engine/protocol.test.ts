@@ -148,10 +148,10 @@ describe('WebLLMEngine over a worker', () => {
       { onToken: (d) => tokens.push(d.text) },
     );
     const id = w().last().id;
-    w().reply({ kind: 'token', id: id + 100, delta: 'x' });
+    w().reply({ kind: 'token', id: id + 100, delta: 'x', tokens: 1 });
     w().reply({ kind: 'result', id: id - 1, value: 'stale' });
-    w().reply({ kind: 'token', id, delta: 'A' });
-    w().reply({ kind: 'token', id, delta: 'B' });
+    w().reply({ kind: 'token', id, delta: 'A', tokens: 1 });
+    w().reply({ kind: 'token', id, delta: 'B', tokens: 1 });
     w().reply({
       kind: 'result',
       id,

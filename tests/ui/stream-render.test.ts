@@ -1,5 +1,5 @@
 // Streaming render costs O(new text): one flush per frame, tags found once, each finished block rendered once.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   BlockRenderer,
   FrameBatcher,
@@ -15,6 +15,7 @@ describe('FrameBatcher', () => {
     const b = new FrameBatcher<string, number>(
       (k, v) => applied.push([k, v]),
       (run) => frames.push(run),
+      0,
     );
     for (let i = 1; i <= 1000; i++) b.set(i % 2 ? 'AB' : 'BA', i);
     expect(frames).toHaveLength(1);
@@ -26,6 +27,35 @@ describe('FrameBatcher', () => {
     ]);
     b.set('AB', 1001);
     expect(frames).toHaveLength(2);
+  });
+
+  it('waits out the minimum interval after a flush before asking for the next frame', () => {
+    vi.useFakeTimers();
+    try {
+      let now = 1000;
+      const frames: (() => void)[] = [];
+      const applied: number[] = [];
+      const b = new FrameBatcher<string, number>(
+        (_k, v) => applied.push(v),
+        (run) => frames.push(run),
+        50,
+        () => now,
+      );
+      b.set('AB', 1);
+      frames.shift()!();
+      expect(applied).toEqual([1]);
+      now += 10;
+      b.set('AB', 2);
+      b.set('AB', 3);
+      expect(frames).toHaveLength(0);
+      now += 40;
+      vi.advanceTimersByTime(40);
+      expect(frames).toHaveLength(1);
+      frames.shift()!();
+      expect(applied).toEqual([1, 3]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('flush applies at once; clear drops what is pending', () => {

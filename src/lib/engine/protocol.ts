@@ -35,11 +35,12 @@ export type WorkerRequest =
 
 /**
  * Worker → main thread. Progress and token deltas are their own kinds; every reply names its request id.
- * A token carries only its delta: the client keeps the text, so a message costs O(delta), not O(text).
+ * A token message carries only its delta (the client keeps the text, so a message costs O(delta),
+ * not O(text)), and may join several tokens: `tokens` says how many.
  */
 export type WorkerReply =
   | { kind: 'progress'; id: number; progress: LoadProgress }
-  | { kind: 'token'; id: number; delta: string }
+  | { kind: 'token'; id: number; delta: string; tokens: number }
   | { kind: 'result'; id: number; value: unknown }
   | { kind: 'error'; id: number; error: SerializedError };
 

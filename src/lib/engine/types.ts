@@ -65,8 +65,11 @@ export interface GenerateResult {
 
 /** Streamed piece of a generation: the new text and everything so far. */
 export interface GenerateDelta {
+  /** New text since the last call; it may hold several tokens (a worker joins them per frame). */
   delta: string;
   text: string;
+  /** How many tokens `delta` holds (1 when absent). */
+  tokens?: number;
 }
 
 export interface GenerateOptions {

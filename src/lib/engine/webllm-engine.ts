@@ -183,7 +183,7 @@ export class WebLLMEngine implements JudgeEngine {
         return;
       case 'token':
         p.text += data.delta;
-        p.onToken?.({ delta: data.delta, text: p.text });
+        p.onToken?.({ delta: data.delta, text: p.text, tokens: data.tokens });
         return;
       case 'result':
         this.settle(data.id);

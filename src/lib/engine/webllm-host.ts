@@ -2,6 +2,7 @@
 import { MLCEngine } from '@mlc-ai/web-llm';
 import type { ChatCompletionTokenLogprob, CompletionUsage } from '@mlc-ai/web-llm';
 import { deleteModelFiles, listCachedModels, purgeModel } from './cache';
+import { DeltaCoalescer } from './coalesce';
 import { queryDevice } from './device';
 import { AbortedError, ModelNotLoadedError, serializeError } from './errors';
 import { ProgressTracker } from './progress';
@@ -161,19 +162,24 @@ export class WebLLMHost {
     let usage: CompletionUsage | undefined;
     const streamed: ChatCompletionTokenLogprob[] = [];
     this.running = id;
+    const out = new DeltaCoalescer((delta, tokens) =>
+      this.post({ kind: 'token', id, delta, tokens }),
+    );
     try {
       const stream = await engine.chatCompletion(toWebLLMRequest(req));
       for await (const chunk of stream) {
         const part = chunkParts(chunk);
         if (part.delta) {
           text += part.delta;
-          this.post({ kind: 'token', id, delta: part.delta });
+          out.push(part.delta);
         }
         streamed.push(...part.logprobs);
         finish = part.finish ?? finish;
         if (chunk.usage) usage = chunk.usage;
       }
+      out.flush();
     } finally {
+      out.cancel();
       this.running = null;
     }
     if (this.aborted.has(id)) throw new AbortedError(undefined, { partialText: text });

@@ -2,32 +2,41 @@
 // DOM-free except BlockView; the Markdown renderer (ui/markdown.ts, which needs a DOM) is passed in.
 
 /**
- * Coalesces many updates into at most one flush per animation frame. A fast engine sends a token
- * every millisecond; the screen needs one update per frame, with the latest value per key.
+ * Coalesces many updates into at most one flush per animation frame, and at most one per
+ * `minIntervalMs`. A fast engine sends a token every millisecond; every render costs layout and
+ * paint of the growing text, so the screen gets the latest value per key about 20 times a second,
+ * aligned to a frame. Reading keeps up; the main thread stays free.
  */
 export class FrameBatcher<K, V> {
   private readonly pending = new Map<K, V>();
   private scheduled = false;
+  private last = -Infinity;
 
   constructor(
     private readonly apply: (key: K, value: V) => void,
     private readonly schedule: (run: () => void) => void = nextFrame,
+    private readonly minIntervalMs = 50,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Keep `value` as the latest for `key`; it reaches `apply` on the next frame (or `flush`). */
+  /** Keep `value` as the latest for `key`; it reaches `apply` on a coming frame (or `flush`). */
   set(key: K, value: V): void {
     this.pending.set(key, value);
     if (this.scheduled) return;
     this.scheduled = true;
-    this.schedule(() => {
+    const run = () => {
       this.scheduled = false;
       this.flush();
-    });
+    };
+    const wait = this.last + this.minIntervalMs - this.now();
+    if (wait > 0) setTimeout(() => this.schedule(run), wait);
+    else this.schedule(run);
   }
 
   /** Apply everything pending now (a judgment finished, or the run stopped). */
   flush(): void {
     if (this.pending.size === 0) return;
+    this.last = this.now();
     const all = [...this.pending];
     this.pending.clear();
     for (const [k, v] of all) this.apply(k, v);
@@ -146,7 +155,8 @@ export class BlockRenderer {
   /** `render` must return sanitized HTML: the app passes renderMarkdown. */
   constructor(private readonly render: (markdown: string) => string) {}
 
-  update(source: string): BlockUpdate {
+  /** `final`: the text is complete, so its last block is finished too. */
+  update(source: string, final = false): BlockUpdate {
     let reset = false;
     if (
       source.length < this.done ||
@@ -179,6 +189,11 @@ export class BlockRenderer {
       from = end;
     }
     this.scanned = source.length;
+    if (final && this.done < source.length) {
+      const rest = source.slice(this.done);
+      if (rest.trim()) append.push(this.block(rest));
+      this.done = source.length;
+    }
     return { reset, append, tail: source.slice(this.done) };
   }
 
