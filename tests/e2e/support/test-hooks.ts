@@ -6,12 +6,15 @@ import {
   firstPositionAnswer,
   type ScriptedResponse,
 } from '../../support/deterministic-engine';
+import { HOSTILE_TEXT, REMOTE_MARKER } from './hostile';
 
 /**
  * How the e2e tests steer the test judge, through the answers they paste:
  * - no marker: it always prefers the answer shown first (position bias), so both orders flip;
  * - one answer containing ✔ and the other ✘: it prefers the ✔ answer in both orders;
- * - "XSS-OUTPUT" anywhere: its reasoning carries script payloads, which must never run.
+ * - "XSS-OUTPUT" anywhere: its reasoning carries script payloads, which must never run;
+ * - "REMOTE-OUTPUT" anywhere: its thinking and its answer carry HOSTILE_TEXT (remote images,
+ *   styles, pings, a right-to-left override), which must never make the browser contact a host.
  */
 const XSS = '<img src=x onerror="window.__xssRan=1"><script>window.__xssRan=2</script>';
 
@@ -39,6 +42,9 @@ function respond(req: GenerateRequest, thinking: boolean): ScriptedResponse {
     first.verdictLogprobs = { A: -1.8, B: -0.2 };
   }
   if (user.includes('XSS-OUTPUT')) text = `${XSS}\n\n${text}`;
+  if (user.includes(REMOTE_MARKER)) {
+    text = `${text.replace('<think>', `<think>${HOSTILE_TEXT}\n\n`)}\n\n${HOSTILE_TEXT}`;
+  }
   return { ...first, text };
 }
 
