@@ -40,8 +40,8 @@ export const HOSTILE_TEXTS: readonly string[] = [
 export const HOSTILE_TEXT = HOSTILE_TEXTS.join('\n\n');
 
 /**
- * When a prompt contains this marker, the e2e test engine (test-hooks.ts) writes HOSTILE_TEXT into
- * its output, both in its thinking and in its answer.
+ * When a prompt contains this marker, the e2e test engine (test-hooks.ts) writes HOSTILE_TEXTS into
+ * its output, half in its thinking and half in its answer.
  */
 export const REMOTE_MARKER = 'REMOTE-OUTPUT';
 
