@@ -33,7 +33,9 @@ const marked = new Marked({
     },
     image(token: Tokens.Image) {
       // The source text, not an <img>: loading it would tell the image's host who reads this.
-      return `<span class="inert-image" title="Image not loaded: Arbiter never fetches what a text points to">${escapeHtml(token.raw)}</span>`;
+      // A reference-style image names its URL elsewhere in the text: show it here too.
+      const source = token.raw.includes(token.href) ? token.raw : `${token.raw} (${token.href})`;
+      return `<span class="inert-image" title="Image not loaded: Arbiter never fetches what a text points to">${escapeHtml(source)}</span>`;
     },
   },
 });

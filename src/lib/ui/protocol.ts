@@ -14,6 +14,6 @@ export function scoreRangeOf(templateId: string | undefined): [number, number] |
 
 /** A score with its scale: "4/5", "7.5/10"; the bare number when the scale is unknown. */
 export function formatScore(score: number, range: [number, number] | null): string {
-  const n = Number.isInteger(score) ? String(score) : score.toFixed(2);
+  const n = String(Math.round(score * 100) / 100);
   return range ? `${n}/${range[1]}` : n;
 }
