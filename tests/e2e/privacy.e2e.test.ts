@@ -166,6 +166,11 @@ test('a right-to-left override in a model name or an answer does not reverse the
       return 'missing';
     }, word);
   expect(await order(headline, 'wins')).toBe('ltr');
+  // The exact prompt shows the control as a mark: the template text after the answer reads as written.
+  await page.getByTestId('prompt-preview').locator('summary').click();
+  const userMessage = page.getByTestId('prompt-preview').locator('pre').nth(1);
+  expect(await userMessage.textContent()).toContain('U+202E');
+  expect(await order(userMessage, 'tail')).toBe('ltr');
 
   await page.goto(new URL('#/history', baseURL).href);
   await page.getByTestId('history-row').first().locator('a').click();
