@@ -1,14 +1,30 @@
 // Build, dev server and test configuration for Arbiter (app, unit, browser and end-to-end tests).
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
 import { chromiumArgs, chromiumPath } from './tests/support/chromium.ts';
+import { contentSecurityPolicy } from './src/lib/security/csp.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-export default defineConfig(({ mode }) => ({
-  plugins: [svelte()],
+/** Fills the Content-Security-Policy meta tag of index.html (src/lib/security/csp.ts). */
+function cspMeta(dev: boolean): Plugin {
+  return {
+    name: 'arbiter-csp-meta',
+    transformIndexHtml: {
+      order: 'pre',
+      handler: (html) => {
+        if (!html.includes('%ARBITER_CSP%')) throw new Error('index.html lacks its CSP meta tag');
+        return html.replace('%ARBITER_CSP%', contentSecurityPolicy({ dev }));
+      },
+    },
+  };
+}
+
+export default defineConfig(({ mode, command }) => ({
+  // Not in vitest's own browser-mode server (mode "test"): its tester page runs inline scripts.
+  plugins: [svelte(), ...(mode === 'test' ? [] : [cspMeta(command === 'serve')])],
   resolve: {
     alias: {
       // The deterministic engine lives with the tests and is linked in only by the e2e build;
@@ -26,8 +42,18 @@ export default defineConfig(({ mode }) => ({
     chunkSizeWarningLimit: 7000,
   },
   worker: { format: 'es' },
-  server: { port: 5173 },
-  preview: { port: 4173 },
+  // The same policy as a header, so it also covers the workers (a worker ignores the page's meta tag).
+  server: {
+    port: 5173,
+    headers:
+      mode === 'test'
+        ? {}
+        : { 'Content-Security-Policy': contentSecurityPolicy({ dev: true, header: true }) },
+  },
+  preview: {
+    port: 4173,
+    headers: { 'Content-Security-Policy': contentSecurityPolicy({ header: true }) },
+  },
   test: {
     // A test that returns before asserting fails instead of passing (every project inherits this).
     expect: { requireAssertions: true },

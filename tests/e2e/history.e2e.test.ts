@@ -44,7 +44,7 @@ test('a judgment is in history after a reload and reopens in full; delete remove
   const detail = page.getByTestId('history-detail');
   await detail.waitFor();
   expect(await detail.textContent()).toMatch(/Jupiter/);
-  expect(await detail.textContent()).toMatch(/j1-pairwise, version 1/);
+  expect(await detail.textContent()).toMatch(/J1 pairwise, version 1/);
   expect(await page.getByTestId('stream-AB').textContent()).toMatch(/first answer/);
   expect(await page.getByTestId('stream-BA').textContent()).toMatch(/first answer/);
   expect(await page.getByTestId('verdict-card').getAttribute('data-consistency')).toBe('flipped');

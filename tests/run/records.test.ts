@@ -81,3 +81,13 @@ describe('fromRecords', () => {
     expect(v.scores).toMatchObject({ mean: 7, sd: 1, n: 2 });
   });
 });
+
+describe('score scale', () => {
+  test('a single-answer verdict carries its template scale; a pairwise one none', () => {
+    const single = (templateId: string) =>
+      fromRecords([rec('AB', null, { protocol: 'single', templateId, score: 4 })]).scoreRange;
+    expect(single('meta-rewarding-score')).toEqual([0, 5]);
+    expect(single('j1-single')).toEqual([1, 10]);
+    expect(fromRecords([rec('AB', 'A')]).scoreRange).toBeUndefined();
+  });
+});

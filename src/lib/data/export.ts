@@ -1,6 +1,9 @@
 // Export of judgments as JSONL (header line + one record per line) and CSV, with all that reproduces them.
-import type { ItemRecord, JudgmentRecord } from '../store/schema';
+import { aggregateJudgments, type Consistency, type ItemAggregate } from '../judge/aggregate';
+import type { GenerateUsage } from '../engine/types';
+import type { ItemLabel, ItemRecord, JudgmentRecord } from '../store/schema';
 import { CRLF, csvRow, type CsvCell, type CsvOptions } from './csv';
+import { EXAMPLES } from './examples';
 
 /** The `type` of the header line; importers check it before anything else. */
 export const EXPORT_TYPE = 'arbiter-judgments';
@@ -23,14 +26,47 @@ export interface ExportEntry {
   item: ItemRecord | undefined;
 }
 
-/** Every line after the header: the judgment record as stored, with its item's content. */
-export type ExportedJudgment = JudgmentRecord & { item: ItemRecord | null };
+/**
+ * The overall result of the pair (or single answer) a judgment belongs to: all judgments of its
+ * run, combined by the judge core's aggregateJudgments (the one definition of an item's verdict).
+ */
+export interface PairResult {
+  /**
+   * Pairwise: the winner 'A' or 'B', 'tie' (a tie in both orders), 'flipped' (the orders
+   * disagreed: position bias, no winner) or 'failed' (no verdict could be read).
+   * Single answer: the mean score, or 'failed'.
+   */
+  result: 'A' | 'B' | 'tie' | 'flipped' | 'failed' | number;
+  /** How the orders agreed (pairwise only): consistent, flipped, partial, one-order or failed. */
+  consistency: Consistency | null;
+  /** The human label where one is known: a label set by hand, the item's gold label, or the bundled example's. */
+  humanLabel: ItemLabel | null;
+  /** Whether the result equals the human label; null without a label. A flip never agrees. */
+  agreesWithHuman: boolean | null;
+}
+
+/** Every line after the header: the judgment record as stored, with its item and its pair's result. */
+export type ExportedJudgment = JudgmentRecord & { item: ItemRecord | null; pair: PairResult };
+
+/** An entry with its pair's result, as the CSV columns read it. */
+export type ExportRow = ExportEntry & { pair: PairResult };
+
+/** Where a human label set by hand can be found (the labels store); undefined when none. */
+export type LabelLookup = (
+  itemId: string,
+) => Promise<ItemLabel | null | undefined> | ItemLabel | null | undefined;
 
 /** Options of the JSONL export. */
-export interface JsonlOptions {
+export interface JsonlOptions extends PairOptions {
   source: string;
   /** Clock for `exportedAt` (tests). */
   now?: () => Date;
+}
+
+/** Options every export shares. */
+export interface PairOptions {
+  /** Human labels set by hand; they win over an item's gold label. */
+  labelOf?: LabelLookup;
 }
 
 /** What any export accepts: an array, a generator, or JudgmentStore.allWithItems(). */
@@ -46,6 +82,92 @@ export function exportHeader(opts: JsonlOptions): ExportHeader {
   };
 }
 
+const round = (x: number, digits: number) => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+/**
+ * Usage with timings in whole milliseconds and rates to two decimals: clocks give values like
+ * 745.8000000000466 ms, whose digits carry no information.
+ */
+export function roundUsage(u: GenerateUsage): GenerateUsage {
+  const r2 = (x: number | null) => (x === null ? null : round(x, 2));
+  return {
+    ...u,
+    prefillTokensPerS: r2(u.prefillTokensPerS),
+    decodeTokensPerS: r2(u.decodeTokensPerS),
+    timeToFirstTokenMs: u.timeToFirstTokenMs === null ? null : Math.round(u.timeToFirstTokenMs),
+    totalMs: Math.round(u.totalMs),
+  };
+}
+
+/** The human label a bundled example pair carries (the Judge page's examples); undefined otherwise. */
+export function exampleLabel(item: ItemRecord): ItemLabel | undefined {
+  return EXAMPLES.find(
+    (e) =>
+      e.prompt === item.prompt && e.responseA === item.responseA && e.responseB === item.responseB,
+  )?.label;
+}
+
+/** The overall result of one run's judgments (see PairResult). */
+export function pairResult(
+  records: readonly JudgmentRecord[],
+  humanLabel: ItemLabel | null = null,
+): PairResult {
+  const pairwise = records.some((r) => r.protocol === 'pairwise' || r.protocol === 'meta');
+  const agg: ItemAggregate = aggregateJudgments(
+    pairwise,
+    records.map((r) => ({
+      order: r.order,
+      verdict: r.verdict,
+      probabilities: r.probabilities ?? null,
+      score: r.score,
+    })),
+  );
+  let result: PairResult['result'];
+  if (!pairwise) result = agg.scores ? round(agg.scores.mean, 4) : 'failed';
+  else if (agg.consistency === 'flipped') result = 'flipped';
+  else result = agg.verdict ?? 'failed';
+  return {
+    result,
+    consistency: agg.consistency,
+    humanLabel,
+    agreesWithHuman: humanLabel === null ? null : result === humanLabel,
+  };
+}
+
+/**
+ * Reads every entry, then returns each with its pair's result. A pair's result needs all the
+ * judgments of its run, which a store walk does not yield together; exports hold the whole file
+ * in memory anyway (exportJudgmentsBlob), so this costs one array of references more.
+ */
+async function withPairs(entries: Entries, opts: PairOptions): Promise<ExportRow[]> {
+  const all: ExportEntry[] = [];
+  for await (const e of entries) all.push(e);
+  const byRun = new Map<string, ExportEntry[]>();
+  for (const e of all) {
+    const list = byRun.get(e.judgment.runId);
+    if (list) list.push(e);
+    else byRun.set(e.judgment.runId, [e]);
+  }
+  const results = new Map<string, PairResult>();
+  for (const [runId, list] of byRun) {
+    const item = list.find((e) => e.item)?.item;
+    let label: ItemLabel | null | undefined = item ? await opts.labelOf?.(item.id) : undefined;
+    if (label === undefined || label === null) label = item?.label ?? null;
+    if (label === null && item) label = exampleLabel(item) ?? null;
+    results.set(
+      runId,
+      pairResult(
+        list.map((e) => e.judgment),
+        label,
+      ),
+    );
+  }
+  return all.map((e) => ({ ...e, pair: results.get(e.judgment.runId)! }));
+}
+
 /**
  * JSONL, one chunk per line (each ends with "\n"): the header, then one ExportedJudgment per
  * entry. JSON escapes newlines inside strings, so a line break always ends a record.
@@ -55,8 +177,13 @@ export async function* judgmentsToJsonl(
   opts: JsonlOptions,
 ): AsyncGenerator<string> {
   yield `${JSON.stringify(exportHeader(opts))}\n`;
-  for await (const { judgment, item } of entries) {
-    const line: ExportedJudgment = { ...judgment, item: item ?? null };
+  for (const { judgment, item, pair } of await withPairs(entries, opts)) {
+    const line: ExportedJudgment = {
+      ...judgment,
+      usage: roundUsage(judgment.usage),
+      item: item ?? null,
+      pair,
+    };
     yield `${JSON.stringify(line)}\n`;
   }
 }
@@ -64,11 +191,13 @@ export async function* judgmentsToJsonl(
 /** One CSV column: its header and how to read it from an entry. */
 export interface CsvColumn {
   name: string;
-  get: (e: ExportEntry) => CsvCell;
+  get: (e: ExportRow) => CsvCell;
 }
 
-const j = (get: (j: JudgmentRecord) => CsvCell) => (e: ExportEntry) => get(e.judgment);
-const it = (get: (i: ItemRecord) => CsvCell) => (e: ExportEntry) => (e.item ? get(e.item) : null);
+const j = (get: (j: JudgmentRecord) => CsvCell) => (e: ExportRow) => get(e.judgment);
+const it = (get: (i: ItemRecord) => CsvCell) => (e: ExportRow) => (e.item ? get(e.item) : null);
+const u = (get: (u: GenerateUsage) => CsvCell) => (e: ExportRow) =>
+  get(roundUsage(e.judgment.usage));
 
 /** The CSV columns, in order. Long texts come last so a spreadsheet stays readable. */
 export const CSV_COLUMNS: readonly CsvColumn[] = [
@@ -92,6 +221,10 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'allowTie', get: j((x) => x.params.allowTie) },
   { name: 'top_logprobs', get: j((x) => x.params.top_logprobs) },
   { name: 'enable_thinking', get: j((x) => x.params.enable_thinking) },
+  { name: 'pairResult', get: (e) => e.pair.result },
+  { name: 'pairConsistency', get: (e) => e.pair.consistency },
+  { name: 'humanLabel', get: (e) => e.pair.humanLabel },
+  { name: 'agreesWithHuman', get: (e) => e.pair.agreesWithHuman },
   { name: 'order', get: j((x) => x.order) },
   { name: 'sample', get: j((x) => x.sample) },
   { name: 'verdict', get: j((x) => x.verdict) },
@@ -105,12 +238,12 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'parseStart', get: j((x) => x.parseSpan?.[0]) },
   { name: 'parseEnd', get: j((x) => x.parseSpan?.[1]) },
   { name: 'finishReason', get: j((x) => x.finishReason) },
-  { name: 'promptTokens', get: j((x) => x.usage.promptTokens) },
-  { name: 'completionTokens', get: j((x) => x.usage.completionTokens) },
-  { name: 'prefillTokensPerS', get: j((x) => x.usage.prefillTokensPerS) },
-  { name: 'decodeTokensPerS', get: j((x) => x.usage.decodeTokensPerS) },
-  { name: 'timeToFirstTokenMs', get: j((x) => x.usage.timeToFirstTokenMs) },
-  { name: 'totalMs', get: j((x) => x.usage.totalMs) },
+  { name: 'promptTokens', get: u((x) => x.promptTokens) },
+  { name: 'completionTokens', get: u((x) => x.completionTokens) },
+  { name: 'prefillTokensPerS', get: u((x) => x.prefillTokensPerS) },
+  { name: 'decodeTokensPerS', get: u((x) => x.decodeTokensPerS) },
+  { name: 'timeToFirstTokenMs', get: u((x) => x.timeToFirstTokenMs) },
+  { name: 'totalMs', get: u((x) => x.totalMs) },
   { name: 'key', get: j((x) => x.key) },
   { name: 'label', get: it((x) => x.label) },
   { name: 'modelA', get: it((x) => x.modelA) },
@@ -124,25 +257,27 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'text', get: j((x) => x.text) },
 ];
 
-/** Options of the CSV export. */
-export interface CsvExportOptions extends CsvOptions {
+/** Options of the CSV export. Formula guarding (CsvOptions.guardFormulas) is on unless set to false. */
+export interface CsvExportOptions extends CsvOptions, PairOptions {
   /** Start with a UTF-8 byte order mark so Excel reads non-ASCII text correctly. */
   bom?: boolean;
 }
 
 /**
  * CSV (RFC 4180), one chunk per record, each ending with CRLF: a header row of CSV_COLUMNS names,
- * then one row per entry. Empty cells stand for null or absent values.
+ * then one row per entry. Empty cells stand for null or absent values. Text cells that a
+ * spreadsheet would run as a formula get a leading apostrophe unless `guardFormulas` is false.
  */
 export async function* judgmentsToCsv(
   entries: Entries,
   opts: CsvExportOptions = {},
 ): AsyncGenerator<string> {
   yield `${opts.bom ? '\uFEFF' : ''}${csvRow(CSV_COLUMNS.map((c) => c.name))}${CRLF}`;
-  for await (const e of entries) {
+  const cells: CsvOptions = { guardFormulas: opts.guardFormulas ?? true };
+  for (const e of await withPairs(entries, opts)) {
     yield `${csvRow(
       CSV_COLUMNS.map((c) => c.get(e)),
-      opts,
+      cells,
     )}${CRLF}`;
   }
 }

@@ -13,6 +13,7 @@ import {
 import type { EngineKind, JudgmentParams, JudgmentRecord, Repositories } from '../store';
 import { judgmentKey, newId } from '../store';
 import { fromRecords } from './records';
+import { roundUsage } from '../data/export';
 
 /** What the user chose besides the template; every field ends up in the stored parameters. */
 export interface PairOptions {
@@ -305,7 +306,8 @@ export function toRecord(j: Judgment, rc: RecordContext): JudgmentRecord {
     parse: j.parse.status,
     parseSpan: j.parse.span,
     finishReason: j.finishReason,
-    usage: j.usage,
+    // Rounded once, here, so the store and both exports hold the same numbers.
+    usage: roundUsage(j.usage),
     key: rc.key,
     createdAt: Date.now(),
   };

@@ -1,6 +1,7 @@
 // Reads stored judgment records back into a verdict: per order, both orders combined, confidence.
 import {
   aggregateJudgments,
+  getTemplate,
   majorityVerdict,
   summarizeScores,
   type ItemAggregate,
@@ -21,6 +22,8 @@ export interface OrderView {
 export interface PairVerdict extends ItemAggregate {
   orders: OrderView[];
   pairwise: boolean;
+  /** Single-answer templates: the inclusive score range (a score reads "4/5", not "4"). */
+  scoreRange?: [number, number];
 }
 
 /** Combine stored records (one run's judgments) into the verdict, as judgeItem does for live ones. */
@@ -46,5 +49,6 @@ export function fromRecords(records: JudgmentRecord[]): PairVerdict {
       score: r.score,
     })),
   );
-  return { ...aggregate, orders, pairwise };
+  const scoreRange = records[0] ? getTemplate(records[0].templateId)?.scoreRange : undefined;
+  return { ...aggregate, orders, pairwise, ...(scoreRange ? { scoreRange } : {}) };
 }

@@ -112,6 +112,7 @@ export class HistoryState {
       const blob = await exportJudgmentsBlob(repos.judgments.allWithItems(), format, {
         source: location.origin + location.pathname,
         bom: format === 'csv',
+        labelOf: async (itemId) => (await repos.labels.get(itemId))?.label,
       });
       download(blob, exportFileName(format));
     } catch (e) {

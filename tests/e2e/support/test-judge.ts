@@ -5,12 +5,15 @@ import {
   tokenize,
   type ScriptedResponse,
 } from '../../support/deterministic-engine';
+import { HOSTILE_TEXTS, REMOTE_MARKER } from './hostile';
 
 /**
  * How the e2e tests steer the test judge, through the answers they paste:
  * - no marker: it always prefers the answer shown first (position bias), so both orders flip;
  * - one answer containing ✔ and the other ✘: it prefers the ✔ answer in both orders;
- * - "XSS-OUTPUT" anywhere: its reasoning carries script payloads, which must never run.
+ * - "XSS-OUTPUT" anywhere: its reasoning carries script payloads, which must never run;
+ * - "REMOTE-OUTPUT" anywhere: its thinking and its answer carry HOSTILE_TEXTS (remote images,
+ *   styles, pings, a right-to-left override), which must never make the browser contact a host.
  */
 const XSS = '<img src=x onerror="window.__xssRan=1"><script>window.__xssRan=2</script>';
 
@@ -43,6 +46,12 @@ export function respond(
     first.verdictLogprobs = { A: -1.8, B: -0.2 };
   }
   if (user.includes('XSS-OUTPUT')) text = `${XSS}\n\n${text}`;
+  if (user.includes(REMOTE_MARKER)) {
+    // Half in the thinking, half in the answer: both are rendered, and the stream stays short.
+    const half = Math.ceil(HOSTILE_TEXTS.length / 2);
+    const [inThinking, inAnswer] = [HOSTILE_TEXTS.slice(0, half), HOSTILE_TEXTS.slice(half)];
+    text = `${text.replace('<think>', `<think>${inThinking.join('\n\n')}\n\n`)}\n\n${inAnswer.join('\n\n')}`;
+  }
   return { ...first, text: padTo(text, outputTokens) };
 }
 
