@@ -1,0 +1,91 @@
+// E2E: every view and state passes axe-core (no serious or critical violation) and fits a phone's width.
+import { afterEach, expect, inject, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openApp, type E2EPage } from './support/browser';
+import { expectNoSeriousAxeViolations } from './support/axe';
+import { expectNoHorizontalScroll } from './support/layout';
+import { fillPair, loadTestModel } from './support/judge-page';
+
+const baseURL = inject('baseURL');
+let app: E2EPage | undefined;
+
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+/** Judge one pair so History has a row and the Judge page a verdict; returns the history run URL. */
+async function judgeOnce(page: Page): Promise<void> {
+  await loadTestModel(page);
+  await fillPair(page, { prompt: 'What is the capital of France?', a: 'Paris.', b: 'Lyon.' });
+  await page.getByTestId('judge').click();
+  await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+}
+
+async function historyDetail(page: Page): Promise<void> {
+  await page.goto(new URL('#/history', baseURL).href);
+  await page.getByTestId('history-row').first().locator('a').click();
+  await page.getByTestId('history-detail').waitFor();
+}
+
+test('axe finds no serious or critical violation on any view or state', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByTestId('judge').waitFor();
+  await expectNoSeriousAxeViolations(page, 'judge, empty');
+
+  await page.goto(new URL('#/history', baseURL).href);
+  await page.getByTestId('history-empty').waitFor();
+  await expectNoSeriousAxeViolations(page, 'history, empty');
+
+  await page.goto(new URL('#/models', baseURL).href);
+  await page.getByTestId('device-summary').waitFor();
+  await expectNoSeriousAxeViolations(page, 'models');
+
+  await judgeOnce(page);
+  await page.getByTestId('prompt-preview').locator('summary').click();
+  await expectNoSeriousAxeViolations(page, 'judge, with a flipped verdict and the prompt preview');
+
+  await page.goto(new URL('#/models', baseURL).href);
+  await page.getByTestId('load-progress').waitFor();
+  await expectNoSeriousAxeViolations(page, 'models, loaded (with the load progress)');
+
+  await page.goto(new URL('#/history', baseURL).href);
+  await page.getByTestId('history-row').first().waitFor();
+  await expectNoSeriousAxeViolations(page, 'history, one row');
+  await historyDetail(page);
+  await expectNoSeriousAxeViolations(page, 'history detail');
+
+  // Errors shown: options out of range, and an item too long for the context window.
+  await loadTestModel(page, 'arbiter-test-judge-small-context');
+  const long = 'This answer goes on and on. '.repeat(120);
+  await fillPair(page, { prompt: 'Summarise.', a: long, b: long });
+  await page.getByTestId('judge').click();
+  await page.locator('[role=alert][data-error-name=ContextWindowExceededError]').waitFor();
+  await expectNoSeriousAxeViolations(page, 'judge, too-long error');
+  expect(app.errors).toEqual([]);
+});
+
+for (const width of [360, 390]) {
+  test(`no view scrolls sideways at ${width} px`, async () => {
+    app = await openApp(baseURL);
+    const { page } = app;
+    await page.setViewportSize({ width, height: 780 });
+    await judgeOnce(page);
+    const widths: Record<string, number> = {};
+    await page.goto(new URL('#/judge', baseURL).href);
+    await page.getByText('Options').click();
+    widths.judge = await expectNoHorizontalScroll(page, `judge with verdict at ${width}`);
+    await page.goto(new URL('#/models', baseURL).href);
+    await page.getByTestId('model-table').waitFor();
+    widths.models = await expectNoHorizontalScroll(page, `models at ${width}`);
+    await page.goto(new URL('#/history', baseURL).href);
+    await page.getByTestId('history-row').first().waitFor();
+    widths.history = await expectNoHorizontalScroll(page, `history at ${width}`);
+    await historyDetail(page);
+    widths.detail = await expectNoHorizontalScroll(page, `history detail at ${width}`);
+    if (process.env.ARBITER_AXE_REPORT)
+      console.log(`widths at ${width}: ${JSON.stringify(widths)}`);
+  });
+}
