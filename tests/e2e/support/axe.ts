@@ -76,7 +76,7 @@ export async function expectNoSeriousAxeViolations(
   const all = await axeViolations(page);
   const bad = all.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (process.env.ARBITER_AXE_REPORT)
-    console.log(`axe ${label}: ${JSON.stringify(countByImpact(all))}`);
+    console.log(`axe ${label}: ${JSON.stringify(countByImpact(all))}\n${describeViolations(all)}`);
   expect(bad, `axe on ${label}:\n${describeViolations(bad)}`).toEqual([]);
   return all;
 }
