@@ -11,9 +11,13 @@ import {
  * How the e2e tests steer the test judge, through the answers they paste:
  * - no marker: it always prefers the answer shown first (position bias), so both orders flip;
  * - one answer containing ✔ and the other ✘: it prefers the ✔ answer in both orders;
- * - "XSS-OUTPUT" anywhere: its reasoning carries script payloads, which must never run.
+ * - "XSS-OUTPUT" anywhere: its reasoning carries script payloads, which must never run;
+ * - the Models page's test prompt: a sentence (streamed like any output).
  */
 const XSS = '<img src=x onerror="window.__xssRan=1"><script>window.__xssRan=2</script>';
+
+const TEST_PROMPT_ANSWER =
+  'A good answer is correct, complete and clear, and it addresses exactly what was asked.';
 
 // Each swap turns a first-position verdict into the second-position one, format by format.
 const SWAPS: [RegExp, string][] = [
@@ -39,6 +43,8 @@ function respond(req: GenerateRequest, thinking: boolean): ScriptedResponse {
     first.verdictLogprobs = { A: -1.8, B: -0.2 };
   }
   if (user.includes('XSS-OUTPUT')) text = `${XSS}\n\n${text}`;
+  // The Models page's test prompt gets a sentence, so its streaming can be watched.
+  if (user.includes('what makes a good answer')) text = TEST_PROMPT_ANSWER;
   return { ...first, text };
 }
 
