@@ -43,6 +43,28 @@ test('axe finds no serious or critical violation on any view or state', async ()
   await page.getByTestId('device-summary').waitFor();
   await expectNoSeriousAxeViolations(page, 'models');
 
+  // Loading, held still: the test engine's load waits on timers, which a paused clock stops.
+  await page.clock.install();
+  await page.clock.pauseAt(Date.now() + 60_000);
+  await page.locator('input[name=model][value="arbiter-test-judge"]').check();
+  await page.getByTestId('load-model').click();
+  await page.getByTestId('cancel-load').waitFor({ timeout: 5000 });
+  // axe itself waits on timers: let the paused clock creep (1 ms a step, while a load step
+  // needs about 40 ms) until axe is done, so the page stays in its loading state meanwhile.
+  let axeDone = false;
+  const loading = expectNoSeriousAxeViolations(page, 'models, loading').finally(() => {
+    axeDone = true;
+  });
+  for (let i = 0; i < 30 && !axeDone; i++) {
+    await page.clock.runFor(1);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await loading;
+  expect(await page.getByTestId('cancel-load').count()).toBe(1);
+  await page.clock.resume();
+  await page.getByTestId('model-ready').waitFor();
+  await expectNoSeriousAxeViolations(page, 'models, loaded');
+
   await judgeOnce(page);
   await page.getByTestId('prompt-preview').locator('summary').click();
   await expectNoSeriousAxeViolations(page, 'judge, with a flipped verdict and the prompt preview');
@@ -64,6 +86,30 @@ test('axe finds no serious or critical violation on any view or state', async ()
   await page.getByTestId('judge').click();
   await page.locator('[role=alert][data-error-name=ContextWindowExceededError]').waitFor();
   await expectNoSeriousAxeViolations(page, 'judge, too-long error');
+
+  await page.getByText('Options').click();
+  await page.getByLabel('Samples per order', { exact: true }).fill('50');
+  await page.getByLabel('Temperature', { exact: true }).fill('5');
+  await page.locator('#opt-samples-error').waitFor();
+  await expectNoSeriousAxeViolations(page, 'judge, options out of range');
+
+  // The same views in the dark palette.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByLabel('Samples per order', { exact: true }).fill('1');
+  await page.getByLabel('Temperature', { exact: true }).fill('');
+  await page.locator('#answer-a').fill('✔ Short.');
+  await page.locator('#answer-b').fill('✘ Brief.');
+  await page.getByTestId('judge').click();
+  await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+  await expectNoSeriousAxeViolations(page, 'judge with verdict, dark');
+  await page.goto(new URL('#/models', baseURL).href);
+  await page.getByTestId('model-ready').waitFor();
+  await expectNoSeriousAxeViolations(page, 'models, loaded, dark');
+  await historyDetail(page);
+  await expectNoSeriousAxeViolations(page, 'history detail, dark');
+  await page.goto(new URL('#/history', baseURL).href);
+  await page.getByTestId('history-row').first().waitFor();
+  await expectNoSeriousAxeViolations(page, 'history, dark');
   expect(app.errors).toEqual([]);
 });
 
