@@ -249,3 +249,24 @@ test('the Ctrl+Enter hint shows with a mouse and is hidden on a touch screen', a
     app = undefined;
   }
 });
+
+test('focus stays useful: Judge after loading the model from this page, and after Stop', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '8'));
+  await fillPair(page, { prompt: 'Pick one.', a: 'One.', b: 'Two.' });
+  await page.getByTestId('judge-load-model').click();
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+    .toBe('judge');
+  expect(await page.getByTestId('judge').isEnabled()).toBe(true);
+
+  await page.keyboard.press('Enter');
+  await page.getByTestId('stream-AB').waitFor();
+  await page.getByTestId('stop').click();
+  await page.getByText(/^Stopped\./).waitFor();
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+    .toBe('judge');
+  expect(await page.getByTestId('judge-announcement').textContent()).toMatch(/Judging stopped/);
+});

@@ -379,7 +379,7 @@ export class JudgeState {
 
   /** Put back the form saved by `saveDraft`; a corrupt value is ignored (and removed). */
   restoreDraft(): void {
-    let raw: string | null = null;
+    let raw: string | null;
     try {
       raw = localStorage.getItem(DRAFT_KEY);
     } catch {
