@@ -118,17 +118,31 @@ for (const width of [360, 390]) {
     app = await openApp(baseURL);
     const { page } = app;
     await page.setViewportSize({ width, height: 780 });
-    await judgeOnce(page);
+    await loadTestModel(page);
+    // An unbroken 200-character word (a URL, a hash) must wrap or scroll, not widen the page.
+    const long = `https://example.test/${'x'.repeat(200)}`;
+    await fillPair(page, { prompt: `Is ${long} a link?`, a: `Yes: ${long}`, b: 'No.' });
+    await page.getByTestId('judge').click();
+    await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
     const widths: Record<string, number> = {};
-    await page.goto(new URL('#/judge', baseURL).href);
     await page.getByText('Options').click();
+    await page.getByTestId('prompt-preview').locator('summary').click();
     widths.judge = await expectNoHorizontalScroll(page, `judge with verdict at ${width}`);
     await page.goto(new URL('#/models', baseURL).href);
     await page.getByTestId('model-table').waitFor();
     widths.models = await expectNoHorizontalScroll(page, `models at ${width}`);
+    // The table scrolls inside its own box, which keyboards can reach.
+    const box = page.getByRole('region', { name: 'Judge models this device can run' });
+    expect(await box.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    expect(await box.getAttribute('tabindex')).toBe('0');
+    await page.getByRole('button', { name: 'Custom model…' }).click();
+    widths.modelsCustom = await expectNoHorizontalScroll(page, `models, custom form, at ${width}`);
     await page.goto(new URL('#/history', baseURL).href);
     await page.getByTestId('history-row').first().waitFor();
     widths.history = await expectNoHorizontalScroll(page, `history at ${width}`);
+    await page.getByTestId('history-delete').click();
+    widths.historyConfirm = await expectNoHorizontalScroll(page, `history, confirm, at ${width}`);
+    await page.getByTestId('history-delete-cancel').click();
     await historyDetail(page);
     widths.detail = await expectNoHorizontalScroll(page, `history detail at ${width}`);
     if (process.env.ARBITER_AXE_REPORT)
