@@ -28,7 +28,7 @@ async function historyDetail(page: Page): Promise<void> {
   await page.getByTestId('history-detail').waitFor();
 }
 
-test('axe finds no serious or critical violation on any view or state', async () => {
+test('axe: empty views, and Models while loading and loaded', async () => {
   app = await openApp(baseURL);
   const { page } = app;
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -64,22 +64,32 @@ test('axe finds no serious or critical violation on any view or state', async ()
   await page.clock.resume();
   await page.getByTestId('model-ready').waitFor();
   await expectNoSeriousAxeViolations(page, 'models, loaded');
+  expect(app.errors).toEqual([]);
+});
 
+test('axe: a verdict on the Judge page, History and History detail', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await page.setViewportSize({ width: 1280, height: 800 });
   await judgeOnce(page);
   await page.getByTestId('prompt-preview').locator('summary').click();
   await expectNoSeriousAxeViolations(page, 'judge, with a flipped verdict and the prompt preview');
 
-  await page.goto(new URL('#/models', baseURL).href);
-  await page.getByTestId('load-progress').waitFor();
-  await expectNoSeriousAxeViolations(page, 'models, loaded (with the load progress)');
-
   await page.goto(new URL('#/history', baseURL).href);
   await page.getByTestId('history-row').first().waitFor();
   await expectNoSeriousAxeViolations(page, 'history, one row');
+  await page.getByTestId('history-delete').click();
+  await expectNoSeriousAxeViolations(page, 'history, confirming a delete');
+  await page.getByTestId('history-delete-cancel').click();
   await historyDetail(page);
   await expectNoSeriousAxeViolations(page, 'history detail');
+  expect(app.errors).toEqual([]);
+});
 
-  // Errors shown: options out of range, and an item too long for the context window.
+test('axe: errors shown on the Judge page', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await page.setViewportSize({ width: 1280, height: 800 });
   await loadTestModel(page, 'arbiter-test-judge-small-context');
   const long = 'This answer goes on and on. '.repeat(120);
   await fillPair(page, { prompt: 'Summarise.', a: long, b: long });
@@ -92,25 +102,24 @@ test('axe finds no serious or critical violation on any view or state', async ()
   await page.getByLabel('Temperature', { exact: true }).fill('5');
   await page.locator('#opt-samples-error').waitFor();
   await expectNoSeriousAxeViolations(page, 'judge, options out of range');
+  expect(app.errors).toEqual([]);
+});
 
-  // The same views in the dark palette.
+test('axe: the same views in the dark palette', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.getByLabel('Samples per order', { exact: true }).fill('1');
-  await page.getByLabel('Temperature', { exact: true }).fill('');
-  await page.locator('#answer-a').fill('✔ Short.');
-  await page.locator('#answer-b').fill('✘ Brief.');
-  await page.getByTestId('judge').click();
-  await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+  await judgeOnce(page);
   await expectNoSeriousAxeViolations(page, 'judge with verdict, dark');
   await page.goto(new URL('#/models', baseURL).href);
   await page.getByTestId('model-ready').waitFor();
   await expectNoSeriousAxeViolations(page, 'models, loaded, dark');
-  await historyDetail(page);
-  await expectNoSeriousAxeViolations(page, 'history detail, dark');
   await page.goto(new URL('#/history', baseURL).href);
   await page.getByTestId('history-row').first().waitFor();
   await expectNoSeriousAxeViolations(page, 'history, dark');
-  expect(app.errors).toEqual([]);
+  await historyDetail(page);
+  await expectNoSeriousAxeViolations(page, 'history detail, dark');
 });
 
 for (const width of [360, 390]) {
