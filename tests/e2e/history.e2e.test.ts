@@ -50,6 +50,9 @@ test('a judgment is in history after a reload and reopens in full; delete remove
   expect(await page.getByTestId('verdict-card').getAttribute('data-consistency')).toBe('flipped');
 
   await page.getByTestId('detail-delete').click();
+  // Nothing is deleted until the second, confirming click.
+  expect(await page.getByTestId('history-detail').count()).toBe(1);
+  await page.getByTestId('detail-delete-confirm').click();
   await page.getByTestId('history-empty').waitFor();
   await page.reload();
   await page.getByTestId('history-empty').waitFor();

@@ -23,6 +23,11 @@ test('rates and percentages', () => {
   expect(formatRate(42.345)).toBe('42.3 tok/s');
   expect(formatRate(1234.5)).toBe('1235 tok/s');
   expect(formatRate(null)).toBe('—');
+  // Under 1 tok/s (software adapters): two significant digits, not "0.1".
+  expect(formatRate(0.054)).toBe('0.054 tok/s');
+  expect(formatRate(0.1234)).toBe('0.12 tok/s');
+  expect(formatRate(0.96)).toBe('0.96 tok/s');
+  expect(formatRate(0)).toBe('0 tok/s');
   expect(formatPercent(0.6789)).toBe('68%');
   expect(formatPercent(0.6789, 1)).toBe('67.9%');
 });

@@ -23,6 +23,13 @@ import {
 } from '../run/pair';
 import { fromRecords, type PairVerdict } from '../run/records';
 import { FrameBatcher } from '../ui/stream-render';
+import {
+  defaultJudgeOptions,
+  optionErrors,
+  parseDraft,
+  serializeDraft,
+  type OptionErrors,
+} from '../judge/options';
 import type { ModelState } from './models.svelte';
 import type { StorageState } from './storage.svelte';
 
@@ -57,16 +64,10 @@ export function streamsFromRecords(records: JudgmentRecord[]): Stream[] {
 export const pageTemplates: readonly Template[] = templates.filter((t) => t.kind !== 'meta');
 export const DEFAULT_TEMPLATE_ID = 'j1-pairwise';
 
-const defaultOptions = (): PairOptions => ({
-  bothOrders: true,
-  allowTie: true,
-  samples: 1,
-  temperature: null,
-  seed: 42,
-  maxTokens: 0,
-  logprobs: false,
-  constrained: false,
-});
+const defaultOptions = (): PairOptions => defaultJudgeOptions();
+
+/** Where the unsent form is kept across reloads. */
+export const DRAFT_KEY = 'arbiter.judgeDraft';
 
 export class JudgeState {
   prompt = $state('');
@@ -97,7 +98,32 @@ export class JudgeState {
     pageTemplates.find((t) => t.id === this.templateId) ?? (pageTemplates[0] as Template),
   );
   readonly pairwise = $derived(this.template.kind === 'pairwise');
+  /** One message per option out of range; judging waits until there are none. */
+  readonly optionErrors = $derived<OptionErrors>(optionErrors(this.options));
   readonly problems = $derived(this.inputProblems());
+  /** Both answers say the same thing: judging them tells nothing (a warning, not a block). */
+  readonly identicalAnswers = $derived(
+    this.pairwise &&
+      this.responseA.trim() !== '' &&
+      this.responseA.trim() === this.responseB.trim(),
+  );
+  /** Everything the result depends on; a result made for another signature is stale. */
+  readonly signature = $derived(
+    JSON.stringify([
+      this.prompt,
+      this.responseA,
+      this.responseB,
+      this.reference,
+      this.rubricCriteria,
+      this.rubricLevels,
+      this.modelA,
+      this.modelB,
+      this.templateId,
+      this.options,
+    ]),
+  );
+  /** The signature of the inputs the shown result (verdict, fit, error) was made for. */
+  resultSignature = $state<string | null>(null);
   /** The temperature used when the user leaves it empty (the protocol's default). */
   readonly effectiveTemperature = $derived(
     effectiveTemperature({
@@ -130,6 +156,7 @@ export class JudgeState {
     this.engine = engine;
     this.models = models;
     this.storage = storage;
+    this.restoreDraft();
   }
 
   /** What is missing before this template can judge, in words for the UI. */
@@ -142,6 +169,7 @@ export class JudgeState {
       p.push('This protocol needs a reference answer.');
     if (this.template.needsRubric && !this.rubricCriteria.trim())
       p.push('This protocol needs a rubric: fill in the criteria.');
+    if (Object.keys(this.optionErrors).length > 0) p.push('Fix the options marked under Options.');
     return p;
   }
 
@@ -214,6 +242,7 @@ export class JudgeState {
   async judge(again = false): Promise<void> {
     if (this.status === 'running' || this.status === 'checking') return;
     this.reset();
+    this.resultSignature = this.signature;
     const ctx = this.context();
     if (!ctx) {
       this.status = 'error';
@@ -316,9 +345,87 @@ export class JudgeState {
     this.abort?.abort();
   }
 
+  /**
+   * Drop a result made for other inputs: a verdict, a "too long" error or a token count no longer
+   * describes what the form holds once a prompt, answer, protocol or option changes.
+   */
+  clearStale(): void {
+    if (this.status === 'running' || this.status === 'checking') return;
+    if (this.resultSignature === null || this.resultSignature === this.signature) return;
+    this.reset();
+  }
+
+  /** Show judgments already stored (History's "Open in Judge") as the current result. */
+  showStored(records: JudgmentRecord[], runId: string): void {
+    if (records.length === 0) return;
+    this.reset();
+    this.records = records;
+    this.runId = runId;
+    this.verdict = fromRecords(records);
+    this.fromStore = true;
+    this.status = 'done';
+    this.resultSignature = this.signature;
+  }
+
+  /** Keep the unsent form in localStorage; a full or blocked storage only loses the draft. */
+  saveDraft(): void {
+    try {
+      localStorage.setItem(
+        DRAFT_KEY,
+        serializeDraft({
+          prompt: this.prompt,
+          responseA: this.responseA,
+          responseB: this.responseB,
+          reference: this.reference,
+          rubricCriteria: this.rubricCriteria,
+          rubricLevels: [...this.rubricLevels],
+          modelA: this.modelA,
+          modelB: this.modelB,
+          templateId: this.templateId,
+          options: { ...this.options },
+        }),
+      );
+    } catch {
+      // Private mode or quota: the form still works, it just is not kept.
+    }
+  }
+
+  /** Put back the form saved by `saveDraft`; a corrupt value is ignored (and removed). */
+  restoreDraft(): void {
+    let raw: string | null;
+    try {
+      raw = localStorage.getItem(DRAFT_KEY);
+    } catch {
+      return;
+    }
+    const d = parseDraft(raw);
+    if (!d) {
+      if (raw !== null) {
+        try {
+          localStorage.removeItem(DRAFT_KEY);
+        } catch {
+          // nothing to do
+        }
+      }
+      return;
+    }
+    if (d.prompt !== undefined) this.prompt = d.prompt;
+    if (d.responseA !== undefined) this.responseA = d.responseA;
+    if (d.responseB !== undefined) this.responseB = d.responseB;
+    if (d.reference !== undefined) this.reference = d.reference;
+    if (d.rubricCriteria !== undefined) this.rubricCriteria = d.rubricCriteria;
+    if (d.rubricLevels) this.rubricLevels = d.rubricLevels;
+    if (d.modelA !== undefined) this.modelA = d.modelA;
+    if (d.modelB !== undefined) this.modelB = d.modelB;
+    if (d.templateId && pageTemplates.some((t) => t.id === d.templateId))
+      this.templateId = d.templateId;
+    if (d.options) this.options = d.options;
+  }
+
   /** Clear the result (not the inputs). */
   reset(): void {
     this.tokens.clear();
+    this.resultSignature = null;
     this.status = 'idle';
     this.streams = [];
     this.verdict = null;
@@ -369,6 +476,7 @@ export class JudgeState {
     modelA?: string | undefined;
     modelB?: string | undefined;
     templateId: string;
+    options?: Partial<PairOptions>;
   }): void {
     this.prompt = v.prompt;
     this.responseA = v.responseA;
@@ -377,6 +485,7 @@ export class JudgeState {
     this.modelA = v.modelA ?? '';
     this.modelB = v.modelB ?? '';
     if (pageTemplates.some((t) => t.id === v.templateId)) this.templateId = v.templateId;
+    if (v.options) this.options = { ...this.options, ...v.options };
     this.reset();
   }
 }

@@ -61,6 +61,9 @@ export class ModelState {
   testResult = $state.raw<TestPromptResult | null>(null);
   testRunning = $state(false);
   testError = $state<unknown>(null);
+  /** The test prompt's answer as it streams. */
+  testText = $state('');
+  private testAbort: AbortController | null = null;
 
   readonly description = $derived(this.device ? describeDevice(this.device) : '');
   readonly recommendation = $derived<Recommendation | null>(
@@ -137,6 +140,7 @@ export class ModelState {
     this.progress = null;
     this.phases = [];
     this.testResult = null;
+    this.testText = '';
     try {
       this.loaded = await this.engine.load(spec, {
         signal: abort.signal,
@@ -172,21 +176,36 @@ export class ModelState {
     this.status = 'idle';
   }
 
-  /** A short generation to see that the model works and how fast it is here. */
+  /** A short generation, streamed and cancellable, to see that the model works and how fast it is here. */
   async runTestPrompt(): Promise<void> {
+    const spec = this.loaded?.spec;
+    if (!spec || this.testRunning) return;
     this.testRunning = true;
     this.testError = null;
     this.testResult = null;
+    this.testText = '';
+    const abort = new AbortController();
+    this.testAbort = abort;
     try {
-      const r = await this.engine.generate({
-        messages: [
-          { role: 'user', content: 'In one sentence: what makes a good answer to a question?' },
-        ],
-        max_tokens: 64,
-        temperature: 0.7,
-        seed: 1,
-        enable_thinking: false,
-      });
+      const r = await this.engine.generate(
+        {
+          messages: [
+            { role: 'user', content: 'In one sentence: what makes a good answer to a question?' },
+          ],
+          max_tokens: 64,
+          temperature: 0.7,
+          seed: 1,
+          // Only a thinking model knows the flag; for the others web-llm would add an empty
+          // <think></think> to prompt and output (as the judge path, only thinking models get it).
+          ...(spec.thinking ? { enable_thinking: false } : {}),
+        },
+        {
+          signal: abort.signal,
+          onToken: (d) => {
+            if (this.testAbort === abort) this.testText = d.text;
+          },
+        },
+      );
       this.testResult = {
         text: r.text,
         decodeTokensPerS: r.usage.decodeTokensPerS,
@@ -195,10 +214,17 @@ export class ModelState {
         completionTokens: r.usage.completionTokens,
       };
     } catch (e) {
-      this.testError = e;
+      // Cancelled by the user: what streamed stays visible, no error.
+      if (!(e instanceof AbortedError) && (e as Error | undefined)?.name !== 'AbortedError')
+        this.testError = e;
     } finally {
+      if (this.testAbort === abort) this.testAbort = null;
       this.testRunning = false;
     }
+  }
+
+  cancelTestPrompt(): void {
+    this.testAbort?.abort();
   }
 
   async refreshCache(): Promise<void> {

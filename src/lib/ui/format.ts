@@ -26,7 +26,16 @@ export function formatDuration(ms: number | null | undefined): string {
 
 export function formatRate(tokPerS: number | null | undefined): string {
   if (tokPerS === null || tokPerS === undefined || !Number.isFinite(tokPerS)) return '—';
-  return `${tokPerS >= 100 ? tokPerS.toFixed(0) : tokPerS.toFixed(1)} tok/s`;
+  // At least two significant digits: a slow software adapter's 0.054 tok/s must not read "0.1".
+  const text =
+    tokPerS >= 100
+      ? tokPerS.toFixed(0)
+      : tokPerS >= 1
+        ? tokPerS.toFixed(1)
+        : tokPerS > 0
+          ? String(Number(tokPerS.toPrecision(2)))
+          : '0';
+  return `${text} tok/s`;
 }
 
 export function formatPercent(p: number | null | undefined, digits = 0): string {

@@ -1,5 +1,11 @@
 // Launches Debian's Chromium through playwright-core for e2e tests and collects page errors.
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../support/chromium.ts';
 
 export interface E2EPage {
@@ -14,14 +20,14 @@ export interface E2EPage {
 /** A fresh browser profile per call, so IndexedDB and caches start empty. */
 export async function openApp(
   baseURL: string,
-  opts: { webgpu?: boolean; path?: string } = {},
+  opts: { webgpu?: boolean; path?: string; context?: BrowserContextOptions } = {},
 ): Promise<E2EPage> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
     args: chromiumArgs({ webgpu: opts.webgpu ?? true }),
   });
-  const context = await browser.newContext();
+  const context = await browser.newContext(opts.context);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

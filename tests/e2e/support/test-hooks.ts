@@ -1,6 +1,6 @@
 // Test hooks linked only into the e2e build: test models served by the deterministic engine in a worker.
 import type { TestHooks } from '../../../src/lib/test-hooks-types';
-import type { ModelSpec } from '../../../src/lib/engine/types';
+import type { GenerateRequest, ModelSpec } from '../../../src/lib/engine/types';
 import type { WorkerRequest } from '../../../src/lib/engine/protocol';
 import { WebLLMEngine, type WorkerLike } from '../../../src/lib/engine/webllm-engine';
 import type { TestEngineConfig } from './test-engine-host';
@@ -9,11 +9,13 @@ import type { TestEngineConfig } from './test-engine-host';
 export interface TestEngineStats {
   /** Generate requests posted to the test worker, per model id (the "no work twice" check). */
   requests: Record<string, number>;
+  /** The last generate request posted for each model id, as it crossed the worker boundary. */
+  lastRequest: Record<string, GenerateRequest>;
   /** performance.now() when the last token message reached the page. */
   lastTokenAt: number;
 }
 
-const stats: TestEngineStats = { requests: {}, lastTokenAt: 0 };
+const stats: TestEngineStats = { requests: {}, lastRequest: {}, lastTokenAt: 0 };
 (window as unknown as { __arbiterTest: TestEngineStats }).__arbiterTest = stats;
 
 function setting(key: string, fallback: number): number {
@@ -57,7 +59,10 @@ function createTestWorker(): WorkerLike {
   return {
     postMessage(message: WorkerRequest) {
       if (message.kind === 'load') loading = message.spec.modelId;
-      if (message.kind === 'generate') stats.requests[loading] = (stats.requests[loading] ?? 0) + 1;
+      if (message.kind === 'generate') {
+        stats.requests[loading] = (stats.requests[loading] ?? 0) + 1;
+        stats.lastRequest[loading] = message.req;
+      }
       worker.postMessage(message);
     },
     terminate: () => worker.terminate(),

@@ -13,8 +13,12 @@ import { HOSTILE_TEXTS, REMOTE_MARKER } from './hostile';
  * - one answer containing ✔ and the other ✘: it prefers the ✔ answer in both orders;
  * - "XSS-OUTPUT" anywhere: its reasoning carries script payloads, which must never run;
  * - "REMOTE-OUTPUT" anywhere: its thinking and its answer carry HOSTILE_TEXTS (remote images,
- *   styles, pings, a right-to-left override), which must never make the browser contact a host.
+ *   styles, pings, a right-to-left override), which must never make the browser contact a host;
+ * - the Models page's test prompt: a sentence (streamed like any output).
  */
+const TEST_PROMPT_ANSWER =
+  'A good answer is correct, complete and clear, and it addresses exactly what was asked.';
+
 const XSS = '<img src=x onerror="window.__xssRan=1"><script>window.__xssRan=2</script>';
 
 // Each swap turns a first-position verdict into the second-position one, format by format.
@@ -46,6 +50,8 @@ export function respond(
     first.verdictLogprobs = { A: -1.8, B: -0.2 };
   }
   if (user.includes('XSS-OUTPUT')) text = `${XSS}\n\n${text}`;
+  // The Models page's test prompt gets a sentence, so its streaming can be watched.
+  if (user.includes('what makes a good answer')) text = TEST_PROMPT_ANSWER;
   if (user.includes(REMOTE_MARKER)) {
     // Half in the thinking, half in the answer: both are rendered, and the stream stays short.
     const half = Math.ceil(HOSTILE_TEXTS.length / 2);
