@@ -131,7 +131,7 @@ test('Stop ends the judgment at once and keeps what finished', async () => {
   expect(await page.getByTestId('verdict-card').count()).toBe(0);
   expect(await page.getByTestId('judge').isEnabled()).toBe(true);
   // What finished is kept: the first order's judgment is stored, the run says it was cancelled.
-  await page.getByText(/\b1 finished judgment/).waitFor();
+  await page.getByText(/^Stopped. 1 finished judgment/).waitFor();
   const run = await waitForSaved(page, 'cancelled');
   const stored = await readStore<{ runId: string; order: string; verdict: string }>(
     page,
