@@ -81,15 +81,23 @@ export function fitLengthControlled(
       const p = 1 / (1 + Math.exp(-z));
       const r = m.scoreA - p;
       const h = p * (1 - p);
-      const x: [number, number][] = [
-        [a, 1],
-        [b, -1],
-        [k, m.lengthDiff],
-      ];
-      for (const [i, xi] of x) {
-        grad[i]! += r * xi;
-        for (const [j, xj] of x) hess[i]![j]! += h * xi * xj;
-      }
+      const x = m.lengthDiff;
+      // The design row is (+1 at a, −1 at b, x at k): accumulate its outer product directly.
+      grad[a]! += r;
+      grad[b]! -= r;
+      grad[k]! += r * x;
+      const ha = hess[a]!;
+      const hb = hess[b]!;
+      const hk = hess[k]!;
+      ha[a]! += h;
+      hb[b]! += h;
+      ha[b]! -= h;
+      hb[a]! -= h;
+      ha[k]! += h * x;
+      hk[a]! += h * x;
+      hb[k]! -= h * x;
+      hk[b]! -= h * x;
+      hk[k]! += h * x * x;
     }
     for (let i = 0; i < d; i++) {
       grad[i]! -= ridge * w[i]!;
@@ -101,7 +109,7 @@ export function fitLengthControlled(
       w[i]! += step[i]!;
       maxStep = Math.max(maxStep, Math.abs(step[i]!));
     }
-    if (maxStep < 1e-10) break;
+    if (maxStep < 1e-8) break;
   }
   const mean = models.length === 0 ? 0 : w.slice(0, k).reduce((s, v) => s + v, 0) / k;
   return {
@@ -155,7 +163,7 @@ export function lengthControlled(
     const sample: LengthMatch[] = [];
     for (let i = 0; i < matches.length; i++)
       sample.push(matches[Math.floor(rand() * matches.length)]!);
-    const fit = fitLengthControlled(sample, 20);
+    const fit = fitLengthControlled(sample, 12);
     for (const [m, r] of fit.ratings) samples.get(m)?.push(r);
     coefs.push(fit.lengthCoef);
   }

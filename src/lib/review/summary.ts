@@ -197,48 +197,82 @@ export function countTable(rows: readonly ReviewRow[]): CountTable {
   return { n: rows.length, patternOf, patterns, sums };
 }
 
+/** A bootstrap in progress: run `step` until `done`, then read `result` (lets a UI yield between chunks). */
+export interface BootstrapJob {
+  /** Runs up to `count` more iterations; returns how many are done in all. */
+  step(count: number): number;
+  readonly done: boolean;
+  readonly iterations: number;
+  result(): Record<MetricName, Interval>;
+}
+
 /**
  * Percentile bootstrap of every CI metric at once. Draws exactly what the core's `bootstrap`
  * draws (mulberry32(seed), n draws per iteration), so each interval equals
  * `bootstrap(records, rs => pairwiseMetrics(rs).x, opts)` for the same options.
- * `onProgress` lets a caller yield between chunks of iterations.
  */
-export function bootstrapAll(
+export function bootstrapJob(
   table: CountTable,
   opts: BootstrapOptions = {},
   metrics: readonly MetricName[] = CI_METRICS,
-): Record<MetricName, Interval> {
+): BootstrapJob {
   const { iterations = 1000, seed = 1, alpha = 0.05 } = opts;
   const values = metrics.map(() => [] as number[]);
   const rand = mulberry32(seed);
   const P = table.patterns.length;
   const mult = new Float64Array(P);
   const sums = new Float64Array(WIDTH);
-  for (let it = 0; it < iterations && table.n > 0; it++) {
-    mult.fill(0);
-    for (let i = 0; i < table.n; i++) mult[table.patternOf[Math.floor(rand() * table.n)]!]! += 1;
-    sums.fill(0);
-    for (let p = 0; p < P; p++) {
-      const m = mult[p]!;
-      if (m === 0) continue;
-      const c = table.patterns[p]!;
-      for (let k = 0; k < WIDTH; k++) sums[k]! += m * c[k]!;
-    }
-    metrics.forEach((name, mi) => {
-      const v = METRICS[name](sums);
-      if (Number.isFinite(v)) values[mi]!.push(v);
-    });
-  }
-  const out = {} as Record<MetricName, Interval>;
-  metrics.forEach((name, mi) => {
-    const xs = values[mi]!.sort((a, b) => a - b);
-    out[name] = {
-      estimate: METRICS[name](table.sums),
-      lower: quantile(xs, alpha / 2),
-      upper: quantile(xs, 1 - alpha / 2),
-    };
-  });
-  return out;
+  const total = table.n > 0 ? iterations : 0;
+  let it = 0;
+  return {
+    iterations: total,
+    get done() {
+      return it >= total;
+    },
+    step(count: number): number {
+      const end = Math.min(total, it + count);
+      for (; it < end; it++) {
+        mult.fill(0);
+        for (let i = 0; i < table.n; i++)
+          mult[table.patternOf[Math.floor(rand() * table.n)]!]! += 1;
+        sums.fill(0);
+        for (let p = 0; p < P; p++) {
+          const m = mult[p]!;
+          if (m === 0) continue;
+          const c = table.patterns[p]!;
+          for (let k = 0; k < WIDTH; k++) sums[k]! += m * c[k]!;
+        }
+        metrics.forEach((name, mi) => {
+          const v = METRICS[name](sums);
+          if (Number.isFinite(v)) values[mi]!.push(v);
+        });
+      }
+      return it;
+    },
+    result(): Record<MetricName, Interval> {
+      const out = {} as Record<MetricName, Interval>;
+      metrics.forEach((name, mi) => {
+        const xs = [...values[mi]!].sort((a, b) => a - b);
+        out[name] = {
+          estimate: METRICS[name](table.sums),
+          lower: quantile(xs, alpha / 2),
+          upper: quantile(xs, 1 - alpha / 2),
+        };
+      });
+      return out;
+    },
+  };
+}
+
+/** bootstrapJob run to the end in one go. */
+export function bootstrapAll(
+  table: CountTable,
+  opts: BootstrapOptions = {},
+  metrics: readonly MetricName[] = CI_METRICS,
+): Record<MetricName, Interval> {
+  const job = bootstrapJob(table, opts, metrics);
+  job.step(Infinity);
+  return job.result();
 }
 
 /** Point estimates of every metric (no resampling). */
