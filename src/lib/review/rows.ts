@@ -177,3 +177,18 @@ export function toPairRecord(r: ReviewRow): PairRecord {
   if (r.lenB !== undefined) rec.lenB = r.lenB;
   return rec;
 }
+
+/** The row with a new human label (or none): the judge's side is unchanged. */
+export function withHuman(
+  row: ReviewRow,
+  human: LabelRecord | undefined,
+  gold: GoldSource = 'dataset',
+): ReviewRow {
+  const humanLabel = asVerdict(human?.label);
+  return {
+    ...row,
+    human,
+    humanLabel,
+    label: gold === 'mine' && humanLabel !== null ? humanLabel : row.datasetLabel,
+  };
+}
