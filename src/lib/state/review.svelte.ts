@@ -170,6 +170,8 @@ export class ReviewState {
   /** Opens a run's dashboard and triage list. */
   async open(runId: string): Promise<void> {
     const generation = ++this.generation;
+    // Marks for bench/review.mjs: reading the store vs building the numbers.
+    performance.mark('arbiter:review:open');
     this.runId = runId;
     this.loading = true;
     this.missing = false;
@@ -178,6 +180,7 @@ export class ReviewState {
     this.rows = [];
     try {
       const loaded = await this.read(runId);
+      performance.mark('arbiter:review:read');
       if (generation !== this.generation) return;
       if (!loaded) {
         this.missing = true;
@@ -191,6 +194,7 @@ export class ReviewState {
       this.filter = NO_FILTER;
       this.cursor = 0;
       this.rebuild();
+      performance.mark('arbiter:review:built');
     } catch (e) {
       if (generation === this.generation) this.error = e;
     } finally {
