@@ -26,6 +26,7 @@ import { filterRows, NO_FILTER, type TriageFilter } from '../review/filter';
 import { compareRuns, type RunComparison } from '../review/compare';
 import { buildLeaderboard, type Leaderboard } from '../review/leaderboard';
 import { reviewCsv, reviewJsonl } from '../review/export';
+import { readRun, type LoadedRun as Loaded } from '../review/load';
 import {
   META_PROTOCOL,
   isMetaSummary,
@@ -38,15 +39,6 @@ import {
 } from '../review/meta';
 import type { ModelState } from './models.svelte';
 import type { StorageState } from './storage.svelte';
-
-/** A run's records, read once; rows are rebuilt from them when labels or the gold source change. */
-interface Loaded {
-  run: RunRecord | undefined;
-  dataset: DatasetRecord | undefined;
-  judgments: JudgmentRecord[];
-  items: (ItemRecord | undefined)[];
-  labels: Map<string, LabelRecord>;
-}
 
 /** A meta-judge comparison shown under an item. */
 export interface MetaEntry {
@@ -135,36 +127,7 @@ export class ReviewState {
 
   /** Reads one run's records (judgments, their items, labels). */
   private async read(runId: string): Promise<Loaded | null> {
-    const repos = await this.repos();
-    const [run, judgments] = await Promise.all([
-      repos.runs.get(runId),
-      repos.judgments.byRun(runId),
-    ]);
-    if (!run && judgments.length === 0) return null;
-    const datasetId = run?.datasetId;
-    const ids = [...new Set(judgments.map((j) => j.itemId))];
-    let items: (ItemRecord | undefined)[];
-    let labels: LabelRecord[];
-    if (datasetId) {
-      // One range read beats 10,000 gets; items of the run are all in its dataset.
-      const all = await repos.items.byDataset(datasetId);
-      const wanted = new Set(ids);
-      const inSet = all.filter((it) => wanted.has(it.id));
-      items = inSet;
-      if (inSet.length < ids.length) {
-        const have = new Set(inSet.map((i) => i.id));
-        const rest = await repos.items.getMany(ids.filter((id) => !have.has(id)));
-        items = [...inSet, ...rest];
-      }
-      labels = await repos.labels.byDataset(datasetId);
-    } else {
-      items = await repos.items.getMany(ids);
-      labels = (await Promise.all(ids.map((id) => repos.labels.get(id)))).filter(
-        (l): l is LabelRecord => l !== undefined,
-      );
-    }
-    const dataset = datasetId ? await repos.datasets.get(datasetId) : undefined;
-    return { run, dataset, judgments, items, labels: new Map(labels.map((l) => [l.itemId, l])) };
+    return readRun(await this.repos(), runId);
   }
 
   /** Opens a run's dashboard and triage list. */
@@ -410,9 +373,10 @@ export class ReviewState {
       this.itemJudgments = all
         .filter((j) => j.protocol !== META_PROTOCOL)
         .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-      const metaIds = [
-        ...new Set(all.filter((j) => j.protocol === META_PROTOCOL).map((j) => j.runId)),
-      ];
+      const metaIds = all
+        .filter((j) => j.protocol === META_PROTOCOL)
+        .map((j) => j.runId)
+        .filter((id, i, ids) => ids.indexOf(id) === i);
       const entries: MetaEntry[] = [];
       for (const id of metaIds) {
         const run = await repos.runs.get(id);
