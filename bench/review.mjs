@@ -179,6 +179,8 @@ try {
     });
     db.close();
   }, items);
+  // The picker listed no runs before the seeding: read them again.
+  await page.reload();
 
   const total = [];
   const read = [];

@@ -177,15 +177,34 @@ export interface CountTable {
   sums: Float64Array;
 }
 
+// A row's vector is the same in every group it falls into (overall, its subset): compute it once.
+const vectors = new WeakMap<ReviewRow, Float64Array>();
+
+function vectorOf(r: ReviewRow): Float64Array {
+  let c = vectors.get(r);
+  if (!c) {
+    c = rowCounts(r);
+    vectors.set(r, c);
+  }
+  return c;
+}
+
+/** A short key of a vector: its non-zero cells (most are zero). */
+function patternKey(c: Float64Array): string {
+  let key = '';
+  for (let k = 0; k < WIDTH; k++) if (c[k] !== 0) key += `${k}:${c[k]},`;
+  return key;
+}
+
 export function countTable(rows: readonly ReviewRow[]): CountTable {
   const keys = new Map<string, number>();
   const patterns: Float64Array[] = [];
   const patternOf = new Uint32Array(rows.length);
   const sums = new Float64Array(WIDTH);
   rows.forEach((r, i) => {
-    const c = rowCounts(r);
+    const c = vectorOf(r);
     for (let k = 0; k < WIDTH; k++) sums[k]! += c[k]!;
-    const key = c.join(',');
+    const key = patternKey(c);
     let p = keys.get(key);
     if (p === undefined) {
       p = patterns.length;
