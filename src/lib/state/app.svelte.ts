@@ -6,6 +6,7 @@ import { JudgeState } from './judge.svelte';
 import { ModelState } from './models.svelte';
 import { Router } from './router.svelte';
 import { StorageState } from './storage.svelte';
+import type { ReviewState } from './review.svelte';
 
 export interface AppServices {
   engine: JudgeEngine;
@@ -20,6 +21,8 @@ export class AppState {
   readonly models: ModelState;
   readonly judge: JudgeState;
   readonly history: HistoryState;
+  /** Review state lives in the lazily loaded review chunk; created on first use (loadReview). */
+  review = $state.raw<ReviewState | null>(null);
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
@@ -30,6 +33,14 @@ export class AppState {
 
   async init(): Promise<void> {
     await this.models.init();
+  }
+
+  /** The review state, loading its code (metrics, charts' data) on first use only. */
+  async loadReview(): Promise<ReviewState> {
+    if (this.review) return this.review;
+    const { ReviewState } = await import('./review.svelte');
+    this.review ??= new ReviewState(this.storage, this.services.engine, this.models);
+    return this.review;
   }
 }
 

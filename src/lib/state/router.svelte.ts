@@ -1,17 +1,28 @@
 // Hash router: the current view and its parameter, kept in the URL so reload and back work.
-export type ViewName = 'judge' | 'models' | 'history';
+export type ViewName = 'judge' | 'models' | 'history' | 'review' | 'compare' | 'leaderboard';
 
-const views: ViewName[] = ['judge', 'models', 'history'];
+const views: ViewName[] = ['judge', 'models', 'history', 'review', 'compare', 'leaderboard'];
 
-function parse(hash: string): { view: ViewName; param: string | null } {
-  const [name, param] = hash.replace(/^#\/?/, '').split('/');
+function decodeSegment(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+}
+
+function parse(hash: string): { view: ViewName; param: string | null; params: string[] } {
+  const [name, ...rest] = hash.replace(/^#\/?/, '').split('/');
   const view = views.includes(name as ViewName) ? (name as ViewName) : 'judge';
-  return { view, param: param ? decodeURIComponent(param) : null };
+  // Every segment after the view (compare has two run ids); `param` stays the first one.
+  const params = rest.filter(Boolean).map(decodeSegment);
+  return { view, param: params[0] ?? null, params };
 }
 
 export class Router {
   view = $state<ViewName>('judge');
   param = $state<string | null>(null);
+  params = $state.raw<string[]>([]);
 
   constructor() {
     this.sync();
@@ -22,6 +33,7 @@ export class Router {
     const r = parse(location.hash);
     this.view = r.view;
     this.param = r.param;
+    this.params = r.params;
   }
 
   go(view: ViewName, param: string | null = null): void {

@@ -1,0 +1,274 @@
+// Benchmark: the review pages over a 10,000-item run (20,000 judgments) in real Chromium, and their bundle sizes.
+// Measures first render of the dashboard + triage list (store read, numbers, DOM), a filter change, and the
+// gzip size of the lazily loaded review chunk next to the main bundle. Run: npm run bench:review [-- --runs 5]
+import { build, preview } from 'vite';
+import { chromium } from 'playwright-core';
+import { parseArgs } from 'node:util';
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, items: { type: 'string', default: '10000' } },
+});
+const runs = Number(values.runs);
+const items = Number(values.items);
+const root = new URL('../', import.meta.url).pathname;
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
+};
+const row = (name, xs, unit = 'ms', goal = '') => {
+  const { min, median, max } = stats(xs);
+  const f = (x) => x.toFixed(1).padStart(9);
+  console.log(`  ${name.padEnd(52)} ${f(min)} ${f(median)} ${f(max)}  ${unit}  ${goal}`);
+};
+
+// Production sizes first: the review chunk must stay out of the main bundle.
+await build({ root, logLevel: 'error' });
+const dir = join(root, 'dist/assets');
+const html = readFileSync(join(root, 'dist/index.html'), 'utf8');
+const gz = (f) => gzipSync(readFileSync(join(dir, f))).length / 1024;
+const files = readdirSync(dir);
+const main = files.filter((f) => f.endsWith('.js') && html.includes(f));
+const review = files.filter(
+  (f) => /^(ReviewRoutes|review\.svelte)-.*\.(js|css)$/.test(f) && !html.includes(f),
+);
+
+await build({ root, mode: 'e2e', logLevel: 'error' });
+const server = await preview({
+  root,
+  mode: 'e2e',
+  logLevel: 'error',
+  preview: { port: 0, host: '127.0.0.1' },
+});
+const base = server.resolvedUrls.local[0];
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'],
+});
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${base}#/review`);
+  await page.getByTestId('run-picker').waitFor();
+  await page.locator('[data-testid="no-runs"], [data-testid="run-item"]').first().waitFor();
+  // A synthetic run written straight into the app's database, shaped like the store's records.
+  await page.evaluate(async (n) => {
+    let seed = 3;
+    const rand = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const models = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'];
+    const subsets = ['math', 'code', 'writing', 'reasoning'];
+    const params = {
+      temperature: 0,
+      seed: 1,
+      max_tokens: 1024,
+      samples: 1,
+      bothOrders: true,
+      constrained: false,
+    };
+    const db = await new Promise((res, rej) => {
+      const r = indexedDB.open('arbiter');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const tx = db.transaction(['datasets', 'items', 'runs', 'judgments'], 'readwrite');
+    const T0 = 1_700_000_000_000;
+    tx.objectStore('datasets').put({
+      id: 'ds-bench',
+      name: 'Bench',
+      source: 'bench',
+      format: 'arbiter',
+      itemCount: n,
+      createdAt: T0,
+    });
+    tx.objectStore('runs').put({
+      id: 'run-bench',
+      datasetId: 'ds-bench',
+      name: `Bench ${n}`,
+      createdAt: T0,
+      updatedAt: T0,
+      status: 'done',
+      config: {
+        engine: 'test',
+        modelId: 'bench',
+        protocol: 'pairwise',
+        templateId: 'j1-pairwise',
+        templateVersion: 1,
+        params,
+      },
+      progress: { total: 2 * n, done: 2 * n, failed: 0 },
+      summary: null,
+    });
+    for (let i = 0; i < n; i++) {
+      const a = Math.floor(rand() * 6);
+      const b = (a + 1 + Math.floor(rand() * 5)) % 6;
+      const label = a < b ? 'A' : 'B';
+      const id = `bench-${String(i).padStart(6, '0')}`;
+      tx.objectStore('items').put({
+        id,
+        datasetId: 'ds-bench',
+        index: i,
+        label,
+        modelA: models[a],
+        modelB: models[b],
+        category: subsets[i % 4],
+        meta: {},
+        prompt: `Question ${i}: explain item ${i} in ${subsets[i % 4]}.`,
+        responseA: `Answer by ${models[a]}. `.padEnd(20 + Math.floor(rand() * 400), 'a'),
+        responseB: `Answer by ${models[b]}. `.padEnd(20 + Math.floor(rand() * 400), 'b'),
+      });
+      for (const order of ['AB', 'BA']) {
+        const u = rand();
+        const first = order === 'AB' ? 'A' : 'B';
+        const verdict =
+          u < 0.02
+            ? null
+            : u < 0.05
+              ? 'tie'
+              : u < 0.7
+                ? label
+                : u < 0.85
+                  ? first
+                  : label === 'A'
+                    ? 'B'
+                    : 'A';
+        const c = 0.5 + rand() / 2;
+        tx.objectStore('judgments').put({
+          id: `${id}:${order}`,
+          runId: 'run-bench',
+          itemId: id,
+          protocol: 'pairwise',
+          templateId: 'j1-pairwise',
+          templateVersion: 1,
+          engine: 'test',
+          modelId: 'bench',
+          params,
+          order,
+          sample: 0,
+          text: `Reasoning for ${id} in order ${order}. `.repeat(8) + `[[${verdict ?? '?'}]]`,
+          verdict,
+          rawVerdict: verdict,
+          score: null,
+          strength: null,
+          probabilities:
+            verdict === 'A' ? { A: c, B: 1 - c } : verdict === 'B' ? { A: 1 - c, B: c } : null,
+          parse: verdict === null ? 'failed' : 'ok',
+          parseSpan: null,
+          finishReason: 'stop',
+          usage: {
+            promptTokens: 300,
+            completionTokens: 120,
+            prefillTokensPerS: null,
+            decodeTokensPerS: null,
+            timeToFirstTokenMs: null,
+            totalMs: 2000,
+          },
+          key: `bench:${id}:${order}`,
+          createdAt: T0 + i,
+        });
+      }
+    }
+    await new Promise((res, rej) => {
+      tx.oncomplete = res;
+      tx.onerror = () => rej(tx.error);
+    });
+    db.close();
+  }, items);
+  // The picker listed no runs before the seeding: read them again.
+  await page.reload();
+
+  const total = [];
+  const read = [];
+  const build_ = [];
+  const render = [];
+  const filter = [];
+  const intervals = [];
+  for (let r = 0; r < runs; r++) {
+    await page.goto(`${base}#/review`);
+    await page.getByTestId('run-item').first().waitFor();
+    const m = await page.evaluate(async () => {
+      performance.clearMarks();
+      const t0 = performance.now();
+      location.hash = '#/review/run-bench';
+      // Until both the dashboard's numbers and the first list rows are in the DOM, then the next frame.
+      await new Promise((res) => {
+        const check = () =>
+          document.querySelector('[data-testid=value-accuracy]') &&
+          document.querySelector('[data-testid=triage-row]')
+            ? requestAnimationFrame(() => res())
+            : setTimeout(check, 1);
+        check();
+      });
+      const t1 = performance.now();
+      const mark = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
+      // The intervals arrive later, in chunks that leave the page responsive.
+      await new Promise((res) => {
+        const check = () =>
+          /resamples/.test(document.querySelector('[data-testid=ci-progress]')?.textContent ?? '')
+            ? res()
+            : setTimeout(check, 5);
+        check();
+      });
+      const t2 = performance.now();
+      return {
+        total: t1 - t0,
+        read: mark('arbiter:review:read') - mark('arbiter:review:open'),
+        build: mark('arbiter:review:built') - mark('arbiter:review:read'),
+        render: t1 - mark('arbiter:review:built'),
+        intervals: t2 - t1,
+      };
+    });
+    total.push(m.total);
+    read.push(m.read);
+    build_.push(m.build);
+    render.push(m.render);
+    intervals.push(m.intervals);
+    // A filter change: click to the list's new count painted.
+    for (const id of ['filter-flipped', 'filter-flipped', 'filter-wrong', 'filter-wrong']) {
+      filter.push(
+        await page.evaluate(async (testId) => {
+          const count = document.querySelector('[data-testid=triage-count]');
+          const before = count.textContent;
+          const t0 = performance.now();
+          document.querySelector(`[data-testid=${testId}]`).click();
+          await new Promise((res) => {
+            const check = () =>
+              count.textContent !== before
+                ? requestAnimationFrame(() => res())
+                : setTimeout(check, 0);
+            check();
+          });
+          return performance.now() - t0;
+        }, id),
+      );
+    }
+  }
+
+  console.log(
+    `\nReview of a ${items.toLocaleString()}-item run (${(2 * items).toLocaleString()} judgments), ${runs} runs, Chromium ${browser.version()}`,
+  );
+  console.log(
+    `  ${''.padEnd(52)} ${'min'.padStart(9)} ${'median'.padStart(9)} ${'max'.padStart(9)}`,
+  );
+  row('first render: hash change → numbers + list painted', total, 'ms', '(goal < 200 ms)');
+  row('  of which: IndexedDB read (items, judgments, labels)', read);
+  row('  of which: rows + dashboard numbers (no intervals)', build_);
+  row('  of which: Svelte render to painted frame', render);
+  row('95% intervals, 5 groups × 1,000 resamples (background)', intervals);
+  row('filter change: click → new list painted', filter, 'ms', '(goal < 100 ms)');
+  const sum = (fs) => fs.reduce((s, f) => s + gz(f), 0);
+  console.log(
+    `  main bundle gzip: ${sum(main).toFixed(1)} kB (${main.join(', ')}) (goal ≤ 100 kB)`,
+  );
+  console.log(
+    `  review views chunk gzip: ${sum(review).toFixed(1)} kB (${review.join(', ')}), loaded only on #/review, #/compare, #/leaderboard`,
+  );
+} finally {
+  await browser.close();
+  await server.close();
+}

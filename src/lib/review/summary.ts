@@ -1,0 +1,331 @@
+// Every number of the run dashboard, from review rows, with seeded bootstrap intervals equal to the core's.
+import { combineOrders } from '../judge/aggregate';
+import { mulberry32, type BootstrapOptions, type Interval } from '../judge/stats';
+import type { Verdict } from '../judge/types';
+import { toPairRecord, type ReviewRow } from './rows';
+
+/**
+ * Per-item counts. Every dashboard rate is a ratio of sums of these over items, so a bootstrap
+ * resample needs only the sums; items with the same vector are grouped into patterns, which makes
+ * an iteration cost n random draws (the core's draws, in the core's order) plus patterns × columns.
+ */
+const C = {
+  items: 0,
+  labelled: 1,
+  correct: 2,
+  correctAB: 3,
+  labelledBoth: 4,
+  correctBA: 5,
+  correctBoth: 6,
+  both: 7,
+  agree: 8,
+  flip: 9,
+  shown: 10,
+  shownTie: 11,
+  shownFailed: 12,
+  decisive: 13,
+  decisiveFirst: 14,
+  lengthN: 15,
+  longerWins: 16,
+  human: 17,
+  humanAgree: 18,
+  judgments: 19,
+  judgmentsFailed: 20,
+  judgmentsRepaired: 21,
+  /** label × prediction (A, B, tie, failed): 12 cells from here, labelled items only. */
+  confusion: 22,
+  /** your label × the judge's final verdict (A, B, tie, failed): 12 cells, for judge-vs-you kappa. */
+  humanConfusion: 34,
+} as const;
+const WIDTH = 46;
+
+const LABELS: Verdict[] = ['A', 'B', 'tie'];
+const PREDS = ['A', 'B', 'tie', 'failed'] as const;
+export type Prediction = (typeof PREDS)[number];
+
+const predIndex = (v: Verdict | null) => (v === null ? 3 : LABELS.indexOf(v));
+
+/** The count vector of one row. */
+export function rowCounts(r: ReviewRow): Float64Array {
+  const c = new Float64Array(WIDTH);
+  const p = toPairRecord(r);
+  const hasBA = p.verdictBA !== undefined;
+  const final = combineOrders(p.verdictAB, p.verdictBA).verdict;
+  c[C.items] = 1;
+  if (p.label !== null) {
+    c[C.labelled] = 1;
+    c[C.correct] = final === p.label ? 1 : 0;
+    c[C.correctAB] = p.verdictAB === p.label ? 1 : 0;
+    c[C.confusion + LABELS.indexOf(p.label) * 4 + predIndex(final)] = 1;
+    if (hasBA) {
+      c[C.labelledBoth] = 1;
+      c[C.correctBA] = p.verdictBA === p.label ? 1 : 0;
+      c[C.correctBoth] = p.verdictAB === p.label && p.verdictBA === p.label ? 1 : 0;
+    }
+  }
+  if (hasBA) {
+    c[C.both] = 1;
+    c[C.agree] = p.verdictAB !== null && p.verdictAB === p.verdictBA ? 1 : 0;
+    c[C.flip] = p.verdictAB !== null && p.verdictBA != null && p.verdictAB !== p.verdictBA ? 1 : 0;
+  }
+  const shown: [Verdict | null, Verdict][] = [[p.verdictAB, 'A']];
+  if (hasBA) shown.push([p.verdictBA ?? null, 'B']);
+  for (const [v, first] of shown) {
+    c[C.shown]! += 1;
+    if (v === 'tie') c[C.shownTie]! += 1;
+    if (v === null) c[C.shownFailed]! += 1;
+    if (v === 'A' || v === 'B') {
+      c[C.decisive]! += 1;
+      if (v === first) c[C.decisiveFirst]! += 1;
+    }
+  }
+  if (
+    p.lenA !== undefined &&
+    p.lenB !== undefined &&
+    p.lenA !== p.lenB &&
+    (final === 'A' || final === 'B')
+  ) {
+    c[C.lengthN] = 1;
+    c[C.longerWins] = (final === 'A') === p.lenA > p.lenB ? 1 : 0;
+  }
+  if (r.humanLabel !== null) {
+    c[C.human] = 1;
+    c[C.humanAgree] = r.verdict === r.humanLabel ? 1 : 0;
+    c[C.humanConfusion + LABELS.indexOf(r.humanLabel) * 4 + predIndex(r.verdict)] = 1;
+  }
+  c[C.judgments] = r.judgments.length;
+  c[C.judgmentsFailed] = r.parseFailed;
+  c[C.judgmentsRepaired] = r.parseRepaired;
+  return c;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? NaN : a / b);
+
+/** Cohen's kappa from a 3 × 4 table (rows: rater 1's A/B/tie; columns: rater 2's A/B/tie/failed). */
+function kappaFromTable(s: Float64Array, at: number): number {
+  let n = 0;
+  let agree = 0;
+  const rowSum = [0, 0, 0];
+  const colSum = [0, 0, 0, 0];
+  for (let l = 0; l < 3; l++)
+    for (let p = 0; p < 4; p++) {
+      const v = s[at + l * 4 + p] ?? 0;
+      n += v;
+      rowSum[l]! += v;
+      colSum[p]! += v;
+      if (l === p) agree += v;
+    }
+  if (n === 0) return NaN;
+  const po = agree / n;
+  let pe = 0;
+  for (let k = 0; k < 3; k++) pe += (colSum[k]! / n) * (rowSum[k]! / n);
+  return pe === 1 ? (po === 1 ? 1 : NaN) : (po - pe) / (1 - pe);
+}
+
+/** The dashboard's rates, named as the judge core names them where it has them (pairwiseMetrics). */
+export const METRICS = {
+  /** Final verdict (flip = tie) equals the label: the headline accuracy. */
+  accuracy: (s: Float64Array) => ratio(s[C.correct]!, s[C.labelled]!),
+  accuracyAB: (s: Float64Array) => ratio(s[C.correctAB]!, s[C.labelled]!),
+  accuracyBA: (s: Float64Array) => ratio(s[C.correctBA]!, s[C.labelledBoth]!),
+  /** LLMBar's Acc.: mean of the per-order accuracies. */
+  accuracyMean: (s: Float64Array) => {
+    const ab = ratio(s[C.correctAB]!, s[C.labelled]!);
+    const ba = ratio(s[C.correctBA]!, s[C.labelledBoth]!);
+    return Number.isNaN(ba) ? ab : (ab + ba) / 2;
+  },
+  consistentAccuracy: (s: Float64Array) => ratio(s[C.correctBoth]!, s[C.labelledBoth]!),
+  positionalAgreement: (s: Float64Array) => ratio(s[C.agree]!, s[C.both]!),
+  flipRate: (s: Float64Array) => ratio(s[C.flip]!, s[C.both]!),
+  tieRate: (s: Float64Array) => ratio(s[C.shownTie]!, s[C.shown]!),
+  parseFailureRate: (s: Float64Array) => ratio(s[C.shownFailed]!, s[C.shown]!),
+  firstPositionPreference: (s: Float64Array) => ratio(s[C.decisiveFirst]!, s[C.decisive]!),
+  kappa: (s: Float64Array) => kappaFromTable(s, C.confusion),
+  longerAnswerWinRate: (s: Float64Array) => ratio(s[C.longerWins]!, s[C.lengthN]!),
+  humanAgreement: (s: Float64Array) => ratio(s[C.humanAgree]!, s[C.human]!),
+  humanKappa: (s: Float64Array) => kappaFromTable(s, C.humanConfusion),
+  /** Share of judgments (not items) whose verdict failed to parse / needed repair. */
+  judgmentParseFailed: (s: Float64Array) => ratio(s[C.judgmentsFailed]!, s[C.judgments]!),
+  judgmentRepaired: (s: Float64Array) => ratio(s[C.judgmentsRepaired]!, s[C.judgments]!),
+} satisfies Record<string, (s: Float64Array) => number>;
+
+export type MetricName = keyof typeof METRICS;
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+
+/** Metrics that get a bootstrap interval (the judgment-level parse rates are counts, not samples of items). */
+export const CI_METRICS: MetricName[] = METRIC_NAMES.filter(
+  (m) => m !== 'judgmentParseFailed' && m !== 'judgmentRepaired',
+);
+
+/** Same percentile rule as the core's bootstrap (linear interpolation between order statistics). */
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo] ?? NaN;
+  const b = sorted[hi] ?? NaN;
+  return a + (b - a) * (pos - lo);
+}
+
+/** Rows' count vectors grouped into distinct patterns. */
+export interface CountTable {
+  n: number;
+  /** Pattern of each row, in row order. */
+  patternOf: Uint32Array;
+  patterns: Float64Array[];
+  sums: Float64Array;
+}
+
+// A row's vector is the same in every group it falls into (overall, its subset): compute it once.
+const vectors = new WeakMap<ReviewRow, Float64Array>();
+
+function vectorOf(r: ReviewRow): Float64Array {
+  let c = vectors.get(r);
+  if (!c) {
+    c = rowCounts(r);
+    vectors.set(r, c);
+  }
+  return c;
+}
+
+/** A short key of a vector: its non-zero cells (most are zero). */
+function patternKey(c: Float64Array): string {
+  let key = '';
+  for (let k = 0; k < WIDTH; k++) if (c[k] !== 0) key += `${k}:${c[k]},`;
+  return key;
+}
+
+export function countTable(rows: readonly ReviewRow[]): CountTable {
+  const keys = new Map<string, number>();
+  const patterns: Float64Array[] = [];
+  const patternOf = new Uint32Array(rows.length);
+  const sums = new Float64Array(WIDTH);
+  rows.forEach((r, i) => {
+    const c = vectorOf(r);
+    for (let k = 0; k < WIDTH; k++) sums[k]! += c[k]!;
+    const key = patternKey(c);
+    let p = keys.get(key);
+    if (p === undefined) {
+      p = patterns.length;
+      keys.set(key, p);
+      patterns.push(c);
+    }
+    patternOf[i] = p;
+  });
+  return { n: rows.length, patternOf, patterns, sums };
+}
+
+/** A bootstrap in progress: run `step` until `done`, then read `result` (lets a UI yield between chunks). */
+export interface BootstrapJob {
+  /** Runs up to `count` more iterations; returns how many are done in all. */
+  step(count: number): number;
+  readonly done: boolean;
+  readonly iterations: number;
+  result(): Record<MetricName, Interval>;
+}
+
+/**
+ * Percentile bootstrap of every CI metric at once. Draws exactly what the core's `bootstrap`
+ * draws (mulberry32(seed), n draws per iteration), so each interval equals
+ * `bootstrap(records, rs => pairwiseMetrics(rs).x, opts)` for the same options.
+ */
+export function bootstrapJob(
+  table: CountTable,
+  opts: BootstrapOptions = {},
+  metrics: readonly MetricName[] = CI_METRICS,
+): BootstrapJob {
+  const { iterations = 1000, seed = 1, alpha = 0.05 } = opts;
+  const values = metrics.map(() => [] as number[]);
+  const rand = mulberry32(seed);
+  const P = table.patterns.length;
+  const mult = new Float64Array(P);
+  const sums = new Float64Array(WIDTH);
+  const total = table.n > 0 ? iterations : 0;
+  let it = 0;
+  return {
+    iterations: total,
+    get done() {
+      return it >= total;
+    },
+    step(count: number): number {
+      const end = Math.min(total, it + count);
+      for (; it < end; it++) {
+        mult.fill(0);
+        for (let i = 0; i < table.n; i++)
+          mult[table.patternOf[Math.floor(rand() * table.n)]!]! += 1;
+        sums.fill(0);
+        for (let p = 0; p < P; p++) {
+          const m = mult[p]!;
+          if (m === 0) continue;
+          const c = table.patterns[p]!;
+          for (let k = 0; k < WIDTH; k++) sums[k]! += m * c[k]!;
+        }
+        metrics.forEach((name, mi) => {
+          const v = METRICS[name](sums);
+          if (Number.isFinite(v)) values[mi]!.push(v);
+        });
+      }
+      return it;
+    },
+    result(): Record<MetricName, Interval> {
+      const out = {} as Record<MetricName, Interval>;
+      metrics.forEach((name, mi) => {
+        const xs = [...values[mi]!].sort((a, b) => a - b);
+        out[name] = {
+          estimate: METRICS[name](table.sums),
+          lower: quantile(xs, alpha / 2),
+          upper: quantile(xs, 1 - alpha / 2),
+        };
+      });
+      return out;
+    },
+  };
+}
+
+/** bootstrapJob run to the end in one go. */
+export function bootstrapAll(
+  table: CountTable,
+  opts: BootstrapOptions = {},
+  metrics: readonly MetricName[] = CI_METRICS,
+): Record<MetricName, Interval> {
+  const job = bootstrapJob(table, opts, metrics);
+  job.step(Infinity);
+  return job.result();
+}
+
+/** Point estimates of every metric (no resampling). */
+export function pointMetrics(table: CountTable): Record<MetricName, number> {
+  const out = {} as Record<MetricName, number>;
+  for (const name of METRIC_NAMES) out[name] = METRICS[name](table.sums);
+  return out;
+}
+
+/** confusion[label][prediction] of the final verdict; a failed parse is the prediction 'failed'. */
+export function confusionOf(
+  table: CountTable,
+  which: 'labels' | 'human' = 'labels',
+): Record<Verdict, Record<Prediction, number>> {
+  const at = which === 'labels' ? C.confusion : C.humanConfusion;
+  const out = {} as Record<Verdict, Record<Prediction, number>>;
+  LABELS.forEach((l, li) => {
+    out[l] = { A: 0, B: 0, tie: 0, failed: 0 };
+    PREDS.forEach((p, pi) => (out[l][p] = table.sums[at + li * 4 + pi]!));
+  });
+  return out;
+}
+
+/** Raw counts a caption needs (how many items, labels, both-order pairs, judgments). */
+export function countsOf(table: CountTable) {
+  const s = table.sums;
+  return {
+    items: s[C.items]!,
+    labelled: s[C.labelled]!,
+    both: s[C.both]!,
+    human: s[C.human]!,
+    judgments: s[C.judgments]!,
+    parseFailed: s[C.judgmentsFailed]!,
+    repaired: s[C.judgmentsRepaired]!,
+    lengthN: s[C.lengthN]!,
+  };
+}
