@@ -45,6 +45,8 @@ export interface ServerOptions {
   tokenize?: 'vllm' | 'llama.cpp' | 'none';
   /** Whether response_format json_schema is accepted (default true); false answers 400. */
   jsonSchema?: boolean;
+  /** Whether logprobs are returned when asked (default true). */
+  logprobs?: boolean;
   /** Default delay between streamed tokens when a reply gives none. */
   tokenDelayMs?: number;
   /** Record request bodies (default true; the benchmark turns it off). */
@@ -142,7 +144,12 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
     if (reply.latencyMs) await sleep(reply.latencyMs);
     if (reply.hang) return; // the socket stays open until the client gives up or close()
     if (reply.status && reply.status !== 200) {
-      send(res, reply.status, reply.json ?? { error: { message: 'scripted error' } }, reply.headers);
+      send(
+        res,
+        reply.status,
+        reply.json ?? { error: { message: 'scripted error' } },
+        reply.headers,
+      );
       return;
     }
     const rf = body.response_format as { type?: string } | undefined;
@@ -154,7 +161,7 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
     const text = reply.text ?? '';
     const tokens = words(text);
     const reasoning = reply.reasoning ? words(reply.reasoning) : [];
-    const wantLogprobs = body.logprobs === true;
+    const wantLogprobs = body.logprobs === true && opts.logprobs !== false;
     const top = reply.topLogprobs;
     const lp = (token: string) => ({
       token,
@@ -200,10 +207,7 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
     });
     const events: string[] =
       reply.raw ??
-      [
-        ...reasoning.map((t) => ({ reasoning_content: t })),
-        ...tokens.map((t) => ({ content: t })),
-      ]
+      [...reasoning.map((t) => ({ reasoning_content: t })), ...tokens.map((t) => ({ content: t }))]
         .map((delta, i) => {
           const isContent = 'content' in delta;
           const chunk = {
@@ -231,6 +235,8 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
     let written = 0;
     for (const ev of events) {
       if (reply.dropAfter !== undefined && written >= reply.dropAfter) {
+        // Let what was written reach the client first, as a real mid-stream drop would.
+        await sleep(20);
         res.socket?.destroy();
         return;
       }
@@ -274,7 +280,9 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
           state.inFlight--;
         }
       } else if (path === '/tokenize' && tokenizeMode === 'vllm' && body?.messages) {
-        const count = words((body.messages as { content: string }[]).map((m) => m.content).join(' ')).length + 3;
+        const count =
+          words((body.messages as { content: string }[]).map((m) => m.content).join(' ')).length +
+          3;
         send(res, 200, { count, max_model_len: models[0]?.max_model_len ?? 4096, tokens: [] });
       } else if (path === '/apply-template' && tokenizeMode === 'llama.cpp' && body) {
         const prompt = (body.messages as { role: string; content: string }[])

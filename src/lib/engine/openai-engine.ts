@@ -401,7 +401,7 @@ export class OpenAIEngine implements JudgeEngine {
     acc.finishText();
     const end = performance.now();
     const ttft = firstToken === null ? null : firstToken - t0;
-    const completionTokens = acc.completionTokens ?? acc.logprobs.length ?? acc.pieces;
+    const completionTokens = acc.completionTokens ?? (acc.logprobs.length || acc.pieces);
     const promptTokens = acc.promptTokens ?? estimateMessagesTokens(req.messages);
     const decodeMs = ttft === null ? null : end - t0 - ttft;
     const finishReason: FinishReason = acc.finish === 'length' ? 'length' : 'stop';

@@ -125,7 +125,8 @@ export function errorForStatus(
 export function isRetryable(e: unknown): boolean {
   if (e instanceof RateLimitError || e instanceof StreamDroppedError) return true;
   if (e instanceof ServerTimeoutError) return true;
-  if (e instanceof ServerError) return e.detail.retryable === true;
+  if (e instanceof ServerError || e instanceof ServerUnreachableError)
+    return e.detail.retryable === true;
   return false;
 }
 
@@ -177,9 +178,7 @@ export function unreachable(url: string, cause: unknown): ServerUnreachableError
       : String(cause);
   return new ServerUnreachableError(
     `The server at ${new URL(url).host} could not be reached (${why}).`,
-    {
-      url,
-      retryable: false,
-    },
+    // A connection reset by a live server is transient; refused or unresolvable is not.
+    { url, retryable: /other side closed|ECONNRESET|socket hang up|UND_ERR_SOCKET/i.test(why) },
   );
 }
