@@ -74,7 +74,7 @@ const TOKEN_RE = /\s*\S+/g;
 
 /** Word tokens (leading space kept), so text.join('') === text. */
 export function words(text: string): string[] {
-  const t = text.match(TOKEN_RE) ?? [];
+  const t: string[] = [...(text.match(TOKEN_RE) ?? [])];
   const joined = t.join('');
   if (joined.length < text.length) t.push(text.slice(joined.length));
   return t;
