@@ -4,6 +4,7 @@ import type { JudgeEngine, ModelSpec } from '../engine/types';
 import { HistoryState } from './history.svelte';
 import { JudgeState } from './judge.svelte';
 import { ModelState } from './models.svelte';
+import { OpenAIServerState } from './openai.svelte';
 import { Router } from './router.svelte';
 import { StorageState } from './storage.svelte';
 
@@ -20,12 +21,14 @@ export class AppState {
   readonly models: ModelState;
   readonly judge: JudgeState;
   readonly history: HistoryState;
+  readonly openai: OpenAIServerState;
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
     this.models = new ModelState(services.engine, services.testModels);
     this.judge = new JudgeState(services.engine, this.models, this.storage);
     this.history = new HistoryState(this.storage);
+    this.openai = new OpenAIServerState(this.models);
   }
 
   async init(): Promise<void> {
