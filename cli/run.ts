@@ -342,6 +342,8 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
     io.err(`Resuming: ${already} of ${total} judgments are already in ${cfg.out}.\n`);
 
   const progress = new Progress(total, already, io, cfg.quiet);
+  const judgingStart = performance.now();
+  const judgingCpu0 = process.cpuUsage();
   let failedItems = 0;
   let written = 0;
   const controller = new AbortController();
@@ -394,6 +396,9 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
     },
   );
   process.removeListener('SIGINT', stop);
+  const judgingMs = performance.now() - judgingStart;
+  const judgingCpu = process.cpuUsage(judgingCpu0);
+  const judgingCpuUs = judgingCpu.user + judgingCpu.system;
   progress.finish();
 
   const metrics = metricsOf(template, input.items, results, cfg.bothOrders);
@@ -415,7 +420,8 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   io.out(metricsTable(metrics, template));
   io.out(
     `\n${written} new judgments (${already} resumed), ${failedItems} failed items, ${retries} retries, ${engine.stats.malformedLines} malformed SSE lines skipped.\n` +
-      `Arbiter CPU: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, ${written > 0 ? ((cpu.user + cpu.system) / written).toFixed(0) : '–'} µs per new judgment.\n`,
+      `Time judging: ${written} judgments in ${Math.round(judgingMs)} ms (${written > 0 ? ((written * 1000) / judgingMs).toFixed(1) : '0'}/s).\n` +
+      `Arbiter CPU: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms in all; while judging ${(judgingCpuUs / 1000).toFixed(0)} ms, ${written > 0 ? (judgingCpuUs / written).toFixed(0) : '–'} µs per new judgment.\n`,
   );
   if (summary.aborted) return 1;
   return failedItems > 0 ? 1 : 0;
