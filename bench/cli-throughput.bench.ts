@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, bench, describe } from 'vitest';
+import { bench, describe } from 'vitest';
 import { markerJudge, startOpenAIServer, type TestServer } from '../tests/support/openai-server';
 
 const root = new URL('../', import.meta.url).pathname;
@@ -17,8 +17,7 @@ interface Sample {
   cpuUsPerJudgment: number;
 }
 const samples = new Map<number, Sample[]>();
-let server: TestServer;
-let dir = '';
+
 let inputN = 0;
 
 function dataset(items: number): string {
@@ -72,59 +71,63 @@ const stats = (xs: number[]) => {
   return { min: s[0] ?? NaN, median: s[Math.floor(s.length / 2)] ?? NaN, max: s.at(-1) ?? NaN };
 };
 
-describe('arbiter judge throughput', () => {
-  beforeAll(async () => {
-    execFileSync('npm', ['run', 'build:cli'], { cwd: root, stdio: 'ignore' });
-    dir = mkdtempSync(join(tmpdir(), 'arbiter-bench-'));
-    const text = `<think>${'x '.repeat(TOKENS - 4).trim()}</think> <answer>[[A]]</answer>`;
-    server = await startOpenAIServer({
-      record: false,
-      tokenDelayMs: 1,
-      handler: (req, n) => {
-        const v = (markerJudge(req, n) as { text: string }).text.includes('[[A]]') ? 'A' : 'B';
-        return { text: text.replace('[[A]]', `[[${v}]]`) };
-      },
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    const rows = LEVELS.map((c) => {
-      const xs = samples.get(c) ?? [];
-      const r = stats(xs.map((x) => x.perS));
-      const cpu = stats(xs.map((x) => x.cpuUsPerJudgment));
-      return [
-        String(c),
-        r.min.toFixed(0),
-        r.median.toFixed(0),
-        r.max.toFixed(0),
-        cpu.min.toFixed(0),
-        cpu.median.toFixed(0),
-        cpu.max.toFixed(0),
-        cpu.median > 0 ? (1e6 / cpu.median).toFixed(0) : '–',
-      ];
-    });
-    const head = [
-      'conc.',
-      'j/s min',
-      'j/s median',
-      'j/s max',
-      'CPU µs/j min',
-      'median',
-      'max',
-      'CPU-bound j/s',
+// Set up at module load: vitest's bench mode runs no beforeAll/afterAll hooks.
+execFileSync('npm', ['run', 'build:cli'], { cwd: root, stdio: 'ignore' });
+const dir = mkdtempSync(join(tmpdir(), 'arbiter-bench-'));
+const answer = `<think>${'x '.repeat(TOKENS - 4).trim()}</think> <answer>[[A]]</answer>`;
+const server: TestServer = await startOpenAIServer({
+  record: false,
+  tokenDelayMs: 1,
+  handler: (req, n) => {
+    const v = (markerJudge(req, n) as { text: string }).text.includes('[[A]]') ? 'A' : 'B';
+    return { text: answer.replace('[[A]]', `[[${v}]]`) };
+  },
+});
+
+function printTable(): void {
+  const rows = LEVELS.map((c) => {
+    const xs = samples.get(c) ?? [];
+    const r = stats(xs.map((x) => x.perS));
+    const cpu = stats(xs.map((x) => x.cpuUsPerJudgment));
+    return [
+      String(c),
+      r.min.toFixed(0),
+      r.median.toFixed(0),
+      r.max.toFixed(0),
+      cpu.min.toFixed(0),
+      cpu.median.toFixed(0),
+      cpu.max.toFixed(0),
+      cpu.median > 0 ? (1e6 / cpu.median).toFixed(0) : '–',
     ];
-    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padStart(w[i]!)).join('  ');
-    console.log(
-      `\nCLI throughput (server: ${TOKENS} tokens per answer, 1 ms apart; ${RUNS} runs per level)\n${line(head)}\n${rows.map(line).join('\n')}\n`,
-    );
   });
+  const head = [
+    'conc.',
+    'j/s min',
+    'j/s median',
+    'j/s max',
+    'CPU µs/j min',
+    'median',
+    'max',
+    'CPU-bound j/s',
+  ];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(w[i]!)).join('  ');
+  console.log(
+    `\nCLI throughput (server: ${TOKENS} tokens per answer, 1 ms apart; ${RUNS} runs per level)\n${line(head)}\n${rows.map(line).join('\n')}\n`,
+  );
+}
+
+describe('arbiter judge throughput', () => {
   for (const c of LEVELS) {
     bench(
       `concurrency ${c}`,
       async () => {
         const s = await run(c);
         samples.set(c, [...(samples.get(c) ?? []), s]);
+        if (c === LEVELS.at(-1) && samples.get(c)!.length === RUNS) {
+          printTable();
+          await server.close();
+        }
       },
       { iterations: RUNS, time: 0, warmupIterations: 0, warmupTime: 0 },
     );
