@@ -1,4 +1,5 @@
 // `arbiter judge`: judges a dataset against an OpenAI-compatible server with the app's judge core, resumable.
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { open, readFile, truncate, writeFile } from 'node:fs/promises';
 import type { CliConfig } from './args';
@@ -45,6 +46,7 @@ import {
   workspaceLine,
 } from '../src/lib/data/workspace';
 import { writeExports } from './exports';
+import { createNodeFetch } from './node-fetch';
 
 export interface Io {
   out: (s: string) => void;
@@ -217,8 +219,10 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
 
   // Connection and capabilities: a failure here is configuration, not an item error.
   let retries = 0;
+  const fetchImpl = createNodeFetch();
   const engine = new OpenAIEngine({
     endpoint: cfg.endpoint,
+    fetch: fetchImpl,
     ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
     idleTimeoutMs: cfg.timeoutMs,
     backoff: { retries: cfg.retries },
@@ -228,6 +232,7 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   try {
     report = await probeServer({
       endpoint: cfg.endpoint,
+      fetch: fetchImpl,
       model: cfg.model,
       timeoutMs: cfg.timeoutMs,
       ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
@@ -347,6 +352,8 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   let failedItems = 0;
   let written = 0;
   const controller = new AbortController();
+  // Every request in flight listens to this one signal.
+  setMaxListeners(0, controller.signal);
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   const summary = await runPool(

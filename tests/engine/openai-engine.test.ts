@@ -1,5 +1,5 @@
 // The OpenAI-compatible engine against a real local HTTP server: streaming, logprobs, schema, errors, retries.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAIEngine, openaiModelSpec } from '../../src/lib/engine/openai-engine';
 import {
   AbortedError,
@@ -16,6 +16,7 @@ import { probeServer } from '../../src/lib/engine/openai-probe';
 import { runPool } from '../../src/lib/run/pool';
 import { judgeItem, getTemplate } from '../../src/lib/judge';
 import { startOpenAIServer, type Reply, type TestServer } from '../support/openai-server';
+import { createNodeFetch } from '../../cli/node-fetch';
 
 let server: TestServer | null = null;
 afterEach(async () => {
@@ -32,7 +33,12 @@ async function engineFor(
   serverOpts: Parameters<typeof startOpenAIServer>[0] = {},
 ) {
   server = await startOpenAIServer({ ...serverOpts, handler: (_r, n) => handler(n) });
-  const engine = new OpenAIEngine({ endpoint: server.url, backoff: fast, ...extra });
+  const engine = new OpenAIEngine({
+    endpoint: server.url,
+    backoff: fast,
+    ...(currentFetch ? { fetch: currentFetch } : {}),
+    ...extra,
+  });
   await engine.load(openaiModelSpec(server.url, 'test-judge'));
   return engine;
 }
@@ -58,7 +64,16 @@ describe('endpoint parsing', () => {
   });
 });
 
-describe('OpenAIEngine against a real server', () => {
+let currentFetch: typeof fetch | undefined;
+
+// The browser path (global fetch) and the CLI's node:http fetch must behave the same.
+describe.each([
+  ['global fetch', undefined],
+  ['the CLI node:http fetch', createNodeFetch()],
+])('OpenAIEngine against a real server, %s', (_name, impl) => {
+  beforeEach(() => {
+    currentFetch = impl;
+  });
   it('streams tokens over SSE and returns text, usage and finish reason', async () => {
     const engine = await engineFor(() => ({ text: 'Answer A is better. [[A]]', delayMs: 2 }));
     const seen: string[] = [];
@@ -322,7 +337,7 @@ describe('OpenAIEngine against a real server', () => {
         return { text: `echo ${m}`, latencyMs: 400, delayMs: 5 };
       },
     });
-    const e2 = new OpenAIEngine({ endpoint: server.url });
+    const e2 = new OpenAIEngine({ endpoint: server.url, ...(impl ? { fetch: impl } : {}) });
     await e2.load(openaiModelSpec(server.url, 'test-judge'));
     void engine;
     const inputs = Array.from({ length: 96 }, (_, i) => `q${i}`);

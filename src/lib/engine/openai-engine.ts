@@ -376,16 +376,18 @@ export class OpenAIEngine implements JudgeEngine {
           }
         };
         try {
-          while (!done) {
+          // Read to the end even after [DONE] (servers close right after it): cancelling instead
+          // costs an AbortError per request and can drop the keep-alive connection.
+          for (;;) {
             const { value, done: eof } = await reader.read();
             idle.touch();
             if (eof) break;
+            if (done) continue;
             for (const ev of sse.push(decoder.decode(value, { stream: true }))) handle(ev.data);
           }
           if (!done) for (const ev of sse.end()) handle(ev.data);
         } finally {
           this.stats.malformedLines += malformed + sse.malformedLines;
-          if (done) await reader.cancel().catch(() => undefined);
         }
         if (!done && !acc.finish)
           throw new StreamDroppedError(
@@ -501,6 +503,7 @@ class IdleTimer {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | null = null;
   timedOut = false;
+  private last = Date.now();
   readonly signal: AbortSignal;
   private readonly onOuterAbort = () => this.controller.abort();
 
@@ -511,15 +514,21 @@ class IdleTimer {
     this.signal = this.controller.signal;
     if (outer?.aborted) this.controller.abort();
     outer?.addEventListener('abort', this.onOuterAbort, { once: true });
-    this.touch();
+    this.arm(ms);
   }
 
+  /** Called per chunk: only a timestamp, so a 1,000-token answer does not re-arm 1,000 timers. */
   touch(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.last = Date.now();
+  }
+
+  private arm(delay: number): void {
     this.timer = setTimeout(() => {
+      const idle = Date.now() - this.last;
+      if (idle < this.ms) return this.arm(this.ms - idle);
       this.timedOut = true;
       this.controller.abort();
-    }, this.ms);
+    }, delay);
   }
 
   stop(): void {
