@@ -25,8 +25,8 @@ function dataset(items: number): string {
   const lines = Array.from({ length: items }, (_, i) =>
     JSON.stringify({
       prompt: `Bench question ${i} ${Math.random()}`,
-      responseA: i % 2 ? 'GOOD answer' : 'BAD answer',
-      responseB: i % 2 ? 'BAD answer' : 'GOOD answer',
+      response_a: i % 2 ? 'GOOD answer' : 'BAD answer',
+      response_b: i % 2 ? 'BAD answer' : 'GOOD answer',
       label: i % 2 ? 'A' : 'B',
     }),
   );

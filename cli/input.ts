@@ -1,7 +1,15 @@
 // Reads the CLI's input file into items: Arbiter workspace files, or any import format the app reads.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { adaptRows, detectFormat, parseJsonlText, type RowError } from './formats';
+import {
+  adaptRows,
+  detectFormat,
+  guessTextKind,
+  parseCsvText,
+  parseJsonlText,
+  parseJsonText,
+  type RowError,
+} from '../src/lib/data/formats';
 import { isRowError, parseWorkspaceHeader, parseWorkspaceLine } from '../src/lib/data/workspace';
 import { sha256Hex } from '../src/lib/store/key';
 import type { DatasetRecord, ItemRecord } from '../src/lib/store/schema';
@@ -21,7 +29,14 @@ export async function readInput(path: string): Promise<Input> {
   const first = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
   const header = first.trimStart().startsWith('{') ? parseWorkspaceHeader(first) : null;
   if (header && !isRowError(header)) return fromWorkspace(text, path, datasetId);
-  const { rows, errors: parseErrors } = parseJsonlText(text);
+  // The same parsers and adapters as the app's import (src/lib/data/formats).
+  const kind = guessTextKind(path, text.slice(0, 4096));
+  const { rows, errors: parseErrors } =
+    kind === 'jsonl'
+      ? parseJsonlText(text)
+      : kind === 'json'
+        ? parseJsonText(text)
+        : parseCsvText(text, { delimiter: kind === 'tsv' ? '\t' : undefined });
   const sample = rows.slice(0, 50).map((r) => r.value);
   const { format, mapping } = detectFormat(sample);
   const { items, errors } = adaptRows(rows, format, mapping, { seed: hash });

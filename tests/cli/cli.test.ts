@@ -35,8 +35,8 @@ function dataset(n: number, name = 'data.jsonl'): string {
     return JSON.stringify({
       id: `q${i}`,
       prompt: `Question ${i}: what is ${i} + ${i}?`,
-      responseA: goodFirst ? `GOOD ${2 * i}` : `BAD ${i}`,
-      responseB: goodFirst ? `BAD ${i + 1}` : `GOOD ${2 * i}`,
+      response_a: goodFirst ? `GOOD ${2 * i}` : `BAD ${i}`,
+      response_b: goodFirst ? `BAD ${i + 1}` : `GOOD ${2 * i}`,
       label: goodFirst ? 'A' : 'B',
     });
   });
@@ -213,9 +213,9 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     writeFileSync(
       path,
       [
-        JSON.stringify({ prompt: 'p', responseA: 'GOOD', responseB: 'BAD', label: 'A' }),
+        JSON.stringify({ prompt: 'p', response_a: 'GOOD', response_b: 'BAD', label: 'A' }),
         '{not json',
-        JSON.stringify({ prompt: 'p', responseA: 'a', responseB: 'b', label: 'maybe' }),
+        JSON.stringify({ prompt: 'p', response_a: 'a', response_b: 'b', label: 'maybe' }),
       ].join('\n'),
     );
     const r = await runCli([

@@ -294,7 +294,7 @@ describe.each([
     const url = server.url;
     await server.close();
     server = null;
-    const engine = new OpenAIEngine({ endpoint: url });
+    const engine = new OpenAIEngine({ endpoint: url, ...(impl ? { fetch: impl } : {}) });
     await expect(engine.load(openaiModelSpec(url, 'x'))).rejects.toBeInstanceOf(
       ServerUnreachableError,
     );
