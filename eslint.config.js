@@ -34,7 +34,15 @@ export default ts.config(
     languageOptions: { parserOptions: { parser: ts.parser } },
   },
   {
-    files: ['eslint.config.js', 'svelte.config.js', '.ci/*.mjs', 'bench/*.mjs', 'cli/*.mjs', 'vite.config.ts', 'vite.cli.config.ts'],
+    files: [
+      'eslint.config.js',
+      'svelte.config.js',
+      '.ci/*.mjs',
+      'bench/*.mjs',
+      'cli/*.mjs',
+      'vite.config.ts',
+      'vite.cli.config.ts',
+    ],
     ...ts.configs.disableTypeChecked,
     languageOptions: { parserOptions: { projectService: false, project: null } },
   },

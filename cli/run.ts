@@ -122,8 +122,8 @@ class LineWriter {
   write(line: string): void {
     this.buf.push(line);
     this.size += line.length;
-    if (this.size > 256 * 1024) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), 50);
+    if (this.size > 256 * 1024) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), 50);
   }
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);

@@ -4,7 +4,10 @@ import { SseParser } from '../../src/lib/engine/sse';
 
 function all(chunks: string[]): { data: string[]; parser: SseParser } {
   const p = new SseParser();
-  const data = chunks.flatMap((c) => p.push(c)).concat(p.end()).map((e) => e.data);
+  const data = chunks
+    .flatMap((c) => p.push(c))
+    .concat(p.end())
+    .map((e) => e.data);
   return { data, parser: p };
 }
 
