@@ -97,7 +97,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
       '--concurrency',
       '4',
       '--format',
-      'csv',
+      'csv,alpaca-eval,fastchat,arena-hard',
     ]);
     expect(r.stderr).not.toContain('unexpected');
     expect(r.code).toBe(0);
@@ -119,9 +119,49 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     expect(r.stdout).toMatch(/parse failures\s+0/);
     // The endpoint and key never reach the results file.
     expect(readFileSync(out, 'utf8')).not.toContain(server.url);
-    expect(readFileSync(join(dir, 'small.csv'), 'utf8').split('\r\n').filter(Boolean)).toHaveLength(
-      13,
+    // Interop exports from the same records: one row per item (CSV, AlpacaEval), one per judgment.
+    const csv = readFileSync(join(dir, 'small.csv'), 'utf8').split('\r\n').filter(Boolean);
+    expect(csv).toHaveLength(7);
+    const alpaca = JSON.parse(readFileSync(join(dir, 'small.alpaca-eval.json'), 'utf8')) as {
+      preference: number;
+    }[];
+    expect(alpaca).toHaveLength(6);
+    expect(alpaca.map((a) => a.preference)).toEqual([2, 1, 1, 2, 1, 1]);
+    expect(
+      readFileSync(join(dir, 'small.fastchat.jsonl'), 'utf8').trim().split('\n').length,
+    ).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'small.arena-hard.jsonl'))).toBe(true);
+
+    // A workspace file (this output, or an app export) judges again from the CLI: same items, same keys.
+    const again = join(dir, 'again.jsonl');
+    const r2 = await runCli([
+      'judge',
+      out,
+      '--endpoint',
+      server.url,
+      '--model',
+      'test-judge',
+      '--out',
+      again,
+      '-c',
+      '4',
+      '-q',
+    ]);
+    expect(r2.code).toBe(0);
+    const items2 = readOut(again)
+      .filter((x) => x.kind === 'item')
+      .map((x) => x.record.id);
+    expect(items2.sort()).toEqual(
+      recs
+        .filter((x) => x.kind === 'item')
+        .map((x) => x.record.id)
+        .sort(),
     );
+    expect(
+      judgments(readOut(again))
+        .map((j) => j.key)
+        .sort(),
+    ).toEqual(js.map((j) => j.key).sort());
   });
 
   it('gives the same judgments at concurrency 1 and 16 (order-independent content)', async () => {
