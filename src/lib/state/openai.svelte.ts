@@ -1,12 +1,12 @@
 // The OpenAI-compatible server settings: endpoint, model and key kept in this browser only, the connection test, "use".
 import {
   DEFAULT_CAPABILITIES,
-  OpenAIEngine,
   openaiModelSpec,
   type OpenAICapabilities,
-} from '../engine/openai-engine';
+} from '../engine/openai-spec';
+import { LazyOpenAIEngine } from '../engine/openai-lazy';
 import { endpointHost, parseEndpoint } from '../engine/openai-http';
-import { probeServer, type ServerReport } from '../engine/openai-probe';
+import type { ServerReport } from '../engine/openai-probe';
 import { AbortedError } from '../engine/errors';
 import type { ModelSpec } from '../engine/types';
 import type { ModelState } from './models.svelte';
@@ -83,6 +83,8 @@ export class OpenAIServerState {
     this.report = null;
     try {
       parseEndpoint(this.endpoint);
+      // The engine's code loads with the first test, not with the app.
+      const { probeServer } = await import('../engine/openai-probe');
       const report = await probeServer({
         endpoint: this.endpoint,
         signal: abort.signal,
@@ -131,8 +133,8 @@ export class OpenAIServerState {
   }
 
   /** The engine factory for specs of kind openai (main.ts hands it to EngineHost). */
-  createEngine(spec: ModelSpec): OpenAIEngine {
-    return new OpenAIEngine({
+  createEngine(spec: ModelSpec): LazyOpenAIEngine {
+    return new LazyOpenAIEngine({
       endpoint: spec.modelUrl,
       capabilities: this.capabilities,
       ...(this.apiKey ? { apiKey: this.apiKey } : {}),
