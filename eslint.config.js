@@ -6,7 +6,7 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default ts.config(
-  { ignores: ['dist', 'dist-e2e', 'node_modules', 'coverage', '**/*.cjs'] },
+  { ignores: ['dist', 'dist-e2e', 'cli/dist', 'node_modules', 'coverage', '**/*.cjs'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
@@ -34,7 +34,15 @@ export default ts.config(
     languageOptions: { parserOptions: { parser: ts.parser } },
   },
   {
-    files: ['eslint.config.js', 'svelte.config.js', '.ci/*.mjs', 'bench/*.mjs', 'vite.config.ts'],
+    files: [
+      'eslint.config.js',
+      'svelte.config.js',
+      '.ci/*.mjs',
+      'bench/*.mjs',
+      'cli/*.mjs',
+      'vite.config.ts',
+      'vite.cli.config.ts',
+    ],
     ...ts.configs.disableTypeChecked,
     languageOptions: { parserOptions: { projectService: false, project: null } },
   },

@@ -3,6 +3,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { EngineHost } from './lib/engine/engine-host';
 import { WebLLMEngine } from './lib/engine/webllm-engine';
+import type { JudgeEngine } from './lib/engine/types';
 import { AppState } from './lib/state/app.svelte';
 import { testHooks } from '$test-hooks';
 import './app.css';
@@ -18,10 +19,12 @@ const engine = new EngineHost([
     testHooks && testModels.some((m) => m.modelId === spec.modelId)
       ? testHooks.createTestEngine(spec)
       : null,
+  // The app is built below; this runs only when a model loads, by then it exists.
+  (spec): JudgeEngine | null => (spec.engine === 'openai' ? app.openai.createEngine(spec) : null),
   () => (webllm ??= new WebLLMEngine()),
 ]);
 
-const app = new AppState({ engine, testModels });
+const app: AppState = new AppState({ engine, testModels });
 void app.init();
 
 export default mount(App, { target, props: { app } });

@@ -159,6 +159,93 @@ export class InvalidModelSpecError extends EngineError {
   }
 }
 
+/** The OpenAI-compatible server could not be reached at all (refused, DNS, CORS, mixed content). */
+export class ServerUnreachableError extends EngineError {
+  override name = 'ServerUnreachableError';
+  constructor(message = 'The server could not be reached.', detail: Record<string, unknown> = {}) {
+    super(
+      message,
+      'Check the URL and that the server is running. From the browser the server must allow this page’s origin (CORS): vLLM --allowed-origins, llama.cpp allows all by default, Ollama OLLAMA_ORIGINS, LM Studio “Enable CORS”. An https page cannot call an http server other than localhost.',
+      detail,
+    );
+  }
+}
+
+/** The server answered with an error status (4xx other than 401/403/429, or 5xx). */
+export class ServerError extends EngineError {
+  override name = 'ServerError';
+  constructor(
+    message = 'The server answered with an error.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Read the server’s message above; check the model name and the server log. Server errors (5xx) are retried automatically a few times.',
+      detail,
+    );
+  }
+}
+
+/** 401/403: the key is missing or wrong. */
+export class ServerAuthError extends EngineError {
+  override name = 'ServerAuthError';
+  constructor(
+    message = 'The server refused the request: the API key is missing or wrong.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Enter the server’s API key (Models → OpenAI-compatible server, or --api-key / ARBITER_API_KEY in the CLI).',
+      detail,
+    );
+  }
+}
+
+/** 429, or 503 with Retry-After: the server asks us to slow down. `detail.retryAfterMs` when it said how long. */
+export class RateLimitError extends EngineError {
+  override name = 'RateLimitError';
+  constructor(
+    message = 'The server is busy and asked to slow down.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Arbiter waits and retries on its own; if this persists, lower the concurrency.',
+      detail,
+    );
+  }
+}
+
+/** No byte arrived within the timeout. */
+export class ServerTimeoutError extends EngineError {
+  override name = 'ServerTimeoutError';
+  constructor(
+    message = 'The server did not answer in time.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'The server may be overloaded or the model still loading: retry, raise the timeout, or lower the concurrency.',
+      detail,
+    );
+  }
+}
+
+/** The stream ended before the server said it was finished (connection dropped). */
+export class StreamDroppedError extends EngineError {
+  override name = 'StreamDroppedError';
+  constructor(
+    message = 'The connection to the server dropped in the middle of an answer.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Arbiter retries such requests on its own; if it keeps happening, check the server and any proxy in between.',
+      detail,
+    );
+  }
+}
+
 const registry = {
   EngineError,
   WebGPUNotAvailableError,
@@ -172,6 +259,12 @@ const registry = {
   EngineCrashedError,
   ModelFilesInvalidError,
   InvalidModelSpecError,
+  ServerUnreachableError,
+  ServerError,
+  ServerAuthError,
+  RateLimitError,
+  ServerTimeoutError,
+  StreamDroppedError,
 } as const;
 
 export type EngineErrorName = keyof typeof registry;

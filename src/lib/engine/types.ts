@@ -98,6 +98,8 @@ export interface LoadProgress {
 
 /** What the engine needs to load a model. */
 export interface ModelSpec {
+  /** Which engine serves it; absent means web-llm. For 'openai', `modelUrl` is the server endpoint. */
+  engine?: 'webllm' | 'openai';
   /** Unique id, e.g. "Qwen3-4B-q4f32_1-MLC". */
   modelId: string;
   /** Absolute URL of the model folder (weights, config, tokenizer). */

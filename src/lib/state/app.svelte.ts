@@ -4,6 +4,7 @@ import type { JudgeEngine, ModelSpec } from '../engine/types';
 import { HistoryState } from './history.svelte';
 import { JudgeState } from './judge.svelte';
 import { ModelState } from './models.svelte';
+import { OpenAIServerState } from './openai.svelte';
 import { Router } from './router.svelte';
 import { StorageState } from './storage.svelte';
 import type { ReviewState } from './review.svelte';
@@ -23,12 +24,14 @@ export class AppState {
   readonly history: HistoryState;
   /** Review state lives in the lazily loaded review chunk; created on first use (loadReview). */
   review = $state.raw<ReviewState | null>(null);
+  readonly openai: OpenAIServerState;
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
     this.models = new ModelState(services.engine, services.testModels);
     this.judge = new JudgeState(services.engine, this.models, this.storage);
     this.history = new HistoryState(this.storage);
+    this.openai = new OpenAIServerState(this.models);
   }
 
   async init(): Promise<void> {

@@ -20,6 +20,12 @@ const titles: Record<string, string> = {
   ModelNotLoadedError: 'No model loaded',
   EngineCrashedError: 'The model engine stopped',
   AbortedError: 'Stopped',
+  ServerUnreachableError: 'Server not reachable',
+  ServerError: 'The server answered with an error',
+  ServerAuthError: 'The server refused the key',
+  RateLimitError: 'The server is busy',
+  ServerTimeoutError: 'The server timed out',
+  StreamDroppedError: 'The connection dropped',
 };
 
 /** Any error, including ones with a `hint` (engine and storage errors), as a message for the UI. */

@@ -1,0 +1,177 @@
+// Command-line arguments of `arbiter judge`: parsing, validation and the help text.
+import { parseArgs } from 'node:util';
+import { getTemplate, templates } from '../src/lib/judge';
+
+export const FORMATS = ['workspace', 'csv', 'alpaca-eval', 'fastchat', 'arena-hard'] as const;
+export type OutFormat = (typeof FORMATS)[number];
+
+export interface CliConfig {
+  input: string;
+  out: string;
+  endpoint: string;
+  model: string;
+  apiKey: string | undefined;
+  protocol: string;
+  bothOrders: boolean;
+  allowTie: boolean;
+  samples: number;
+  temperature: number | null;
+  seed: number;
+  maxTokens: number | null;
+  logprobs: boolean;
+  constrained: boolean;
+  thinking: boolean;
+  /** null: probe the server. */
+  concurrency: number | null;
+  timeoutMs: number;
+  retries: number;
+  formats: OutFormat[];
+  skipBadRows: boolean;
+  quiet: boolean;
+}
+
+export const HELP = `arbiter judge <data.jsonl> --endpoint URL --model M --out results.jsonl [options]
+
+Judges every pair (or single answer) of a dataset with an OpenAI-compatible server
+(vLLM, llama.cpp server, Ollama, LM Studio) using the same protocols, parsing and records
+as the Arbiter app. The output is an Arbiter workspace file: import it in the app to review.
+
+Input     JSONL in any format the app imports, or an Arbiter workspace export.
+Resume    Run the same command again: judgments already in --out are skipped.
+
+Options
+  --endpoint URL       Server base URL, e.g. http://127.0.0.1:8000/v1 (env ARBITER_ENDPOINT)
+  --model ID           Model name as the server lists it in /v1/models
+  --api-key KEY        Bearer key if the server wants one (env ARBITER_API_KEY; never written out)
+  --out FILE           Results (workspace JSONL); appended to when it exists
+  --protocol ID        Template id (default j1-pairwise); one of:
+                       ${templates.map((t) => t.id).join(', ')}
+  --both-orders        Judge A/B and B/A (default for pairwise protocols)
+  --one-order          Judge A/B only
+  --no-tie             Do not offer a tie verdict
+  --samples N          Samples per order (default 1)
+  --temperature T      Default: 0 for one plain sample, else 1
+  --seed N             Seed of sample 0; sample s uses seed+s (default 42)
+  --max-tokens N       Output budget (default: the protocol's)
+  --logprobs           Ask for logprobs (confidence); verdict-only always does
+  --constrained        JSON schema / grammar output where the server supports it
+  --thinking           The model thinks in <think>…</think> on its own
+  --concurrency N|auto Requests in flight (default auto: a quick probe of the server)
+  --timeout S          Give up on a request after S seconds without a byte (default 120)
+  --retries N          Retries on 429/5xx/timeouts/dropped streams (default 5)
+  --format F[,F]       Also write exports next to --out: ${FORMATS.filter((f) => f !== 'workspace').join(', ')}
+  --skip-bad-rows      Judge the good rows when some input rows are bad (exit code 1)
+  --quiet              No progress output
+  --help               This text
+
+Exit codes: 0 all judged; 1 finished, but some items failed; 2 bad input or configuration.
+`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function num(name: string, v: string | undefined, min: number, int = true): number | null {
+  if (v === undefined) return null;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n)))
+    throw new UsageError(
+      `--${name} must be ${int ? 'an integer' : 'a number'} ≥ ${min} (got “${v}”).`,
+    );
+  return n;
+}
+
+/** Parse argv (without node and script); throws UsageError with a message for the user. */
+export function parseCli(
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+): CliConfig | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        endpoint: { type: 'string' },
+        model: { type: 'string' },
+        'api-key': { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        protocol: { type: 'string' },
+        'both-orders': { type: 'boolean' },
+        'one-order': { type: 'boolean' },
+        'no-tie': { type: 'boolean' },
+        samples: { type: 'string' },
+        temperature: { type: 'string' },
+        seed: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        logprobs: { type: 'boolean' },
+        constrained: { type: 'boolean' },
+        thinking: { type: 'boolean' },
+        concurrency: { type: 'string', short: 'c' },
+        timeout: { type: 'string' },
+        retries: { type: 'string' },
+        format: { type: 'string' },
+        'skip-bad-rows': { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const o = parsed.values;
+  if (o.help) return 'help';
+  const [command, input, ...rest] = parsed.positionals;
+  if (command !== 'judge')
+    throw new UsageError(
+      command ? `Unknown command “${command}”.` : 'Missing command: arbiter judge <file> …',
+    );
+  if (!input) throw new UsageError('Missing the input file: arbiter judge <data.jsonl> …');
+  if (rest.length > 0) throw new UsageError(`Unexpected argument “${rest[0]}”.`);
+  const endpoint = o.endpoint ?? env.ARBITER_ENDPOINT;
+  if (!endpoint) throw new UsageError('Missing --endpoint (or ARBITER_ENDPOINT).');
+  if (!o.model) throw new UsageError('Missing --model.');
+  if (!o.out) throw new UsageError('Missing --out.');
+  const protocol = o.protocol ?? 'j1-pairwise';
+  if (!getTemplate(protocol))
+    throw new UsageError(
+      `Unknown --protocol “${protocol}”. Choose one of: ${templates.map((t) => t.id).join(', ')}.`,
+    );
+  if (o['both-orders'] && o['one-order'])
+    throw new UsageError('--both-orders and --one-order exclude each other.');
+  const formats = (o.format ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  for (const f of formats)
+    if (!(FORMATS as readonly string[]).includes(f))
+      throw new UsageError(`Unknown --format “${f}”. Choose from: ${FORMATS.join(', ')}.`);
+  const conc =
+    o.concurrency === undefined || o.concurrency === 'auto'
+      ? null
+      : num('concurrency', o.concurrency, 1);
+  if (conc !== null && conc > 1024) throw new UsageError('--concurrency must be at most 1024.');
+  return {
+    input,
+    out: o.out,
+    endpoint,
+    model: o.model,
+    apiKey: o['api-key'] ?? env.ARBITER_API_KEY ?? undefined,
+    protocol,
+    bothOrders: !o['one-order'],
+    allowTie: !o['no-tie'],
+    samples: num('samples', o.samples, 1) ?? 1,
+    temperature: num('temperature', o.temperature, 0, false),
+    seed: num('seed', o.seed, 0) ?? 42,
+    maxTokens: num('max-tokens', o['max-tokens'], 1),
+    logprobs: o.logprobs ?? false,
+    constrained: o.constrained ?? false,
+    thinking: o.thinking ?? false,
+    concurrency: conc,
+    timeoutMs: (num('timeout', o.timeout, 1, false) ?? 120) * 1000,
+    retries: num('retries', o.retries, 0) ?? 5,
+    formats: formats as OutFormat[],
+    skipBadRows: o['skip-bad-rows'] ?? false,
+    quiet: o.quiet ?? false,
+  };
+}

@@ -1,0 +1,437 @@
+// `arbiter judge`: judges a dataset against an OpenAI-compatible server with the app's judge core, resumable.
+import { setMaxListeners } from 'node:events';
+import { existsSync } from 'node:fs';
+import { open, readFile, truncate, writeFile } from 'node:fs/promises';
+import type { CliConfig } from './args';
+import { readInput } from './input';
+import { Progress } from './progress';
+import { metricsOf, metricsTable } from './metrics';
+import { OpenAIEngine, openaiModelSpec } from '../src/lib/engine/openai-engine';
+import { probeServer } from '../src/lib/engine/openai-probe';
+import { EngineError } from '../src/lib/engine/errors';
+import type {
+  ChatMessage,
+  GenerateOptions,
+  GenerateRequest,
+  GenerateResult,
+  JudgeEngine,
+  LoadedModel,
+  ModelSpec,
+} from '../src/lib/engine/types';
+import {
+  buildRequest,
+  getTemplate,
+  judgeItem,
+  type JudgeItem,
+  type Rubric,
+  type Template,
+} from '../src/lib/judge';
+import {
+  judgeConfig,
+  judgmentParams,
+  planJudgments,
+  toRecord,
+  type PairContext,
+  type PairOptions,
+  type PlannedJudgment,
+} from '../src/lib/run/pair';
+import { probeConcurrency, runPool } from '../src/lib/run/pool';
+import { canonicalJson, sha256Hex, type JsonValue } from '../src/lib/store/key';
+import type { ItemRecord, JudgmentRecord, RunRecord } from '../src/lib/store/schema';
+import {
+  isRowError,
+  parseWorkspaceHeader,
+  parseWorkspaceLine,
+  workspaceHeader,
+  workspaceLine,
+} from '../src/lib/data/workspace';
+import { writeExports } from './exports';
+import { createNodeFetch } from './node-fetch';
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  isTTY: boolean;
+}
+
+/** Thrown for bad input or configuration: exit code 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Answers from judgments already in the output instead of asking the server again. */
+class ReplayEngine implements JudgeEngine {
+  readonly kind = 'openai' as const;
+  constructor(
+    private readonly inner: OpenAIEngine,
+    private readonly replays: Map<string, JudgmentRecord>,
+  ) {}
+  get loaded(): LoadedModel | null {
+    return this.inner.loaded;
+  }
+  load(spec: ModelSpec): Promise<LoadedModel> {
+    return this.inner.load(spec);
+  }
+  generate(req: GenerateRequest, opts?: GenerateOptions): Promise<GenerateResult> {
+    const hit = this.replays.get(JSON.stringify(req));
+    if (!hit) return this.inner.generate(req, opts);
+    return Promise.resolve({
+      text: hit.text,
+      usage: hit.usage,
+      logprobs: null,
+      finishReason: hit.finishReason ?? 'stop',
+    });
+  }
+  countTokens(messages: ChatMessage[]): Promise<number> {
+    return this.inner.countTokens(messages);
+  }
+  unload(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** The app stores rubrics as JSON of the core's Rubric; plain text becomes the criteria. */
+function toJudgeItem(r: ItemRecord): JudgeItem {
+  const item: JudgeItem = { prompt: r.prompt, responseA: r.responseA };
+  if (r.responseB !== undefined) item.responseB = r.responseB;
+  if (r.reference) item.reference = r.reference;
+  if (r.modelA) item.modelA = r.modelA;
+  if (r.modelB) item.modelB = r.modelB;
+  if (r.rubric) {
+    let rubric: Rubric = { criteria: r.rubric, levels: [] };
+    try {
+      const j = JSON.parse(r.rubric) as Partial<Rubric>;
+      if (typeof j.criteria === 'string')
+        rubric = { criteria: j.criteria, levels: Array.isArray(j.levels) ? j.levels : [] };
+    } catch {
+      // plain-text rubric
+    }
+    item.rubric = rubric;
+  }
+  return item;
+}
+
+/** Batches appends: one write per 50 ms or 256 kB, in order; a kill loses at most that window. */
+class LineWriter {
+  private buf: string[] = [];
+  private size = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  error: unknown = null;
+  constructor(private readonly fh: Awaited<ReturnType<typeof open>>) {}
+  write(line: string): void {
+    this.buf.push(line);
+    this.size += line.length;
+    if (this.size > 256 * 1024) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), 50);
+  }
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.buf.length === 0) return this.chain;
+    const data = this.buf.join('');
+    this.buf = [];
+    this.size = 0;
+    this.chain = this.chain.then(() =>
+      this.fh.appendFile(data).catch((e: unknown) => {
+        this.error ??= e;
+      }),
+    );
+    return this.chain;
+  }
+  async close(): Promise<void> {
+    await this.flush();
+    await this.fh.close();
+  }
+}
+
+interface Existing {
+  /** key → first judgment with that key. */
+  byKey: Map<string, JudgmentRecord>;
+  ids: Set<string>;
+  lines: number;
+}
+
+/** Reads a previous output: its keys and record ids; cuts a last line a kill left half-written. */
+async function readExisting(path: string, io: Io): Promise<Existing | null> {
+  if (!existsSync(path)) return null;
+  const text = await readFile(path, 'utf8');
+  if (text.length === 0) return null;
+  const cut = text.lastIndexOf('\n') + 1;
+  if (cut < text.length) {
+    await truncate(path, Buffer.byteLength(text.slice(0, cut)));
+    io.err(`Resuming: dropped a half-written last line of ${path}.\n`);
+  }
+  const lines = text.slice(0, cut).split('\n');
+  const header = parseWorkspaceHeader(lines[0] ?? '');
+  if (isRowError(header))
+    throw new ConfigError(
+      `${path} exists and is not an Arbiter workspace file (${header.reason}). Choose another --out.`,
+    );
+  const byKey = new Map<string, JudgmentRecord>();
+  const ids = new Set<string>();
+  let n = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line) continue;
+    const rec = parseWorkspaceLine(line, i + 1);
+    if (isRowError(rec)) {
+      io.err(`${path}:${rec.line}: skipped (${rec.reason})\n`);
+      continue;
+    }
+    n++;
+    if (rec.kind === 'judgment') {
+      if (!byKey.has(rec.record.key)) byKey.set(rec.record.key, rec.record);
+    } else if (rec.kind === 'label') ids.add(`label:${rec.record.itemId}`);
+    else ids.add(`${rec.kind}:${rec.record.id}`);
+  }
+  return { byKey, ids, lines: n };
+}
+
+function defaultMaxTokens(t: Template, thinking: boolean): number {
+  return t.family === 'verdict-only' ? 8 : thinking ? 2048 : 1024;
+}
+
+/** Run the command; resolves with the exit code. */
+export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
+  const cpu0 = process.cpuUsage();
+  const template = getTemplate(cfg.protocol) as Template;
+  let input;
+  try {
+    input = await readInput(cfg.input);
+  } catch (e) {
+    throw new ConfigError(`Cannot read ${cfg.input}: ${(e as Error).message}`);
+  }
+  if (input.errors.length > 0) {
+    for (const e of input.errors.slice(0, 50))
+      io.err(`${cfg.input}:${e.line}: ${e.reason}${e.id ? ` (id ${e.id})` : ''}\n`);
+    if (input.errors.length > 50) io.err(`… and ${input.errors.length - 50} more bad rows.\n`);
+    if (!cfg.skipBadRows)
+      throw new ConfigError(
+        `${input.errors.length} bad row(s) in ${cfg.input}; fix them or pass --skip-bad-rows.`,
+      );
+  }
+  if (input.items.length === 0) throw new ConfigError(`${cfg.input} has no items to judge.`);
+  if (template.kind !== 'single' && input.items.some((i) => i.responseB === undefined))
+    throw new ConfigError(
+      `--protocol ${template.id} compares two answers, but some items have only one (row ${(input.items.find((i) => i.responseB === undefined)?.index ?? 0) + 1}). Use a single-answer protocol.`,
+    );
+
+  // Connection and capabilities: a failure here is configuration, not an item error.
+  let retries = 0;
+  const fetchImpl = createNodeFetch();
+  const engine = new OpenAIEngine({
+    endpoint: cfg.endpoint,
+    fetch: fetchImpl,
+    ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
+    idleTimeoutMs: cfg.timeoutMs,
+    backoff: { retries: cfg.retries },
+    onRetry: () => void retries++,
+  });
+  let report;
+  try {
+    report = await probeServer({
+      endpoint: cfg.endpoint,
+      fetch: fetchImpl,
+      model: cfg.model,
+      timeoutMs: cfg.timeoutMs,
+      ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
+    });
+    engine.capabilities = report.capabilities;
+    const ctx = report.models.find((m) => m.id === cfg.model)?.contextWindow ?? 8192;
+    await engine.load({ ...openaiModelSpec(cfg.endpoint, cfg.model, ctx), thinking: cfg.thinking });
+  } catch (e) {
+    const hint = e instanceof EngineError && e.hint ? `\n${e.hint}` : '';
+    throw new ConfigError(`${(e as Error).message}${hint}`);
+  }
+  if (!cfg.quiet)
+    io.err(
+      `Server ${new URL(cfg.endpoint).host}: ${Math.round(report.latencyMs)} ms; streaming ${yes(report.streaming.ok)}, logprobs ${yes(report.logprobs.ok)}, json schema ${yes(report.jsonSchema.ok)}, tokenize ${yes(report.tokenize.ok)}, grammar ${yes(report.grammar.ok)}\n`,
+    );
+
+  let concurrency = cfg.concurrency;
+  if (concurrency === null) {
+    const probe = await probeConcurrency(() =>
+      engine.generate({
+        messages: [{ role: 'user', content: 'Say A.' }],
+        max_tokens: 1,
+        temperature: 0,
+      }),
+    );
+    concurrency = probe.recommended;
+    if (!cfg.quiet)
+      io.err(
+        `Concurrency ${concurrency} (probe: ${probe.levels.map((l) => `${l.concurrency}→${l.requestsPerS.toFixed(1)}/s`).join(', ')})\n`,
+      );
+  }
+
+  const options: PairOptions = {
+    bothOrders: cfg.bothOrders,
+    allowTie: cfg.allowTie,
+    samples: cfg.samples,
+    temperature: cfg.temperature,
+    seed: cfg.seed,
+    maxTokens: cfg.maxTokens ?? defaultMaxTokens(template, cfg.thinking),
+    logprobs: cfg.logprobs,
+    constrained: cfg.constrained,
+  };
+  const model = { engine: 'openai' as const, modelId: cfg.model, thinking: cfg.thinking };
+  const contexts = input.items.map((rec): PairContext => ({
+    item: toJudgeItem(rec),
+    template,
+    options,
+    model,
+  }));
+  const firstCtx = contexts[0] as PairContext;
+  const params = judgmentParams(firstCtx);
+  const runId = `cli-${(
+    await sha256Hex(
+      canonicalJson({
+        dataset: input.dataset.id,
+        model: cfg.model,
+        template: template.id,
+        version: template.version,
+        params: params as unknown as JsonValue,
+      }),
+    )
+  ).slice(0, 16)}`;
+
+  const plans: PlannedJudgment[][] = [];
+  for (let i = 0; i < contexts.length; i += 512) {
+    const chunk = await Promise.all(contexts.slice(i, i + 512).map((c) => planJudgments(c)));
+    plans.push(...chunk);
+  }
+  const total = plans.reduce((n, p) => n + p.length, 0);
+
+  const existing = await readExisting(cfg.out, io);
+  if (!existing) await writeFile(cfg.out, JSON.stringify(workspaceHeader('arbiter-cli')) + '\n');
+  const writer = new LineWriter(await open(cfg.out, 'a'));
+  const has = (k: string) => existing?.ids.has(k) ?? false;
+  if (!has(`dataset:${input.dataset.id}`))
+    writer.write(workspaceLine({ kind: 'dataset', record: input.dataset }));
+  for (const item of input.items)
+    if (!has(`item:${item.id}`)) writer.write(workspaceLine({ kind: 'item', record: item }));
+  const now = Date.now();
+  const run: RunRecord = {
+    id: runId,
+    datasetId: input.dataset.id,
+    name: `${cfg.model} · ${template.id}`,
+    createdAt: now,
+    updatedAt: now,
+    status: 'running',
+    config: {
+      engine: 'openai',
+      modelId: cfg.model,
+      protocol: template.kind,
+      templateId: template.id,
+      templateVersion: template.version,
+      params,
+    },
+    progress: { total, done: 0, failed: 0 },
+    summary: null,
+  };
+  if (!has(`run:${runId}`)) writer.write(workspaceLine({ kind: 'run', record: run }));
+
+  const doneKeys = existing?.byKey ?? new Map<string, JudgmentRecord>();
+  const results = new Map<string, JudgmentRecord[]>();
+  let already = 0;
+  const pending: number[] = [];
+  plans.forEach((plan, i) => {
+    const item = input.items[i] as ItemRecord;
+    const found = plan.map((p) => doneKeys.get(p.key)).filter((r): r is JudgmentRecord => !!r);
+    already += found.length;
+    if (found.length > 0) results.set(item.id, found);
+    if (found.length < plan.length) pending.push(i);
+  });
+  if (!cfg.quiet && already > 0)
+    io.err(`Resuming: ${already} of ${total} judgments are already in ${cfg.out}.\n`);
+
+  const progress = new Progress(total, already, io, cfg.quiet);
+  const judgingStart = performance.now();
+  const judgingCpu0 = process.cpuUsage();
+  let failedItems = 0;
+  let written = 0;
+  const controller = new AbortController();
+  // Every request in flight listens to this one signal.
+  setMaxListeners(0, controller.signal);
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  const summary = await runPool(
+    pending,
+    async (i) => {
+      const ctx = contexts[i] as PairContext;
+      const item = input.items[i] as ItemRecord;
+      const plan = plans[i] as PlannedJudgment[];
+      const replays = new Map<string, JudgmentRecord>();
+      const config = judgeConfig(ctx);
+      for (const p of plan) {
+        const rec = doneKeys.get(p.key);
+        if (rec)
+          replays.set(JSON.stringify(buildRequest(ctx.item, config, p.order, p.sample)), rec);
+      }
+      const fresh: JudgmentRecord[] = [];
+      await judgeItem(new ReplayEngine(engine, replays), ctx.item, config, {
+        signal: controller.signal,
+        onJudgment: (j) => {
+          const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
+          if (doneKeys.has(key)) return;
+          const record = toRecord(j, { runId, itemId: item.id, key, params, ctx });
+          fresh.push(record);
+          writer.write(workspaceLine({ kind: 'judgment', record }));
+          written++;
+          progress.tick();
+        },
+      });
+      return fresh;
+    },
+    {
+      concurrency,
+      signal: controller.signal,
+      onResult: (fresh, i) => {
+        const id = (input.items[i] as ItemRecord).id;
+        results.set(id, [...(results.get(id) ?? []), ...fresh]);
+      },
+      onError: (e, i) => {
+        failedItems++;
+        progress.clearLine();
+        const item = input.items[i] as ItemRecord;
+        const name = e instanceof Error ? e.name : 'Error';
+        io.err(
+          `row ${item.index + 1} (${item.id}): ${name}: ${(e as Error).message ?? String(e)}\n`,
+        );
+      },
+    },
+  );
+  process.removeListener('SIGINT', stop);
+  const judgingMs = performance.now() - judgingStart;
+  const judgingCpu = process.cpuUsage(judgingCpu0);
+  const judgingCpuUs = judgingCpu.user + judgingCpu.system;
+  progress.finish();
+
+  const metrics = metricsOf(template, input.items, results, cfg.bothOrders);
+  const done = already + written;
+  run.status = summary.aborted ? 'cancelled' : failedItems > 0 ? 'failed' : 'done';
+  run.updatedAt = Date.now();
+  run.progress = { total, done, failed: total - done };
+  run.summary = metrics as unknown as Record<string, unknown>;
+  // The final state of the run, after its judgments; importers keep the newest copy of a run id.
+  writer.write(workspaceLine({ kind: 'run', record: run }));
+  await writer.close();
+  if (writer.error) throw writer.error;
+
+  if (cfg.formats.length > 0) {
+    const files = await writeExports(cfg, input.items, results, run);
+    for (const f of files) io.err(`Wrote ${f}\n`);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  io.out(metricsTable(metrics, template));
+  io.out(
+    `\n${written} new judgments (${already} resumed), ${failedItems} failed items, ${retries} retries, ${engine.stats.malformedLines} malformed SSE lines skipped.\n` +
+      `Time judging: ${written} judgments in ${Math.round(judgingMs)} ms (${written > 0 ? ((written * 1000) / judgingMs).toFixed(1) : '0'}/s).\n` +
+      `Arbiter CPU: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms in all; while judging ${(judgingCpuUs / 1000).toFixed(0)} ms, ${written > 0 ? (judgingCpuUs / written).toFixed(0) : '–'} µs per new judgment.\n`,
+  );
+  if (summary.aborted) return 1;
+  return failedItems > 0 ? 1 : 0;
+}
+
+const yes = (b: boolean) => (b ? 'yes' : 'no');
