@@ -5,6 +5,7 @@ import { EngineHost } from './lib/engine/engine-host';
 import { WebLLMEngine } from './lib/engine/webllm-engine';
 import { AppState } from './lib/state/app.svelte';
 import { testHooks } from '$test-hooks';
+import { registerSW } from 'virtual:pwa-register';
 import './app.css';
 
 const target = document.getElementById('app');
@@ -22,6 +23,9 @@ const engine = new EngineHost([
 ]);
 
 const app = new AppState({ engine, testModels });
+// Recording starts first, so the privacy panel lists the app's own first requests too.
+app.privacy.start();
+app.pwa.start((callbacks) => registerSW({ immediate: true, ...callbacks }));
 void app.init();
 
 export default mount(App, { target, props: { app } });

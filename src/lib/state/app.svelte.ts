@@ -3,6 +3,10 @@ import { getContext, setContext } from 'svelte';
 import type { JudgeEngine, ModelSpec } from '../engine/types';
 import { HistoryState } from './history.svelte';
 import { JudgeState } from './judge.svelte';
+import { LocalModelsState } from './local-models.svelte';
+import { PwaState } from './pwa.svelte';
+import { PrivacyState } from './privacy.svelte';
+import { DemoState } from './demo.svelte';
 import { ModelState } from './models.svelte';
 import { Router } from './router.svelte';
 import { StorageState } from './storage.svelte';
@@ -20,12 +24,32 @@ export class AppState {
   readonly models: ModelState;
   readonly judge: JudgeState;
   readonly history: HistoryState;
+  readonly local: LocalModelsState;
+  readonly pwa: PwaState;
+  readonly privacy: PrivacyState;
+  readonly demo: DemoState;
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
     this.models = new ModelState(services.engine, services.testModels);
     this.judge = new JudgeState(services.engine, this.models, this.storage);
     this.history = new HistoryState(this.storage);
+    this.local = new LocalModelsState(this.models);
+    // A new version never swaps code under a running judgment or a model load.
+    this.pwa = new PwaState(() => this.busy);
+    this.privacy = new PrivacyState(this.models);
+    this.demo = new DemoState(services.engine, this.models, this.storage);
+  }
+
+  /** Work that an update (page reload) must not interrupt. */
+  get busy(): boolean {
+    const judging = this.judge.status === 'running' || this.judge.status === 'checking';
+    return (
+      judging ||
+      this.demo.busy ||
+      this.models.status === 'loading' ||
+      this.local.status === 'storing'
+    );
   }
 
   async init(): Promise<void> {

@@ -20,6 +20,10 @@ const titles: Record<string, string> = {
   ModelNotLoadedError: 'No model loaded',
   EngineCrashedError: 'The model engine stopped',
   AbortedError: 'Stopped',
+  MissingModelFileError: 'A model file is missing',
+  ModelFileMismatchError: 'A model file is damaged or wrong',
+  ModelLibraryMismatchError: 'The model library does not fit',
+  ModelWeightsMismatchError: 'These weights belong to another model',
 };
 
 /** Any error, including ones with a `hint` (engine and storage errors), as a message for the UI. */
