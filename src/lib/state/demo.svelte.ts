@@ -26,12 +26,12 @@ export interface HumanRow {
 /** What a verdict means, in plain words for a room of newcomers. */
 export function explainVerdict(v: PairVerdict | null, humanLabel?: 'A' | 'B'): string {
   if (!v) return '';
-  const first = v.orders.find((o) => o.order === 'AB')?.majority;
-  const second = v.orders.find((o) => o.order === 'BA')?.majority;
+  const first = v.orders.find((o) => o.order === 'AB')?.majority.verdict;
+  const second = v.orders.find((o) => o.order === 'BA')?.majority.verdict;
   let text: string;
   switch (v.consistency) {
     case 'flipped':
-      text = `The judge saw the pair twice, once with answer A first and once with the two swapped. It chose ${first ?? '?'} the first time and ${second ?? '?'} the second: it followed the position, not the content. That is position bias, and it is why Arbiter asks both ways and reports "No winner: flipped" instead of trusting either verdict.`;
+      text = `The judge saw the pair twice, once with answer A first and once with the two swapped. It chose answer ${first ?? '?'} the first time and answer ${second ?? '?'} the second: it followed the position, not the content. That is position bias, and it is why Arbiter asks both ways and reports "No winner: flipped" instead of trusting either verdict.`;
       break;
     case 'consistent':
       text =
