@@ -34,7 +34,14 @@ export default ts.config(
     languageOptions: { parserOptions: { parser: ts.parser } },
   },
   {
-    files: ['eslint.config.js', 'svelte.config.js', '.ci/*.mjs', 'bench/*.mjs', 'scripts/*.mjs', 'vite.config.ts'],
+    files: [
+      'eslint.config.js',
+      'svelte.config.js',
+      '.ci/*.mjs',
+      'bench/*.mjs',
+      'scripts/*.mjs',
+      'vite.config.ts',
+    ],
     ...ts.configs.disableTypeChecked,
     languageOptions: { parserOptions: { projectService: false, project: null } },
   },
