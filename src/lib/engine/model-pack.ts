@@ -120,10 +120,6 @@ type PickerWindow = {
   showDirectoryPicker?: (opts?: { mode?: 'read' | 'readwrite' }) => Promise<DirHandle>;
 };
 
-export function canPickFolders(): boolean {
-  return typeof (globalThis as PickerWindow).showDirectoryPicker === 'function';
-}
-
 /** Ask for a folder (File System Access API). Null when the user cancels. */
 export async function pickFolder(mode: 'read' | 'readwrite'): Promise<DirHandle | null> {
   const pick = (globalThis as PickerWindow).showDirectoryPicker;
@@ -168,11 +164,8 @@ export async function writeFolder(
   }
 }
 
-/** Files dropped on the page, folders walked (webkitGetAsEntry works in every current browser). */
-export async function filesOfDrop(items: DataTransferItemList): Promise<ModelFile[]> {
-  const entries = [...items]
-    .map((i) => i.webkitGetAsEntry())
-    .filter((e): e is FileSystemEntry => e !== null);
+/** Files dropped on the page (from webkitGetAsEntry, which every current browser has), folders walked. */
+export async function filesOfEntries(entries: FileSystemEntry[]): Promise<ModelFile[]> {
   const out: ModelFile[] = [];
   const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
     const path = prefix ? `${prefix}/${entry.name}` : entry.name;

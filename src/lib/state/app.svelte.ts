@@ -6,7 +6,7 @@ import { JudgeState } from './judge.svelte';
 import { LocalModelsState } from './local-models.svelte';
 import { PwaState } from './pwa.svelte';
 import { PrivacyState } from './privacy.svelte';
-import { DemoState } from './demo.svelte';
+import type { DemoState } from './demo.svelte';
 import { ModelState } from './models.svelte';
 import { Router } from './router.svelte';
 import { StorageState } from './storage.svelte';
@@ -27,7 +27,8 @@ export class AppState {
   readonly local: LocalModelsState;
   readonly pwa: PwaState;
   readonly privacy: PrivacyState;
-  readonly demo: DemoState;
+  /** Demo mode's state, made when the Demo page is first opened (its code loads with it). */
+  demo = $state.raw<DemoState | null>(null);
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
@@ -38,7 +39,6 @@ export class AppState {
     // A new version never swaps code under a running judgment or a model load.
     this.pwa = new PwaState(() => this.busy);
     this.privacy = new PrivacyState(this.models);
-    this.demo = new DemoState(services.engine, this.models, this.storage);
   }
 
   /** Work that an update (page reload) must not interrupt. */
@@ -46,10 +46,19 @@ export class AppState {
     const judging = this.judge.status === 'running' || this.judge.status === 'checking';
     return (
       judging ||
-      this.demo.busy ||
+      this.demo?.busy === true ||
       this.models.status === 'loading' ||
       this.local.status === 'storing'
     );
+  }
+
+  /** The demo's state, created once on first use. */
+  async openDemo(): Promise<DemoState> {
+    if (!this.demo) {
+      const { DemoState } = await import('./demo.svelte');
+      this.demo ??= new DemoState(this.services.engine, this.models, this.storage);
+    }
+    return this.demo;
   }
 
   async init(): Promise<void> {

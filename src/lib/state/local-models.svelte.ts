@@ -1,21 +1,11 @@
 // Models from files: seed a picked folder, dropped files or an imported pack into web-llm's caches; export packs.
 import { AbortedError } from '../engine/errors';
-import {
-  cachedModelFiles,
-  planSeed,
-  seedModel,
-  type ModelFile,
-  type SeedProgress,
-} from '../engine/model-files';
-import {
-  canPickFolders,
-  filesOfFolder,
-  pickFolder,
-  readTar,
-  writeFolder,
-  writeTar,
-} from '../engine/model-pack';
+import type { ModelFile, SeedProgress } from '../engine/model-files';
 import type { ModelSpec } from '../engine/types';
+
+// The checking, seeding and pack code loads on first use, so it costs the main bundle nothing.
+const seeding = () => import('../engine/model-files');
+const packs = () => import('../engine/model-pack');
 import type { ModelState } from './models.svelte';
 
 export type LocalStatus = 'idle' | 'checking' | 'storing' | 'done' | 'error';
@@ -37,7 +27,9 @@ export class LocalModelsState {
   exportError = $state<unknown>(null);
   exportDone = $state<string | null>(null);
   download = $state.raw<PackDownload | null>(null);
-  readonly folders = canPickFolders();
+  /** The File System Access API's folder picker exists (Chromium). */
+  readonly folders =
+    typeof (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker === 'function';
   private abort: AbortController | null = null;
 
   constructor(private readonly models: ModelState) {}
@@ -58,6 +50,7 @@ export class LocalModelsState {
     this.stored = null;
     this.progress = null;
     try {
+      const [{ planSeed, seedModel }, { readTar }] = await Promise.all([seeding(), packs()]);
       let files = input;
       const only = input.length === 1 ? input[0] : undefined;
       if (only && /\.tar$/i.test(only.path)) files = await readTar(await only.blob());
@@ -85,8 +78,25 @@ export class LocalModelsState {
     }
   }
 
+  /** Files from a file input (a folder pick keeps each file's path inside the folder). */
+  async importPicked(list: Iterable<File>): Promise<void> {
+    const files = (await seeding()).fromFiles(list);
+    if (files.length > 0) await this.importFiles(files);
+  }
+
+  /** Files and folders dropped on the page. */
+  async importDrop(items: DataTransferItemList): Promise<void> {
+    // The entries must be taken before the drop event returns; walking them can wait for the module.
+    const entries = [...items]
+      .map((i) => i.webkitGetAsEntry())
+      .filter((e): e is FileSystemEntry => e !== null);
+    const files = await (await packs()).filesOfEntries(entries);
+    if (files.length > 0) await this.importFiles(files);
+  }
+
   /** Import from a folder chosen with the File System Access API. */
   async importFolder(): Promise<void> {
+    const { pickFolder, filesOfFolder } = await packs();
     const dir = await pickFolder('read').catch((e: unknown) => {
       this.error = e;
       this.status = 'error';
@@ -106,6 +116,10 @@ export class LocalModelsState {
     this.exportDone = null;
     this.clearDownload();
     try {
+      const [{ cachedModelFiles }, { pickFolder, writeFolder, writeTar }] = await Promise.all([
+        seeding(),
+        packs(),
+      ]);
       const files = await cachedModelFiles(spec);
       if (to === 'folder') {
         const dir = await pickFolder('readwrite');

@@ -1,6 +1,9 @@
 // The privacy panel's state: requests made this session, what is stored where, and erase everything.
 import { NetLog, type HostSummary, type NetRequest } from '../offline/net-log';
-import { eraseEverything, storageInventory, type StoredThing } from '../offline/inventory';
+import type { StoredThing } from '../offline/inventory';
+
+// Listing and erasing storage load with the privacy panel, not with the app.
+const inventory = () => import('../offline/inventory');
 import type { ModelState } from './models.svelte';
 
 export class PrivacyState {
@@ -36,7 +39,7 @@ export class PrivacyState {
   async refreshStored(): Promise<void> {
     this.loadingStored = true;
     try {
-      this.stored = await storageInventory();
+      this.stored = await (await inventory()).storageInventory();
       this.storedError = null;
     } catch (e) {
       this.storedError = e;
@@ -52,7 +55,7 @@ export class PrivacyState {
     try {
       await this.models.unload();
       // The app's database connection closes itself on versionchange, which lets the delete go through.
-      await eraseEverything();
+      await (await inventory()).eraseEverything();
       reload();
     } catch (e) {
       this.eraseError = e;
