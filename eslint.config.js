@@ -40,6 +40,7 @@ export default ts.config(
       '.ci/*.mjs',
       'bench/*.mjs',
       'cli/*.mjs',
+      'scripts/*.mjs',
       'vite.config.ts',
       'vite.cli.config.ts',
     ],

@@ -1,6 +1,7 @@
 // Build, dev server and test configuration for Arbiter (app, unit, browser and end-to-end tests).
 import { defineConfig, type Plugin } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
 import { chromiumArgs, chromiumPath } from './tests/support/chromium.ts';
@@ -24,7 +25,42 @@ function cspMeta(dev: boolean): Plugin {
 
 export default defineConfig(({ mode, command }) => ({
   // Not in vitest's own browser-mode server (mode "test"): its tester page runs inline scripts.
-  plugins: [svelte(), ...(mode === 'test' ? [] : [cspMeta(command === 'serve')])],
+  plugins: [
+    svelte(),
+    ...(mode === 'test' ? [] : [cspMeta(command === 'serve')]),
+    // Offline app (issue 10): our own service worker (src/sw.ts) precaches the shell, the worker
+    // chunk and bundled data, never model weights (web-llm keeps those in its own caches).
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: {
+        name: 'Arbiter — private LLM judge',
+        short_name: 'Arbiter',
+        description: 'A private LLM judge that runs entirely in your browser.',
+        theme_color: '#1f3a5f',
+        background_color: '#1f3a5f',
+        display: 'standalone',
+        start_url: './',
+        scope: './',
+        icons: [
+          { src: 'pwa-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'pwa-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,svg,png,json,wasm,webmanifest}'],
+        // The web-llm worker chunk is about 6 MB.
+        maximumFileSizeToCacheInBytes: 12 * 1024 * 1024,
+        // Source maps (e2e build) are for debugging, not for running offline.
+        globIgnores: ['**/*.map'],
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
   resolve: {
     alias: {
       // The deterministic engine lives with the tests and is linked in only by the e2e build;

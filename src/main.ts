@@ -6,6 +6,7 @@ import { WebLLMEngine } from './lib/engine/webllm-engine';
 import type { JudgeEngine } from './lib/engine/types';
 import { AppState } from './lib/state/app.svelte';
 import { testHooks } from '$test-hooks';
+import { registerSW } from 'virtual:pwa-register';
 import './app.css';
 
 const target = document.getElementById('app');
@@ -25,6 +26,9 @@ const engine = new EngineHost([
 ]);
 
 const app: AppState = new AppState({ engine, testModels });
+// Recording starts first, so the privacy panel lists the app's own first requests too.
+app.privacy.start();
+app.pwa.start((callbacks) => registerSW({ immediate: true, ...callbacks }));
 void app.init();
 
 export default mount(App, { target, props: { app } });

@@ -246,6 +246,62 @@ export class StreamDroppedError extends EngineError {
   }
 }
 
+export class MissingModelFileError extends EngineError {
+  override name = 'MissingModelFileError';
+  constructor(
+    message = 'A file the model needs is missing from the files you chose.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Choose the whole model folder (mlc-chat-config.json, tensor-cache.json or ndarray-cache.json, every params_shard file, the tokenizer files) together with the model library (.wasm), then try again. Nothing was stored.',
+      detail,
+    );
+  }
+}
+
+export class ModelFileMismatchError extends EngineError {
+  override name = 'ModelFileMismatchError';
+  constructor(
+    message = 'A model file is not what its name says (wrong size, or not the right format).',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'The file may be damaged or only partly copied. Copy the model folder again from its source, then retry. Nothing was stored.',
+      detail,
+    );
+  }
+}
+
+export class ModelLibraryMismatchError extends EngineError {
+  override name = 'ModelLibraryMismatchError';
+  constructor(
+    message = 'The model library (.wasm) does not fit these weights or this version of Arbiter.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Use the library built for this model and quantization for web-llm 0.2.86 (binary-mlc-llm-libs, folder web-llm-models/v0_2_86), or compile one with MLC LLM for that version. Nothing was stored.',
+      detail,
+    );
+  }
+}
+
+export class ModelWeightsMismatchError extends EngineError {
+  override name = 'ModelWeightsMismatchError';
+  constructor(
+    message = 'These weights belong to another model than the one chosen.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Check that the weight files, mlc-chat-config.json and the library come from the same model folder. Nothing was stored.',
+      detail,
+    );
+  }
+}
+
 const registry = {
   EngineError,
   WebGPUNotAvailableError,
@@ -265,6 +321,10 @@ const registry = {
   RateLimitError,
   ServerTimeoutError,
   StreamDroppedError,
+  MissingModelFileError,
+  ModelFileMismatchError,
+  ModelLibraryMismatchError,
+  ModelWeightsMismatchError,
 } as const;
 
 export type EngineErrorName = keyof typeof registry;

@@ -3,6 +3,10 @@ import { getContext, setContext } from 'svelte';
 import type { JudgeEngine, ModelSpec } from '../engine/types';
 import { HistoryState } from './history.svelte';
 import { JudgeState } from './judge.svelte';
+import { LocalModelsState } from './local-models.svelte';
+import { PwaState } from './pwa.svelte';
+import { PrivacyState } from './privacy.svelte';
+import type { DemoState } from './demo.svelte';
 import { ModelState } from './models.svelte';
 import { OpenAIServerState } from './openai.svelte';
 import { Router } from './router.svelte';
@@ -25,6 +29,11 @@ export class AppState {
   /** Review state lives in the lazily loaded review chunk; created on first use (loadReview). */
   review = $state.raw<ReviewState | null>(null);
   readonly openai: OpenAIServerState;
+  readonly local: LocalModelsState;
+  readonly pwa: PwaState;
+  readonly privacy: PrivacyState;
+  /** Demo mode's state, made when the Demo page is first opened (its code loads with it). */
+  demo = $state.raw<DemoState | null>(null);
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
@@ -32,6 +41,30 @@ export class AppState {
     this.judge = new JudgeState(services.engine, this.models, this.storage);
     this.history = new HistoryState(this.storage);
     this.openai = new OpenAIServerState(this.models);
+    this.local = new LocalModelsState(this.models);
+    // A new version never swaps code under a running judgment or a model load.
+    this.pwa = new PwaState(() => this.busy);
+    this.privacy = new PrivacyState(this.models);
+  }
+
+  /** Work that an update (page reload) must not interrupt. */
+  get busy(): boolean {
+    const judging = this.judge.status === 'running' || this.judge.status === 'checking';
+    return (
+      judging ||
+      this.demo?.busy === true ||
+      this.models.status === 'loading' ||
+      this.local.status === 'storing'
+    );
+  }
+
+  /** The demo's state, created once on first use. */
+  async openDemo(): Promise<DemoState> {
+    if (!this.demo) {
+      const { DemoState } = await import('./demo.svelte');
+      this.demo ??= new DemoState(this.services.engine, this.models, this.storage);
+    }
+    return this.demo;
   }
 
   async init(): Promise<void> {

@@ -229,7 +229,8 @@ export class ModelState {
 
   async refreshCache(): Promise<void> {
     try {
-      const specs = this.offered.filter((m) => !m.test).map((m) => m.spec);
+      // Test models too: the e2e model-pack test seeds files under their URLs.
+      const specs = this.offered.map((m) => m.spec);
       [this.cache, this.storage] = await Promise.all([listCachedModels(specs), storageState()]);
       this.cacheError = null;
     } catch (e) {

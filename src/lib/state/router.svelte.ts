@@ -1,7 +1,24 @@
 // Hash router: the current view and its parameter, kept in the URL so reload and back work.
-export type ViewName = 'judge' | 'models' | 'history' | 'review' | 'compare' | 'leaderboard';
+export type ViewName =
+  | 'judge'
+  | 'models'
+  | 'history'
+  | 'review'
+  | 'compare'
+  | 'leaderboard'
+  | 'privacy'
+  | 'demo';
 
-const views: ViewName[] = ['judge', 'models', 'history', 'review', 'compare', 'leaderboard'];
+const views: ViewName[] = [
+  'judge',
+  'models',
+  'history',
+  'review',
+  'compare',
+  'leaderboard',
+  'privacy',
+  'demo',
+];
 
 function decodeSegment(p: string): string {
   try {

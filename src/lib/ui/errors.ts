@@ -26,6 +26,10 @@ const titles: Record<string, string> = {
   RateLimitError: 'The server is busy',
   ServerTimeoutError: 'The server timed out',
   StreamDroppedError: 'The connection dropped',
+  MissingModelFileError: 'A model file is missing',
+  ModelFileMismatchError: 'A model file is damaged or wrong',
+  ModelLibraryMismatchError: 'The model library does not fit',
+  ModelWeightsMismatchError: 'These weights belong to another model',
 };
 
 /** Any error, including ones with a `hint` (engine and storage errors), as a message for the UI. */
