@@ -1,13 +1,6 @@
 // Hash router: the current view and its parameter, kept in the URL so reload and back work.
 export type ViewName =
-  | 'judge'
-  | 'models'
-  | 'history'
-  | 'review'
-  | 'compare'
-  | 'leaderboard'
-  | 'privacy'
-  | 'demo';
+  'judge' | 'models' | 'history' | 'review' | 'compare' | 'leaderboard' | 'privacy' | 'demo';
 
 const views: ViewName[] = [
   'judge',
