@@ -1,6 +1,8 @@
 // Repository of judgments: written one by one as they complete; read by key, run, item and history page.
 import type { IDBPDatabase, IDBPIndex } from 'idb';
 import type { ArbiterDB, ItemRecord, JudgmentRecord } from './schema';
+import { StoreError } from './errors';
+import type { RunPatch } from './runs';
 import { inTx, requests } from './tx';
 
 /** Where a history page ends; pass it as `before` to get the next (older) page. */
@@ -112,6 +114,33 @@ export class JudgmentStore {
   async put(judgment: JudgmentRecord): Promise<void> {
     await inTx(this.db, ['judgments'], 'readwrite', async (tx) => {
       await tx.objectStore('judgments').put(judgment);
+    });
+  }
+
+  /**
+   * Saves many judgments in one transaction (all or none) and, when `run` is given, patches that
+   * run in the same transaction, so stored progress never disagrees with stored judgments. One
+   * transaction per batch is what makes 10,000 judgments cheap (see bench/run-persist).
+   */
+  async putMany(
+    judgments: readonly JudgmentRecord[],
+    run?: { id: string; patch: RunPatch; now?: number },
+  ): Promise<void> {
+    const stores: ('judgments' | 'runs')[] = run ? ['judgments', 'runs'] : ['judgments'];
+    await inTx(this.db, stores, 'readwrite', async (tx) => {
+      const store = tx.objectStore('judgments');
+      const puts = requests(judgments, (j) => store.put(j));
+      if (run) {
+        const runs = tx.objectStore('runs');
+        const current = await runs.get(run.id);
+        if (!current)
+          throw new StoreError(
+            `No run with id ${run.id}.`,
+            'It may have been deleted in another tab; reload.',
+          );
+        await runs.put({ ...current, ...run.patch, updatedAt: run.now ?? Date.now() });
+      }
+      await puts;
     });
   }
 

@@ -102,6 +102,54 @@ export interface RunProgress {
   total: number;
   done: number;
   failed: number;
+  /** Batch runs: items in the subset. */
+  items?: number;
+}
+
+/** Which items of a dataset a run judges: every condition given must hold. */
+export interface RunFilter {
+  /** Keep items whose category is one of these. */
+  categories?: string[];
+  /** Keep items with these gold labels; 'score' is any numeric label, 'none' no label. */
+  labels?: ('A' | 'B' | 'tie' | 'score' | 'none')[];
+  /** 0-based dataset index range: from inclusive, to exclusive. */
+  from?: number;
+  to?: number;
+  /** At most this many items (the first ones) after the other conditions. */
+  limit?: number;
+}
+
+/** The judge options of a batch run, as the user chose them (the same fields as the Judge page). */
+export interface RunOptions {
+  bothOrders: boolean;
+  allowTie: boolean;
+  samples: number;
+  /** null: the protocol's default. */
+  temperature: number | null;
+  seed: number;
+  maxTokens: number;
+  logprobs: boolean;
+  constrained: boolean;
+}
+
+/** What a batch run needs to be resumed anywhere: the subset, the options and the model's nature. */
+export interface RunSpec {
+  filter: RunFilter;
+  options: RunOptions;
+  /** Whether the judge model thinks in <think>…</think> (ModelSpec.thinking). */
+  thinking: boolean;
+}
+
+/** Why an item (or one order/sample of it) has no usable verdict; the run went on without it. */
+export interface RunFailure {
+  itemId: string;
+  index: number;
+  order?: JudgmentOrder;
+  sample?: number;
+  /** too-long: does not fit the context (never sent); parse: judged but no verdict found; error: the engine refused it. */
+  kind: 'too-long' | 'parse' | 'error';
+  reason: string;
+  at: number;
 }
 
 /** A batch of judgments over a dataset, or the single pair of the "One pair" journey (no datasetId). */
@@ -116,6 +164,12 @@ export interface RunRecord {
   progress: RunProgress;
   /** Metrics as the judge core computes them; opaque to the store. */
   summary: Record<string, unknown> | null;
+  /** Batch runs: the subset and options, so any tab can resume the run. */
+  spec?: RunSpec;
+  /** Batch runs: items (or orders) that failed for themselves, with the reason. */
+  failures?: RunFailure[];
+  /** Why the run stopped (status failed or paused by an error), in words for the UI. */
+  error?: string | null;
 }
 
 /**
