@@ -268,5 +268,6 @@ export function parseWorkspaceLine(line: string, lineNo: number): WorkspaceRecor
       raw: clip(line),
     };
   }
-  return { kind: k, record: result.output } as WorkspaceRecord;
+  // The input itself (already free of prototype keys), so key order and unknown fields survive a round trip.
+  return { kind: k, record } as WorkspaceRecord;
 }

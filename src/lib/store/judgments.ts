@@ -170,6 +170,16 @@ export class JudgmentStore {
     });
   }
 
+  /** Which of these judgment ids are stored. */
+  async existingIds(ids: Iterable<string>): Promise<Set<string>> {
+    const unique = [...new Set(ids)];
+    return inTx(this.db, ['judgments'], 'readonly', async (tx) => {
+      const store = tx.objectStore('judgments');
+      const hits = await requests(unique, (id) => store.getKey(id));
+      return new Set(unique.filter((_, i) => hits[i] !== undefined));
+    });
+  }
+
   /** A run's judgments, oldest first. */
   async byRun(runId: string): Promise<JudgmentRecord[]> {
     return inTx(this.db, ['judgments'], 'readonly', (tx) =>
