@@ -62,3 +62,8 @@ export function toJudgeItem(item: ItemRecord): JudgeItem {
   if (item.modelB) j.modelB = item.modelB;
   return j;
 }
+
+/** The distinct categories of some items, sorted. */
+export function categoriesOf(items: readonly ItemRecord[]): string[] {
+  return [...new Set(items.flatMap((i) => (i.category ? [i.category] : [])))].sort();
+}

@@ -5,6 +5,7 @@ import { HistoryState } from './history.svelte';
 import { JudgeState } from './judge.svelte';
 import { ModelState } from './models.svelte';
 import { Router } from './router.svelte';
+import { RunsState } from './runs.svelte';
 import { StorageState } from './storage.svelte';
 
 export interface AppServices {
@@ -20,16 +21,20 @@ export class AppState {
   readonly models: ModelState;
   readonly judge: JudgeState;
   readonly history: HistoryState;
+  readonly runs: RunsState;
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
     this.models = new ModelState(services.engine, services.testModels);
     this.judge = new JudgeState(services.engine, this.models, this.storage);
     this.history = new HistoryState(this.storage);
+    this.runs = new RunsState(services.engine, this.models, this.storage);
   }
 
   async init(): Promise<void> {
     await this.models.init();
+    // Resumes batch runs left running (after a reload or crash) once the models are known.
+    void this.runs.init();
   }
 }
 
