@@ -1,6 +1,12 @@
 // Test hooks linked only into the e2e build: test models served by the deterministic engine.
 import type { TestHooks } from '../../../src/lib/test-hooks-types';
-import type { GenerateRequest, ModelSpec } from '../../../src/lib/engine/types';
+import type {
+  GenerateOptions,
+  GenerateRequest,
+  GenerateResult,
+  ModelSpec,
+} from '../../../src/lib/engine/types';
+import { DeviceLostError, EngineCrashedError } from '../../../src/lib/engine/errors';
 import {
   DeterministicEngine,
   firstPositionAnswer,
@@ -57,6 +63,30 @@ const testModels: ModelSpec[] = [
   { ...base, modelId: 'arbiter-test-judge-small-context', contextWindow: 512, thinking: false },
 ];
 
+/**
+ * Failures the e2e tests inject: localStorage 'arbiter.test.failAt' = JSON like
+ * {"5":"device-lost","9":"crash"}, keyed by the 1-based generate() call of this page; each fires once.
+ */
+class FailingEngine extends DeterministicEngine {
+  private calls = 0;
+  override generate(req: GenerateRequest, opts?: GenerateOptions): Promise<GenerateResult> {
+    this.calls += 1;
+    let plan: Record<string, string> = {};
+    try {
+      plan = JSON.parse(localStorage.getItem('arbiter.test.failAt') ?? '{}') as Record<
+        string,
+        string
+      >;
+    } catch {
+      plan = {};
+    }
+    const kind = plan[String(this.calls)];
+    if (kind === 'device-lost') return Promise.reject(new DeviceLostError());
+    if (kind === 'crash') return Promise.reject(new EngineCrashedError());
+    return super.generate(req, opts);
+  }
+}
+
 const engines = new Map<string, DeterministicEngine>();
 
 export const testHooks: TestHooks = {
@@ -65,7 +95,7 @@ export const testHooks: TestHooks = {
     let e = engines.get(spec.modelId);
     if (!e) {
       const thinking = spec.thinking;
-      e = new DeterministicEngine({
+      e = new FailingEngine({
         tokensPerSecond: tokensPerSecond(),
         respond: (req) => respond(req, thinking),
         loadMs: 300,
