@@ -5,9 +5,9 @@ import {
   arenaHardJudgmentsJsonl,
   fastchatJudgmentsJsonl,
   itemResult,
+  itemResults,
   itemResultsCsv,
   itemResultsJsonl,
-  itemResults,
   type ItemResult,
 } from '../data/interop';
 import type { RowError } from '../data/workspace';
@@ -32,7 +32,7 @@ import {
 } from '../run/coordination';
 import { estimateRun, type RunEstimate } from '../run/estimate';
 import { categoriesOf, selectItems } from '../run/subset';
-import { exportWorkspace, importWorkspace, type ImportReport } from '../run/workspace-io';
+import type { ImportReport } from '../run/workspace-io';
 import type {
   DatasetRecord,
   ItemRecord,
@@ -562,6 +562,8 @@ export class RunsState {
     this.exporting = true;
     try {
       const repos = await this.storage.repositories();
+      // Exporters load on first use, keeping them out of the main bundle.
+      const { exportWorkspace } = await import('../run/workspace-io');
       const source = location.origin + location.pathname;
       const base = `arbiter-run-${run.id.slice(0, 8)}-${stamp()}`;
       const items = this.detailItems;
@@ -637,6 +639,7 @@ export class RunsState {
     this.exporting = true;
     try {
       const repos = await this.storage.repositories();
+      const { exportWorkspace } = await import('../run/workspace-io');
       const chunks: string[] = [];
       for await (const l of exportWorkspace(repos, location.origin + location.pathname))
         chunks.push(l);
@@ -658,6 +661,7 @@ export class RunsState {
     try {
       const repos = await this.storage.repositories();
       const text = await file.text();
+      const { importWorkspace } = await import('../run/workspace-io');
       this.importReport = await importWorkspace(repos, text);
       this.channel.post({ type: 'changed', runId: '' });
       await this.refresh();

@@ -52,6 +52,14 @@ export interface StreamOptions {
   batchSize?: number;
 }
 
+/**
+ * Batches commit with relaxed durability: the browser reports the commit once the data is in its
+ * own storage process, without waiting for the OS to flush it to disk. A closed or crashed tab
+ * still keeps it; only an OS crash or power loss in the next moment could lose the last batch,
+ * which the runner then judges again. It makes batch writes several times cheaper in Chromium.
+ */
+const RELAXED: IDBTransactionOptions = { durability: 'relaxed' };
+
 // Arrays sort after every string and number, so [x, []] bounds all keys that start with x.
 const AFTER_ALL: never[] = [];
 
@@ -127,21 +135,27 @@ export class JudgmentStore {
     run?: { id: string; patch: RunPatch; now?: number },
   ): Promise<void> {
     const stores: ('judgments' | 'runs')[] = run ? ['judgments', 'runs'] : ['judgments'];
-    await inTx(this.db, stores, 'readwrite', async (tx) => {
-      const store = tx.objectStore('judgments');
-      const puts = requests(judgments, (j) => store.put(j));
-      if (run) {
-        const runs = tx.objectStore('runs');
-        const current = await runs.get(run.id);
-        if (!current)
-          throw new StoreError(
-            `No run with id ${run.id}.`,
-            'It may have been deleted in another tab; reload.',
-          );
-        await runs.put({ ...current, ...run.patch, updatedAt: run.now ?? Date.now() });
-      }
-      await puts;
-    });
+    await inTx(
+      this.db,
+      stores,
+      'readwrite',
+      async (tx) => {
+        const store = tx.objectStore('judgments');
+        const puts = requests(judgments, (j) => store.put(j));
+        if (run) {
+          const runs = tx.objectStore('runs');
+          const current = await runs.get(run.id);
+          if (!current)
+            throw new StoreError(
+              `No run with id ${run.id}.`,
+              'It may have been deleted in another tab; reload.',
+            );
+          await runs.put({ ...current, ...run.patch, updatedAt: run.now ?? Date.now() });
+        }
+        await puts;
+      },
+      RELAXED,
+    );
   }
 
   /** The judgment with this id, or undefined. */
