@@ -71,7 +71,7 @@ class FailingEngine extends DeterministicEngine {
   private calls = 0;
   override generate(req: GenerateRequest, opts?: GenerateOptions): Promise<GenerateResult> {
     this.calls += 1;
-    let plan: Record<string, string> = {};
+    let plan: Record<string, string>;
     try {
       plan = JSON.parse(localStorage.getItem('arbiter.test.failAt') ?? '{}') as Record<
         string,
