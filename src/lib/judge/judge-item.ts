@@ -1,5 +1,11 @@
 // The one place a protocol runs against an engine: orders, samples, parsing, confidence, aggregate.
-import type { FinishReason, GenerateRequest, GenerateUsage, JudgeEngine } from '../engine/types';
+import type {
+  FinishReason,
+  GenerateRequest,
+  GenerateResult,
+  GenerateUsage,
+  JudgeEngine,
+} from '../engine/types';
 import { AbortedError } from '../engine/errors';
 import {
   aggregateJudgments,
@@ -145,6 +151,43 @@ export function buildRequest(
 }
 
 /**
+ * One generation's result as a judgment: parsed, mapped back to original positions, with
+ * confidence from logprobs. Pure; judgeItem and the batch runner share it.
+ */
+export function toJudgment(
+  t: Template,
+  order: Order,
+  sample: number,
+  request: GenerateRequest,
+  res: GenerateResult,
+): Judgment {
+  const parsed = t.parse(res.text);
+  const shownVerdict = parsed.verdict;
+  const parse: ParseResult = { ...parsed, verdict: mapVerdict(parsed.verdict, order) };
+  const probs =
+    t.verdictTokens && isPairwise(t)
+      ? verdictProbabilities(res.logprobs, parsed.span, t.verdictTokens)
+      : null;
+  return {
+    templateId: t.id,
+    templateVersion: t.version,
+    order,
+    sample,
+    text: res.text,
+    parse,
+    shownVerdict,
+    usage: res.usage,
+    finishReason: res.finishReason,
+    probabilities: probs ? mapProbabilities(probs, order) : null,
+    scoreProbabilities:
+      t.kind === 'single' && t.scoreRange
+        ? scoreProbabilities(res.logprobs, parsed.span, t.scoreRange)
+        : null,
+    request,
+  };
+}
+
+/**
  * Run `config.template` on `item`: A/B then (pairwise) B/A, `samples` times each, one request at
  * a time. Rejects with AbortedError when the signal fires; judgments already reported through
  * `onJudgment` stay valid.
@@ -169,30 +212,7 @@ export async function judgeItem(
         ...(onToken ? { onToken: (d) => onToken(order, sample, d.delta, d.text) } : {}),
         ...(hooks.signal ? { signal: hooks.signal } : {}),
       });
-      const parsed = t.parse(res.text);
-      const shownVerdict = parsed.verdict;
-      const parse: ParseResult = { ...parsed, verdict: mapVerdict(parsed.verdict, order) };
-      const probs =
-        t.verdictTokens && isPairwise(t)
-          ? verdictProbabilities(res.logprobs, parsed.span, t.verdictTokens)
-          : null;
-      const judgment: Judgment = {
-        templateId: t.id,
-        templateVersion: t.version,
-        order,
-        sample,
-        text: res.text,
-        parse,
-        shownVerdict,
-        usage: res.usage,
-        finishReason: res.finishReason,
-        probabilities: probs ? mapProbabilities(probs, order) : null,
-        scoreProbabilities:
-          t.kind === 'single' && t.scoreRange
-            ? scoreProbabilities(res.logprobs, parsed.span, t.scoreRange)
-            : null,
-        request,
-      };
+      const judgment = toJudgment(t, order, sample, request, res);
       judgments.push(judgment);
       hooks.onJudgment?.(judgment);
     }

@@ -134,6 +134,8 @@ export async function findStored(
 }
 
 export interface PairHooks {
+  /** The run's id, as soon as it exists (the caller holds its liveness lock with it). */
+  onRunCreated?: (runId: string) => void;
   onToken?: JudgeHooks['onToken'];
   /** A judgment is complete (before it is stored). */
   onJudgment?: (record: JudgmentRecord) => void;
@@ -172,6 +174,7 @@ export async function runPair(
   const now = Date.now();
   const itemId = newId();
   const runId = newId();
+  hooks.onRunCreated?.(runId);
   const params = judgmentParams(ctx);
   let storageError: unknown = null;
   let writes: Promise<void> = Promise.resolve();

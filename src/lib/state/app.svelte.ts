@@ -10,6 +10,7 @@ import type { DemoState } from './demo.svelte';
 import { ModelState } from './models.svelte';
 import { OpenAIServerState } from './openai.svelte';
 import { Router } from './router.svelte';
+import { RunsState } from './runs.svelte';
 import { StorageState } from './storage.svelte';
 import type { ReviewState } from './review.svelte';
 
@@ -34,6 +35,7 @@ export class AppState {
   readonly privacy: PrivacyState;
   /** Demo mode's state, made when the Demo page is first opened (its code loads with it). */
   demo = $state.raw<DemoState | null>(null);
+  readonly runs: RunsState;
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
@@ -45,6 +47,7 @@ export class AppState {
     // A new version never swaps code under a running judgment or a model load.
     this.pwa = new PwaState(() => this.busy);
     this.privacy = new PrivacyState(this.models);
+    this.runs = new RunsState(services.engine, this.models, this.storage);
   }
 
   /** Work that an update (page reload) must not interrupt. */
@@ -54,6 +57,7 @@ export class AppState {
       judging ||
       this.demo?.busy === true ||
       this.models.status === 'loading' ||
+      (this.runs.owner && this.runs.activeRunId !== null) ||
       this.local.status === 'storing'
     );
   }
@@ -69,6 +73,8 @@ export class AppState {
 
   async init(): Promise<void> {
     await this.models.init();
+    // Resumes batch runs left running (after a reload or crash) once the models are known.
+    void this.runs.init();
   }
 
   /** The review state, loading its code (metrics, charts' data) on first use only. */

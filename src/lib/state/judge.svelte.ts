@@ -30,6 +30,7 @@ import {
   serializeDraft,
   type OptionErrors,
 } from '../judge/options';
+import { holdLock, runLockName } from '../run/coordination';
 import type { ModelState } from './models.svelte';
 import type { StorageState } from './storage.svelte';
 
@@ -305,7 +306,28 @@ export class JudgeState {
     abort: AbortController,
   ): Promise<void> {
     this.status = 'running';
+    // Held while judging so start-up recovery in another tab never marks this live run interrupted.
+    let finished = false;
+    let release: (() => void) | null = null;
+    try {
+      await this.runHolding(repos, ctx, plan, abort, (id) => {
+        void holdLock(runLockName(id)).then((r) => (finished ? r() : (release = r)));
+      });
+    } finally {
+      finished = true;
+      (release as (() => void) | null)?.();
+    }
+  }
+
+  private async runHolding(
+    repos: Repositories,
+    ctx: PairContext,
+    plan: Awaited<ReturnType<typeof planJudgments>>,
+    abort: AbortController,
+    onRunCreated: (runId: string) => void,
+  ): Promise<void> {
     const res = await runPair(repos, this.engine, ctx, plan, {
+      onRunCreated,
       signal: abort.signal,
       onToken: (order, sample, _delta, text) => this.onToken(order, sample, text),
       onJudgment: (record) => {

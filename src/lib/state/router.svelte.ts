@@ -1,11 +1,20 @@
 // Hash router: the current view and its parameter, kept in the URL so reload and back work.
 export type ViewName =
-  'judge' | 'models' | 'history' | 'review' | 'compare' | 'leaderboard' | 'privacy' | 'demo';
+  | 'judge'
+  | 'models'
+  | 'history'
+  | 'runs'
+  | 'review'
+  | 'compare'
+  | 'leaderboard'
+  | 'privacy'
+  | 'demo';
 
 const views: ViewName[] = [
   'judge',
   'models',
   'history',
+  'runs',
   'review',
   'compare',
   'leaderboard',

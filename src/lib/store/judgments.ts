@@ -1,6 +1,8 @@
 // Repository of judgments: written one by one as they complete; read by key, run, item and history page.
 import type { IDBPDatabase, IDBPIndex } from 'idb';
 import type { ArbiterDB, ItemRecord, JudgmentRecord } from './schema';
+import { StoreError } from './errors';
+import type { RunPatch } from './runs';
 import { inTx, requests } from './tx';
 
 /** Where a history page ends; pass it as `before` to get the next (older) page. */
@@ -49,6 +51,14 @@ export interface StreamOptions {
   /** Records read per transaction (default 500). */
   batchSize?: number;
 }
+
+/**
+ * Batches commit with relaxed durability: the browser reports the commit once the data is in its
+ * own storage process, without waiting for the OS to flush it to disk. A closed or crashed tab
+ * still keeps it; only an OS crash or power loss in the next moment could lose the last batch,
+ * which the runner then judges again. It makes batch writes several times cheaper in Chromium.
+ */
+const RELAXED: IDBTransactionOptions = { durability: 'relaxed' };
 
 // Arrays sort after every string and number, so [x, []] bounds all keys that start with x.
 const AFTER_ALL: never[] = [];
@@ -115,6 +125,39 @@ export class JudgmentStore {
     });
   }
 
+  /**
+   * Saves many judgments in one transaction (all or none) and, when `run` is given, patches that
+   * run in the same transaction, so stored progress never disagrees with stored judgments. One
+   * transaction per batch is what makes 10,000 judgments cheap (see bench/run-persist).
+   */
+  async putMany(
+    judgments: readonly JudgmentRecord[],
+    run?: { id: string; patch: RunPatch; now?: number },
+  ): Promise<void> {
+    const stores: ('judgments' | 'runs')[] = run ? ['judgments', 'runs'] : ['judgments'];
+    await inTx(
+      this.db,
+      stores,
+      'readwrite',
+      async (tx) => {
+        const store = tx.objectStore('judgments');
+        const puts = requests(judgments, (j) => store.put(j));
+        if (run) {
+          const runs = tx.objectStore('runs');
+          const current = await runs.get(run.id);
+          if (!current)
+            throw new StoreError(
+              `No run with id ${run.id}.`,
+              'It may have been deleted in another tab; reload.',
+            );
+          await runs.put({ ...current, ...run.patch, updatedAt: run.now ?? Date.now() });
+        }
+        await puts;
+      },
+      RELAXED,
+    );
+  }
+
   /** The judgment with this id, or undefined. */
   async get(id: string): Promise<JudgmentRecord | undefined> {
     return inTx(this.db, ['judgments'], 'readonly', (tx) => tx.objectStore('judgments').get(id));
@@ -137,6 +180,16 @@ export class JudgmentStore {
     return inTx(this.db, ['judgments'], 'readonly', async (tx) => {
       const index = tx.objectStore('judgments').index('by-key');
       const hits = await requests(unique, (k) => index.getKey(k));
+      return new Set(unique.filter((_, i) => hits[i] !== undefined));
+    });
+  }
+
+  /** Which of these judgment ids are stored. */
+  async existingIds(ids: Iterable<string>): Promise<Set<string>> {
+    const unique = [...new Set(ids)];
+    return inTx(this.db, ['judgments'], 'readonly', async (tx) => {
+      const store = tx.objectStore('judgments');
+      const hits = await requests(unique, (id) => store.getKey(id));
       return new Set(unique.filter((_, i) => hits[i] !== undefined));
     });
   }

@@ -27,6 +27,11 @@ export class LabelStore {
     });
   }
 
+  /** Saves a label record exactly as given (workspace import); `set` is for edits. */
+  async put(record: LabelRecord): Promise<void> {
+    await inTx(this.db, ['labels'], 'readwrite', (tx) => tx.objectStore('labels').put(record));
+  }
+
   /** The label of an item, or undefined. */
   async get(itemId: string): Promise<LabelRecord | undefined> {
     return inTx(this.db, ['labels'], 'readonly', (tx) => tx.objectStore('labels').get(itemId));

@@ -8,7 +8,9 @@ import { inTx, requests } from './tx';
 const AFTER_ALL: never[] = [];
 
 /** The fields of a run that may change after it is created. */
-export type RunPatch = Partial<Pick<RunRecord, 'status' | 'progress' | 'summary' | 'name'>>;
+export type RunPatch = Partial<
+  Pick<RunRecord, 'status' | 'progress' | 'summary' | 'name' | 'failures' | 'error'>
+>;
 
 /** Runs. Every method is one transaction and rejects with a StoreError. */
 export class RunStore {

@@ -20,10 +20,16 @@ export async function inTx<
   const N extends StoreNames<ArbiterDB>[],
   M extends IDBTransactionMode,
   T,
->(db: IDBPDatabase<ArbiterDB>, stores: N, mode: M, body: (tx: Tx<N, M>) => Promise<T>): Promise<T> {
+>(
+  db: IDBPDatabase<ArbiterDB>,
+  stores: N,
+  mode: M,
+  body: (tx: Tx<N, M>) => Promise<T>,
+  options?: IDBTransactionOptions,
+): Promise<T> {
   let tx: Tx<N, M>;
   try {
-    tx = db.transaction(stores, mode);
+    tx = db.transaction(stores, mode, options);
   } catch (e) {
     throw toStoreError(e);
   }

@@ -3,6 +3,7 @@ import type { TestHooks } from '../../../src/lib/test-hooks-types';
 import type { GenerateRequest, ModelSpec } from '../../../src/lib/engine/types';
 import type { WorkerRequest } from '../../../src/lib/engine/protocol';
 import { WebLLMEngine, type WorkerLike } from '../../../src/lib/engine/webllm-engine';
+import { DeviceLostError, serializeError } from '../../../src/lib/engine/errors';
 import type { TestEngineConfig } from './test-engine-host';
 
 /** What e2e tests and the benchmark read from the page (window.__arbiterTest). */
@@ -34,6 +35,26 @@ const testModels: ModelSpec[] = [
 ];
 
 /**
+ * Failures the e2e tests inject: localStorage 'arbiter.test.failAt' = JSON like
+ * {"5":"device-lost","9":"crash"}, keyed by the 1-based generate call of this page; each fires once.
+ * A device loss comes back as the worker's error reply; a crash fires the worker's `error` event,
+ * as an uncaught error in a real worker does, so the client's own crash handling runs.
+ */
+let generateCalls = 0;
+function plannedFailure(): string | undefined {
+  generateCalls += 1;
+  try {
+    const plan = JSON.parse(localStorage.getItem('arbiter.test.failAt') ?? '{}') as Record<
+      string,
+      string
+    >;
+    return plan[String(generateCalls)];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * A real Worker running the deterministic engine, wrapped only to count what crosses it. The
  * name is also the bundle check's guard: it is a string, so it survives minification.
  */
@@ -60,6 +81,23 @@ function createTestWorker(): WorkerLike {
     postMessage(message: WorkerRequest) {
       if (message.kind === 'load') loading = message.spec.modelId;
       if (message.kind === 'generate') {
+        const failure = plannedFailure();
+        if (failure === 'device-lost') {
+          const reply = {
+            kind: 'error',
+            id: message.id,
+            error: serializeError(new DeviceLostError()),
+          };
+          setTimeout(() => onmessage?.(new MessageEvent('message', { data: reply })), 20);
+          return;
+        }
+        if (failure === 'crash') {
+          setTimeout(
+            () => worker.onerror?.call(worker, new ErrorEvent('error', { message: 'test crash' })),
+            20,
+          );
+          return;
+        }
         stats.requests[loading] = (stats.requests[loading] ?? 0) + 1;
         stats.lastRequest[loading] = message.req;
       }

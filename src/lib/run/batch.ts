@@ -1,0 +1,666 @@
+// The batch runner: judges a dataset subset, persists in batches, resumes by key, retries transient engine failures.
+import {
+  aggregateJudgments,
+  buildRequest,
+  countItemTokens,
+  estimateItemTokens,
+  getTemplate,
+  toJudgment,
+  type Order,
+  type Template,
+  type Verdict,
+} from '../judge';
+import {
+  AbortedError,
+  ContextWindowExceededError,
+  DeviceLostError,
+  EngineCrashedError,
+  EngineError,
+  ModelNotLoadedError,
+} from '../engine/errors';
+import type { GenerateRequest, GenerateResult, JudgeEngine } from '../engine/types';
+import {
+  newId,
+  type ItemRecord,
+  type JudgmentRecord,
+  type Repositories,
+  type RunFailure,
+  type RunRecord,
+  type RunStatus,
+  type VerdictProbabilities,
+} from '../store';
+import {
+  judgeConfig,
+  judgmentParams,
+  planJudgments,
+  toRecord,
+  type PairContext,
+  type PlannedJudgment,
+} from './pair';
+import { selectItems, toJudgeItem } from './subset';
+import { WriteQueue } from './write-queue';
+
+/** Live state of a run as the UI shows it (also broadcast to other tabs). */
+export interface BatchProgress {
+  runId: string;
+  status: RunStatus;
+  /** What the runner is doing now, in words ("Preparing 10,000 items…", "Judging", "Retrying…"). */
+  phase: string;
+  /** Judgments planned / finished (stored or reused) / failed for themselves. */
+  total: number;
+  done: number;
+  failed: number;
+  items: number;
+  itemsDone: number;
+  /** Judgments taken from earlier work (same key) instead of being generated again. */
+  reused: number;
+  /** Judgments generated in this session, and waiting to be written. */
+  generated: number;
+  unsaved: number;
+  /** Generations per minute over the recent ones; null until two have finished. */
+  perMinute: number | null;
+  etaMs: number | null;
+  /** Time from one generation's end to the next one's start (ms): last, mean, max. */
+  gap: { last: number | null; mean: number | null; max: number | null; count: number };
+  /** A transient engine failure being retried. */
+  retry: { attempt: number; of: number; reason: string; waitMs: number } | null;
+  error: string | null;
+  updatedAt: number;
+}
+
+export interface BatchDeps {
+  repos: Repositories;
+  engine: JudgeEngine;
+  /** Reloads the run's model after a device loss or worker crash. */
+  reload: () => Promise<void>;
+  contextWindow: number;
+  onProgress?: (p: BatchProgress) => void;
+  /** Persisted batches: flush at this many records or this many ms (defaults 64 / 250). */
+  flushRecords?: number;
+  flushMs?: number;
+  /** Attempts per generation on transient failures (default 5), first backoff (default 1,000 ms). */
+  maxAttempts?: number;
+  backoffMs?: number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  now?: () => number;
+}
+
+interface Unit {
+  item: ItemRecord;
+  ctx: PairContext;
+  planned: PlannedJudgment;
+}
+
+interface Prepared {
+  request: GenerateRequest;
+  /** Why it cannot be sent (does not fit the context), or null. */
+  tooLong: string | null;
+}
+
+/** The verdict-relevant part of a judgment, kept in memory for the summary. */
+interface Compact {
+  itemId: string;
+  order: Order;
+  verdict: Verdict | null;
+  probabilities: VerdictProbabilities | null;
+  score: number | null;
+}
+
+const TRANSIENT = [DeviceLostError, EngineCrashedError, ModelNotLoadedError];
+
+/** Whether an engine error goes away after reloading the model. */
+export function isTransient(e: unknown): boolean {
+  return TRANSIENT.some((C) => e instanceof C) || (e as Error | null)?.name === 'DeviceLostError';
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AbortedError());
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new AbortedError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function compact(r: JudgmentRecord): Compact {
+  return {
+    itemId: r.itemId,
+    order: r.order,
+    verdict: r.verdict,
+    probabilities: r.probabilities ?? null,
+    score: r.score ?? null,
+  };
+}
+
+/** Reads every item of a dataset in pages (so a 10,000-item dataset is a few requests). */
+export async function datasetItems(repos: Repositories, datasetId: string): Promise<ItemRecord[]> {
+  const out: ItemRecord[] = [];
+  const page = 2000;
+  for (let from = 0; ;) {
+    const batch = await repos.items.byDataset(datasetId, { from, limit: page });
+    out.push(...batch);
+    if (batch.length < page) return out;
+    from = (batch[batch.length - 1]?.index ?? from) + 1;
+  }
+}
+
+/** The judge context of a run for one item. */
+export function runContext(run: RunRecord, template: Template, item: ItemRecord): PairContext {
+  const spec = run.spec;
+  if (!spec) throw new Error('This run has no batch settings.');
+  return {
+    item: toJudgeItem(item),
+    template,
+    options: { ...spec.options },
+    model: { engine: run.config.engine, modelId: run.config.modelId, thinking: spec.thinking },
+  };
+}
+
+/**
+ * Runs one batch run to its end, a pause or a cancel. Use one instance per attempt: `run()` once,
+ * then `pause()`/`cancel()` from outside. Every judgment goes into a write-behind queue the moment
+ * it is parsed; the queue writes it with the run's progress in one transaction.
+ */
+export class BatchRunner {
+  private readonly abort = new AbortController();
+  private stopAs: 'paused' | 'cancelled' | null = null;
+  private queue: WriteQueue<JudgmentRecord> | null = null;
+  private failures: RunFailure[] = [];
+  private readonly compacts: Compact[] = [];
+  private readonly ends: number[] = [];
+  private readonly gaps: number[] = [];
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private storedDone = 0;
+  private storageFailure: unknown = null;
+  progress: BatchProgress;
+
+  constructor(
+    private readonly deps: BatchDeps,
+    readonly runId: string,
+  ) {
+    this.now = deps.now ?? (() => performance.now());
+    this.sleep = deps.sleep ?? defaultSleep;
+    this.progress = {
+      runId,
+      status: 'running',
+      phase: 'Starting',
+      total: 0,
+      done: 0,
+      failed: 0,
+      items: 0,
+      itemsDone: 0,
+      reused: 0,
+      generated: 0,
+      unsaved: 0,
+      perMinute: null,
+      etaMs: null,
+      gap: { last: null, mean: null, max: null, count: 0 },
+      retry: null,
+      error: null,
+      updatedAt: Date.now(),
+    };
+  }
+
+  /** Stops after the current generation is aborted; finished work is flushed. */
+  pause(): void {
+    this.stopAs ??= 'paused';
+    this.abort.abort();
+  }
+
+  cancel(): void {
+    this.stopAs = 'cancelled';
+    this.abort.abort();
+  }
+
+  /** Writes what waits now (call on pagehide / visibilitychange). */
+  flush(): Promise<void> {
+    return this.queue?.flush() ?? Promise.resolve();
+  }
+
+  /** Gaps measured between generations (ms), for the benchmark. */
+  get measuredGaps(): readonly number[] {
+    return this.gaps;
+  }
+
+  private emit(patch: Partial<BatchProgress> = {}): void {
+    const p = this.progress;
+    const recent = this.ends.slice(-20);
+    const first = recent[0];
+    const last = recent[recent.length - 1];
+    const perMinute =
+      recent.length >= 2 && first !== undefined && last !== undefined && last > first
+        ? ((recent.length - 1) / (last - first)) * 60_000
+        : null;
+    const remaining = p.total - p.done - p.failed;
+    const g = this.gaps;
+    this.progress = {
+      ...p,
+      ...patch,
+      unsaved: this.queue?.size ?? 0,
+      perMinute,
+      etaMs: perMinute ? (remaining / perMinute) * 60_000 : null,
+      gap: {
+        last: g.length ? (g[g.length - 1] as number) : null,
+        mean: g.length ? g.reduce((a, b) => a + b, 0) / g.length : null,
+        max: g.length ? Math.max(...g) : null,
+        count: g.length,
+      },
+      updatedAt: Date.now(),
+    };
+    this.deps.onProgress?.(this.progress);
+  }
+
+  /** Runs to the end (or a pause/cancel/fatal error) and resolves with the final status. */
+  async run(): Promise<RunStatus> {
+    const { repos } = this.deps;
+    const run = await repos.runs.get(this.runId);
+    if (!run) throw new Error(`Run ${this.runId} does not exist.`);
+    if (!run.spec || !run.datasetId) throw new Error('This run is not a batch run.');
+    const template = getTemplate(run.config.templateId);
+    if (!template) {
+      await repos.runs.update(this.runId, {
+        status: 'failed',
+        error: `The protocol ${run.config.templateId} is not known to this version of Arbiter.`,
+      });
+      return 'failed';
+    }
+    this.failures = [...(run.failures ?? [])];
+    this.emit({ phase: 'Reading the dataset', status: 'running' });
+    const items = selectItems(await datasetItems(repos, run.datasetId), run.spec.filter);
+
+    this.emit({ phase: `Planning ${items.length.toLocaleString('en')} items` });
+    const units: Unit[] = [];
+    const perItem = new Map<string, number>();
+    for (let i = 0; i < items.length; i += 250) {
+      const chunk = items.slice(i, i + 250);
+      const plans = await Promise.all(
+        chunk.map(async (item) => {
+          const ctx = runContext(run, template, item);
+          return { item, ctx, plan: await planJudgments(ctx) };
+        }),
+      );
+      for (const { item, ctx, plan } of plans) {
+        perItem.set(item.id, plan.length);
+        for (const planned of plan) units.push({ item, ctx, planned });
+      }
+      if (this.abort.signal.aborted) break;
+    }
+
+    // Work of this run already stored, then work done elsewhere with the same key (copied in).
+    const own = new Map<string, JudgmentRecord>();
+    for await (const j of repos.judgments.all({ runId: this.runId })) {
+      if (!own.has(j.key)) own.set(j.key, j);
+    }
+    const otherKeys = await repos.judgments.existingKeys(
+      units.map((u) => u.planned.key).filter((k) => !own.has(k)),
+    );
+    const tooLong = new Set(
+      this.failures
+        .filter((f) => f.kind === 'too-long')
+        .map((f) => `${f.itemId}/${f.order ?? '*'}/${f.sample ?? '*'}`),
+    );
+    // An 'error' failure is tried again on resume; other kinds are final.
+    this.failures = this.failures.filter((f) => f.kind !== 'error');
+
+    const itemLeft = new Map(perItem);
+    const settle = (itemId: string) => {
+      const left = (itemLeft.get(itemId) ?? 1) - 1;
+      itemLeft.set(itemId, left);
+      if (left === 0) this.progress.itemsDone += 1;
+    };
+
+    this.queue = new WriteQueue<JudgmentRecord>(
+      async (batch) => {
+        const done = this.storedDone + batch.length;
+        await repos.judgments.putMany(batch, {
+          id: this.runId,
+          patch: {
+            progress: {
+              total: units.length,
+              done,
+              failed: this.failedCount(),
+              items: items.length,
+            },
+            failures: this.failures,
+          },
+        });
+        this.storedDone = done;
+      },
+      {
+        ...(this.deps.flushRecords !== undefined ? { maxRecords: this.deps.flushRecords } : {}),
+        ...(this.deps.flushMs !== undefined ? { maxDelayMs: this.deps.flushMs } : {}),
+        onFailure: (e) => {
+          this.storageFailure = e;
+          this.pause();
+        },
+      },
+    );
+
+    this.progress = {
+      ...this.progress,
+      total: units.length,
+      items: items.length,
+      itemsDone: 0,
+      done: 0,
+      failed: 0,
+      reused: 0,
+    };
+    const pending: Unit[] = [];
+    for (const u of units) {
+      const key = u.planned.key;
+      const mine = own.get(key);
+      if (mine) {
+        this.storedDone += 1;
+        this.progress.done += 1;
+        this.compacts.push(compact(mine));
+        settle(u.item.id);
+        continue;
+      }
+      if (
+        tooLong.has(`${u.item.id}/${u.planned.order}/${u.planned.sample}`) ||
+        tooLong.has(`${u.item.id}/*/*`)
+      ) {
+        this.progress.failed += 1;
+        settle(u.item.id);
+        continue;
+      }
+      if (otherKeys.has(key)) {
+        const copy = (await repos.judgments.byKey(key))[0];
+        if (copy) {
+          const record: JudgmentRecord = {
+            ...copy,
+            id: newId(),
+            runId: this.runId,
+            itemId: u.item.id,
+          };
+          own.set(key, record);
+          this.queue.add(record);
+          this.compacts.push(compact(record));
+          this.progress.done += 1;
+          this.progress.reused += 1;
+          settle(u.item.id);
+          continue;
+        }
+      }
+      pending.push(u);
+    }
+    this.progress.failed = this.failedCount();
+    this.emit({ phase: pending.length ? 'Judging' : 'Finishing' });
+
+    const status = await this.judgeAll(run, template, pending, settle);
+    await this.queue.flush();
+    this.queue.dispose();
+    if (this.storageFailure) {
+      const reason = errorText(this.storageFailure);
+      await repos.runs
+        .update(this.runId, { status: 'paused', error: `Saving failed: ${reason}` })
+        .catch(() => undefined);
+      this.emit({ status: 'paused', phase: 'Paused', error: `Saving failed: ${reason}` });
+      return 'paused';
+    }
+    const final = await repos.runs.update(this.runId, {
+      status,
+      progress: {
+        total: units.length,
+        done: this.storedDone,
+        failed: this.failedCount(),
+        items: items.length,
+      },
+      failures: this.failures,
+      error: this.progress.error,
+      ...(status === 'done' ? { summary: this.summary(template, items) } : {}),
+    });
+    this.emit({ status: final.status, phase: phaseOf(final.status) });
+    return final.status;
+  }
+
+  private async judgeAll(
+    run: RunRecord,
+    template: Template,
+    pending: Unit[],
+    settle: (itemId: string) => void,
+  ): Promise<RunStatus> {
+    const signal = this.abort.signal;
+    const params = pending[0] ? judgmentParams(pending[0].ctx) : run.config.params;
+    // The next unit's request (and fit check) is built while the current one decodes.
+    const prepare = (u: Unit | undefined): Promise<Prepared> | null =>
+      u ? this.prepare(u, template) : null;
+    let next = prepare(pending[0]);
+    let lastEnd: number | null = null;
+    for (let i = 0; i < pending.length; i++) {
+      const u = pending[i] as Unit;
+      const prepared = await (next as Promise<Prepared>);
+      next = prepare(pending[i + 1]);
+      if (signal.aborted) break;
+      if (prepared.tooLong) {
+        this.fail(u, 'too-long', prepared.tooLong);
+        settle(u.item.id);
+        lastEnd = null;
+        continue;
+      }
+      let res: GenerateResult;
+      try {
+        res = await this.generate(prepared.request, signal, () => {
+          if (lastEnd !== null) this.gaps.push(this.now() - lastEnd);
+          lastEnd = null;
+        });
+      } catch (e) {
+        if (e instanceof AbortedError || signal.aborted) break;
+        if (e instanceof ContextWindowExceededError) {
+          this.fail(u, 'too-long', e.message);
+        } else if (isTransient(e)) {
+          // Retries are used up: stop here, keep everything, let the user resume.
+          const msg = `${errorText(e)} It failed ${this.deps.maxAttempts ?? 5} times in a row, so the run is paused; resume when the GPU is free.`;
+          this.emit({ error: msg, retry: null });
+          return 'paused';
+        } else {
+          this.fail(u, 'error', errorText(e));
+        }
+        settle(u.item.id);
+        lastEnd = null;
+        continue;
+      }
+      lastEnd = this.now();
+      this.ends.push(lastEnd);
+      const j = toJudgment(template, u.planned.order, u.planned.sample, prepared.request, res);
+      const record = toRecord(j, {
+        runId: this.runId,
+        itemId: u.item.id,
+        key: u.planned.key,
+        params,
+        ctx: u.ctx,
+      });
+      this.queue?.add(record);
+      this.compacts.push(compact(record));
+      if (record.parse === 'failed') {
+        this.fail(u, 'parse', 'No verdict could be read from the judgment.', false);
+      }
+      this.progress.done += 1;
+      this.progress.generated += 1;
+      settle(u.item.id);
+      this.emit({ retry: null, error: null });
+    }
+    if (this.stopAs) return this.stopAs;
+    return signal.aborted ? 'paused' : 'done';
+  }
+
+  /** The request for a unit and whether it fits: heuristic first, the tokenizer when close. */
+  private async prepare(u: Unit, template: Template): Promise<Prepared> {
+    const config = judgeConfig(u.ctx);
+    const request = buildRequest(u.ctx.item, config, u.planned.order, u.planned.sample);
+    const window = this.deps.contextWindow;
+    const { template: _t, ...opts } = config;
+    let est = estimateItemTokens(u.ctx.item, template, opts);
+    if (est.total > window * 0.8) {
+      est = await countItemTokens(this.deps.engine, u.ctx.item, template, opts).catch(() => est);
+    }
+    const tooLong =
+      est.total > window
+        ? `Needs about ${est.promptTokens} prompt tokens plus ${est.maxTokens} for the answer; the model holds ${window}.`
+        : null;
+    return { request, tooLong };
+  }
+
+  /** One generation, retried with backoff after reloading the model when the failure is transient. */
+  private async generate(
+    request: GenerateRequest,
+    signal: AbortSignal,
+    onStart: () => void,
+  ): Promise<GenerateResult> {
+    const attempts = Math.max(1, this.deps.maxAttempts ?? 5);
+    const base = this.deps.backoffMs ?? 1000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        onStart();
+        return await this.deps.engine.generate(request, { signal });
+      } catch (e) {
+        if (!isTransient(e) || attempt >= attempts || signal.aborted) throw e;
+        const waitMs = Math.min(30_000, base * 2 ** (attempt - 1));
+        this.emit({
+          phase: 'Retrying',
+          retry: { attempt, of: attempts, reason: errorText(e), waitMs },
+        });
+        await this.sleep(waitMs, signal);
+        this.emit({ phase: 'Reloading the model' });
+        try {
+          await this.deps.reload();
+        } catch (reloadError) {
+          if (attempt + 1 >= attempts) throw reloadError;
+        }
+        this.emit({ phase: 'Judging' });
+      }
+    }
+  }
+
+  /** Units without a judgment (a parse failure still has one, so it counts as done). */
+  private failedCount(): number {
+    return this.failures.filter((f) => f.kind !== 'parse').length;
+  }
+
+  private fail(u: Unit, kind: RunFailure['kind'], reason: string, counts = true): void {
+    this.failures.push({
+      itemId: u.item.id,
+      index: u.item.index,
+      order: u.planned.order,
+      sample: u.planned.sample,
+      kind,
+      reason,
+      at: Date.now(),
+    });
+    if (counts) this.progress.failed += 1;
+    this.queue?.touch();
+    this.emit();
+  }
+
+  /** Verdict counts, consistency and agreement with gold labels, from the judgments in memory. */
+  private summary(template: Template, items: ItemRecord[]): Record<string, unknown> {
+    const pairwise = template.kind === 'pairwise' || template.kind === 'meta';
+    const byItem = new Map<string, Compact[]>();
+    for (const c of this.compacts) {
+      const list = byItem.get(c.itemId);
+      if (list) list.push(c);
+      else byItem.set(c.itemId, [c]);
+    }
+    const verdicts: Record<string, number> = { A: 0, B: 0, tie: 0, none: 0 };
+    const consistency: Record<string, number> = {};
+    let labelled = 0;
+    let agree = 0;
+    for (const item of items) {
+      const cs = byItem.get(item.id);
+      if (!cs) continue;
+      const agg = aggregateJudgments(
+        pairwise,
+        cs.map((c) => ({
+          order: c.order,
+          verdict: c.verdict,
+          probabilities: c.probabilities,
+          score: c.score,
+        })),
+      );
+      verdicts[agg.verdict ?? 'none'] = (verdicts[agg.verdict ?? 'none'] ?? 0) + 1;
+      if (agg.consistency) consistency[agg.consistency] = (consistency[agg.consistency] ?? 0) + 1;
+      if (pairwise && (item.label === 'A' || item.label === 'B' || item.label === 'tie')) {
+        labelled += 1;
+        // A flip is never counted as agreement (the verdict is then 'tie' by aggregation).
+        if (agg.consistency !== 'flipped' && agg.verdict === item.label) agree += 1;
+      }
+    }
+    return {
+      items: items.length,
+      judgedItems: byItem.size,
+      verdicts,
+      consistency,
+      labelled,
+      agree,
+      accuracy: labelled ? agree / labelled : null,
+      failures: this.failures.length,
+      meanGapMs: this.progress.gap.mean,
+    };
+  }
+}
+
+function phaseOf(s: RunStatus): string {
+  return s === 'done' ? 'Done' : s === 'paused' ? 'Paused' : s === 'cancelled' ? 'Cancelled' : s;
+}
+
+/** An error in words, with its hint when it has one. */
+export function errorText(e: unknown): string {
+  if (e instanceof EngineError) return e.hint ? `${e.message} ${e.hint}` : e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+export interface NewBatchRun {
+  datasetId: string;
+  name?: string;
+  template: Template;
+  model: { engine: RunRecord['config']['engine']; modelId: string; thinking: boolean };
+  options: NonNullable<RunRecord['spec']>['options'];
+  filter: NonNullable<RunRecord['spec']>['filter'];
+  /** Judgments planned, when known (the UI's estimate); the runner corrects it when it starts. */
+  total?: number;
+  items?: number;
+}
+
+/** A new batch run record (status 'running': whichever tab owns the engine picks it up). */
+export function newBatchRun(n: NewBatchRun, now = Date.now()): RunRecord {
+  const ctx: PairContext = {
+    item: { prompt: '', responseA: '', responseB: '' },
+    template: n.template,
+    options: { ...n.options },
+    model: n.model,
+  };
+  return {
+    id: newId(),
+    datasetId: n.datasetId,
+    ...(n.name ? { name: n.name } : {}),
+    createdAt: now,
+    updatedAt: now,
+    status: 'running',
+    config: {
+      engine: n.model.engine,
+      modelId: n.model.modelId,
+      protocol: n.template.kind,
+      templateId: n.template.id,
+      templateVersion: n.template.version,
+      params: judgmentParams(ctx),
+    },
+    progress: {
+      total: n.total ?? 0,
+      done: 0,
+      failed: 0,
+      ...(n.items !== undefined ? { items: n.items } : {}),
+    },
+    summary: null,
+    spec: { filter: n.filter, options: { ...n.options }, thinking: n.model.thinking },
+    failures: [],
+    error: null,
+  };
+}

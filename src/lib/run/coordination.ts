@@ -1,0 +1,100 @@
+// Cross-tab coordination of runs: Web Locks (who owns the engine, which run is live), BroadcastChannel, Wake Lock.
+
+/** The lock the tab that runs batch runs holds; other tabs queue for it and take over when it closes. */
+export const ENGINE_LOCK = 'arbiter.batch-runner';
+/** Held while a run (batch or one pair) is being judged, so start-up recovery never touches a live run. */
+export const runLockName = (runId: string): string => `arbiter.run.${runId}`;
+
+type Locks = LockManager | undefined;
+
+function locks(): Locks {
+  return typeof navigator !== 'undefined' ? navigator.locks : undefined;
+}
+
+/** Whether this browser has Web Locks (without them a tab works alone: no take-over, no read-only view). */
+export function hasLocks(): boolean {
+  return locks() !== undefined;
+}
+
+/**
+ * Waits for `name` (queued behind other tabs), runs `fn` while holding it, releases when it
+ * settles. Without Web Locks, runs `fn` at once.
+ */
+export function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const l = locks();
+  return l ? (l.request(name, () => fn()) as Promise<T>) : fn();
+}
+
+/** Takes `name` until the returned function is called; resolves once held (at once without Web Locks). */
+export async function holdLock(name: string): Promise<() => void> {
+  const l = locks();
+  if (!l) return () => undefined;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    void l.request(name, () => {
+      resolve();
+      return new Promise<void>((r) => (release = r));
+    });
+  });
+  await held;
+  return () => release();
+}
+
+/** True when nobody holds `name` right now (always true without Web Locks). */
+export async function isLockFree(name: string): Promise<boolean> {
+  const l = locks();
+  if (!l) return true;
+  return l.request(name, { ifAvailable: true }, (lock) => lock !== null) as Promise<boolean>;
+}
+
+/** True when some tab holds `name`. */
+export async function isLockHeld(name: string): Promise<boolean> {
+  const l = locks();
+  if (!l) return false;
+  const state = await l.query();
+  return (state.held ?? []).some((x) => x.name === name);
+}
+
+/** A typed BroadcastChannel, or a no-op where there is none. */
+export class Channel<M> {
+  private readonly bc: BroadcastChannel | null;
+  constructor(name: string, onMessage: (m: M) => void) {
+    this.bc = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(name);
+    if (this.bc) this.bc.onmessage = (e: MessageEvent<M>) => onMessage(e.data);
+  }
+  post(m: M): void {
+    this.bc?.postMessage(m);
+  }
+  close(): void {
+    this.bc?.close();
+  }
+}
+
+/**
+ * Keeps the screen awake while held (Screen Wake Lock), re-acquiring after the tab becomes
+ * visible again, since the browser drops the lock when it is hidden. Returns the release.
+ */
+export function keepAwake(): () => void {
+  const wl = typeof navigator !== 'undefined' ? navigator.wakeLock : undefined;
+  if (!wl) return () => undefined;
+  let sentinel: WakeLockSentinel | null = null;
+  let released = false;
+  const acquire = () => {
+    if (released || document.visibilityState !== 'visible') return;
+    wl.request('screen').then(
+      (s) => {
+        if (released) void s.release();
+        else sentinel = s;
+      },
+      // Refused (battery saver, not allowed): the run goes on without it.
+      () => undefined,
+    );
+  };
+  acquire();
+  document.addEventListener('visibilitychange', acquire);
+  return () => {
+    released = true;
+    document.removeEventListener('visibilitychange', acquire);
+    void sentinel?.release().catch(() => undefined);
+  };
+}

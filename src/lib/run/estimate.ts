@@ -1,0 +1,94 @@
+// Before a run starts: how many items, generations and tokens, and how long, from the model's measured speed.
+import { buildRequest, estimateMessagesTokens, type JudgeConfig, type Template } from '../judge';
+import type { ItemRecord } from '../store/schema';
+import { toJudgeItem } from './subset';
+
+/** Decode speed assumed when the loaded model has not been measured (Models → test prompt). */
+export const ASSUMED_DECODE_TPS = 20;
+/** Prefill is assumed this many times faster than decode when not measured. */
+export const ASSUMED_PREFILL_FACTOR = 20;
+
+export interface Speed {
+  decodeTokensPerS: number | null;
+  prefillTokensPerS: number | null;
+}
+
+export interface RunEstimate {
+  items: number;
+  generations: number;
+  promptTokens: number;
+  /** Expected output tokens (typical answer length, capped by max_tokens). */
+  outputTokens: number;
+  /** Worst case: every generation uses its whole max_tokens. */
+  maxOutputTokens: number;
+  seconds: number;
+  decodeTokensPerS: number;
+  prefillTokensPerS: number;
+  /** True when the speed is an assumption, not a measurement. */
+  assumedSpeed: boolean;
+  /** Items whose prompt plus output budget exceeds the context window (estimated). */
+  tooLong: number;
+}
+
+/** A typical answer length per generation: verdict-only is a letter; thinking models write more. */
+export function typicalOutputTokens(
+  template: Template,
+  thinking: boolean,
+  maxTokens: number,
+): number {
+  const typical = template.family === 'verdict-only' ? 2 : thinking ? 450 : 180;
+  return Math.min(typical, maxTokens);
+}
+
+/**
+ * The estimate for `items` under `config`. Prompt tokens come from the judge core's heuristic
+ * count (no tokenizer, so it is cheap for 10,000 items); every order and sample is counted.
+ */
+export function estimateRun(
+  items: readonly ItemRecord[],
+  config: JudgeConfig,
+  contextWindow: number,
+  speed: Speed,
+): RunEstimate {
+  const t = config.template;
+  const pairwise = t.kind === 'pairwise' || t.kind === 'meta';
+  const orders =
+    pairwise && (config.bothOrders ?? true) ? (['AB', 'BA'] as const) : (['AB'] as const);
+  const samples = Math.max(1, config.samples ?? 1);
+  let promptTokens = 0;
+  let tooLong = 0;
+  let maxTokens = 0;
+  for (const rec of items) {
+    const item = toJudgeItem(rec);
+    let itemMax = 0;
+    for (const order of orders) {
+      const req = buildRequest(item, config, order);
+      const n = estimateMessagesTokens(req.messages);
+      maxTokens = req.max_tokens ?? 0;
+      promptTokens += n * samples;
+      itemMax = Math.max(itemMax, n + maxTokens);
+    }
+    if (itemMax > contextWindow) tooLong += 1;
+  }
+  const generations = items.length * orders.length * samples;
+  const perGen = typicalOutputTokens(t, config.thinkingModel, maxTokens);
+  const assumedSpeed = !(speed.decodeTokensPerS && speed.decodeTokensPerS > 0);
+  const decode = assumedSpeed ? ASSUMED_DECODE_TPS : (speed.decodeTokensPerS as number);
+  const prefill =
+    speed.prefillTokensPerS && speed.prefillTokensPerS > 0
+      ? speed.prefillTokensPerS
+      : decode * ASSUMED_PREFILL_FACTOR;
+  const outputTokens = generations * perGen;
+  return {
+    items: items.length,
+    generations,
+    promptTokens,
+    outputTokens,
+    maxOutputTokens: generations * maxTokens,
+    seconds: promptTokens / prefill + outputTokens / decode,
+    decodeTokensPerS: decode,
+    prefillTokensPerS: prefill,
+    assumedSpeed,
+    tooLong,
+  };
+}

@@ -1,0 +1,217 @@
+// E2E: batch runs from the Runs page survive reloads, a second tab, device loss and crashes; workspaces round-trip.
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterEach, expect, inject, test } from 'vitest';
+import { openApp, readStore, type E2EPage } from './support/browser';
+import { engineRequests, loadTestModel } from './support/judge-page';
+
+const baseURL = inject('baseURL');
+let apps: E2EPage[] = [];
+
+afterEach(async () => {
+  await Promise.all(apps.map((a) => a.close()));
+  apps = [];
+});
+
+interface J {
+  runId: string;
+  key: string;
+  itemId: string;
+  order: string;
+}
+
+/** Writes a dataset of `n` pairs straight into the app's IndexedDB (the import view is another helper's). */
+async function seedDataset(page: Page, n: number, id = 'ds-e2e'): Promise<void> {
+  await page.evaluate(
+    async ({ n, id }) => {
+      const db = await new Promise<IDBDatabase>((res, rej) => {
+        const r = indexedDB.open('arbiter');
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      });
+      const tx = db.transaction(['datasets', 'items'], 'readwrite');
+      tx.objectStore('datasets').put({
+        id,
+        name: `E2E set ${n}`,
+        source: 'e2e',
+        format: 'arbiter',
+        itemCount: n,
+        createdAt: Date.now(),
+      });
+      for (let i = 0; i < n; i++) {
+        tx.objectStore('items').put({
+          id: `${id}-${i}`,
+          datasetId: id,
+          index: i,
+          prompt: `Question ${i}: name a prime number above ${i * 10}.`,
+          responseA: `${i % 2 ? '✔' : ''} A prime: ${i * 10 + 1}.`,
+          responseB: `${i % 2 ? '✘' : ''} Not sure.`,
+          label: 'A',
+          category: i % 3 === 0 ? 'math' : 'other',
+          meta: {},
+        });
+      }
+      await new Promise<void>((res, rej) => {
+        tx.oncomplete = () => res();
+        tx.onerror = () => rej(tx.error);
+      });
+      db.close();
+    },
+    { n, id },
+  );
+}
+
+async function startRun(page: Page): Promise<string> {
+  await page.goto(new URL('#/runs', baseURL).href);
+  await page.getByTestId('run-estimate').getByText('Estimate:').waitFor();
+  await page.getByTestId('run-start').click();
+  await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
+  return decodeURIComponent(page.url().split('/').pop() ?? '');
+}
+
+const num = async (page: Page, id: string) =>
+  Number(((await page.getByTestId(id).textContent()) ?? '').replace(/,/g, ''));
+
+/** The run's stored judgments: every (item, order) exactly once. */
+async function checkJudgments(page: Page, runId: string, expected: number): Promise<void> {
+  const all = (await readStore<J>(page, 'judgments')).filter((j) => j.runId === runId);
+  expect(all).toHaveLength(expected);
+  expect(new Set(all.map((j) => j.key)).size).toBe(expected);
+  expect(new Set(all.map((j) => `${j.itemId}/${j.order}`)).size).toBe(expected);
+}
+
+test('reload mid-run five times: the run resumes and completes, every judgment exactly once', async () => {
+  const app = await openApp(baseURL);
+  apps.push(app);
+  const { page } = app;
+  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '300'));
+  await loadTestModel(page);
+  await seedDataset(page, 24);
+  const runId = await startRun(page);
+  expect(await num(page, 'run-total')).toBe(48);
+
+  let last = 0;
+  for (let i = 0; i < 5; i++) {
+    // Wait until more work is stored than before, then pull the page away mid-run.
+    await expect
+      .poll(async () => (await readStore<J>(page, 'judgments')).length, { timeout: 30_000 })
+      .toBeGreaterThan(last);
+    last = (await readStore<J>(page, 'judgments')).length;
+    await page.reload();
+  }
+  expect(last).toBeLessThan(48);
+  // After the last reload the tab loads the run's model again by itself and finishes.
+  await expect
+    .poll(() => page.getByTestId('run-detail-status').textContent(), { timeout: 60_000 })
+    .toBe('done');
+  await checkJudgments(page, runId, 48);
+  const run = (
+    await readStore<{ id: string; status: string; progress: { done: number } }>(page, 'runs')
+  ).find((r) => r.id === runId);
+  expect(run).toMatchObject({ status: 'done', progress: { done: 48 } });
+  await expect.poll(() => page.getByTestId('result-row').count()).toBe(24);
+  expect(app.errors).toEqual([]);
+});
+
+test('a second tab follows the run read-only and takes over when the owner closes', async () => {
+  const app = await openApp(baseURL);
+  apps.push(app);
+  const { page, context } = app;
+  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '150'));
+  await loadTestModel(page);
+  await seedDataset(page, 16);
+  const runId = await startRun(page);
+
+  const second = await context.newPage();
+  await second.goto(new URL(`#/runs/${runId}`, baseURL).href);
+  await second.getByTestId('readonly-banner').waitFor();
+  expect(await second.getByTestId('run-pause').isDisabled()).toBe(true);
+  // Live progress arrives from the owner tab.
+  const seen = await num(second, 'run-done');
+  await expect.poll(() => num(second, 'run-done'), { timeout: 20_000 }).toBeGreaterThan(seen);
+
+  await page.close();
+  await second.getByTestId('readonly-banner').waitFor({ state: 'detached', timeout: 20_000 });
+  await expect
+    .poll(() => second.getByTestId('run-detail-status').textContent(), { timeout: 60_000 })
+    .toBe('done');
+  expect(await engineRequests(second)).toBeGreaterThan(0);
+  await checkJudgments(second, runId, 32);
+});
+
+test('a device loss and a worker crash mid-run: the model is reloaded and the run completes', async () => {
+  const app = await openApp(baseURL);
+  apps.push(app);
+  const { page } = app;
+  await page.evaluate(() => {
+    localStorage.setItem('arbiter.test.tps', '400');
+    localStorage.setItem('arbiter.test.failAt', JSON.stringify({ 5: 'device-lost', 11: 'crash' }));
+  });
+  await loadTestModel(page);
+  await seedDataset(page, 10);
+  const runId = await startRun(page);
+  const retry = page.getByTestId('run-retry');
+  await retry.waitFor({ timeout: 30_000 });
+  expect(await retry.textContent()).toMatch(/GPU device was lost|engine stopped/);
+  await expect
+    .poll(() => page.getByTestId('run-detail-status').textContent(), { timeout: 60_000 })
+    .toBe('done');
+  await checkJudgments(page, runId, 20);
+  // 20 judgments plus the 2 calls that failed.
+  expect(await engineRequests(page)).toBe(20);
+  expect(app.errors).toEqual([]);
+});
+
+test('export → import on another machine → export again is equal; a second import adds nothing', async () => {
+  const a = await openApp(baseURL);
+  apps.push(a);
+  await a.page.evaluate(() => localStorage.setItem('arbiter.test.tps', '1000'));
+  await loadTestModel(a.page);
+  await seedDataset(a.page, 6);
+  const runId = await startRun(a.page);
+  await expect
+    .poll(() => a.page.getByTestId('run-detail-status').textContent(), { timeout: 60_000 })
+    .toBe('done');
+
+  // Per-item CSV of the run: header + one row per item.
+  await a.page.getByTestId('run-export-format').selectOption('items-csv');
+  const [csvDl] = await Promise.all([
+    a.page.waitForEvent('download'),
+    a.page.getByTestId('run-export').click(),
+  ]);
+  const csv = await readFile((await csvDl.path()) as string, 'utf8');
+  expect(csv.trim().split('\r\n')).toHaveLength(7);
+
+  const exportAll = async (page: Page) => {
+    await page.goto(new URL('#/runs', baseURL).href);
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-workspace').click(),
+    ]);
+    return readFile((await dl.path()) as string, 'utf8');
+  };
+  const first = await exportAll(a.page);
+  const lines = first.trim().split('\n');
+  expect(JSON.parse(lines[0] as string)).toMatchObject({ type: 'arbiter-workspace', version: 1 });
+  expect(lines.filter((l) => l.includes('"kind":"judgment"'))).toHaveLength(12);
+
+  const b = await openApp(baseURL, { path: '/#/runs' });
+  apps.push(b);
+  const file = { name: 'ws.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(first) };
+  await b.page.getByTestId('import-workspace').setInputFiles(file);
+  await expect
+    .poll(() => b.page.getByTestId('import-report').textContent())
+    .toMatch(/Imported 1 datasets, 6 items, 1 runs,\s+12 judgments/);
+  const second = await exportAll(b.page);
+  expect(second.trim().split('\n').slice(1)).toEqual(lines.slice(1));
+
+  await b.page.getByTestId('import-workspace').setInputFiles(file);
+  await expect
+    .poll(() => b.page.getByTestId('import-report').textContent())
+    .toMatch(/Imported 0 datasets, 0 items, 0 runs,\s+0 judgments/);
+  const stored = (await readStore<J>(b.page, 'judgments')).filter((j) => j.runId === runId);
+  expect(stored).toHaveLength(12);
+  await b.page.goto(new URL(`#/runs/${runId}`, baseURL).href);
+  await expect.poll(() => b.page.getByTestId('run-detail-status').textContent()).toBe('done');
+  await expect.poll(() => b.page.getByTestId('result-row').count()).toBe(6);
+});
