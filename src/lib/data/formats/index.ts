@@ -1,0 +1,16 @@
+// Import formats: detection, adapters, label normalisation and text parsers. Pure (no DOM, no idb); the CLI reuses it.
+export * from './types';
+export { normalizeLabel, type LabelResult } from './labels';
+export { detectFormat } from './detect';
+export { adaptRows, RowAdapter, chosenFirst, fnv1a, type AdaptOptions } from './adapt';
+export {
+  parseJsonlText,
+  parseJsonText,
+  JsonlByteParser,
+  sniffBytes,
+  guessTextKind,
+  type Sniff,
+  type LineResult,
+} from './text';
+export { parseCsvText, type CsvParseOptions } from './csv';
+export { pairArenaHard, answerFileModel, type AnswerFile } from './arena-hard';
