@@ -1,7 +1,7 @@
 // Hash router: the current view and its parameter, kept in the URL so reload and back work.
-export type ViewName = 'judge' | 'models' | 'history';
+export type ViewName = 'judge' | 'models' | 'history' | 'datasets';
 
-const views: ViewName[] = ['judge', 'models', 'history'];
+const views: ViewName[] = ['judge', 'models', 'history', 'datasets'];
 
 function parse(hash: string): { view: ViewName; param: string | null } {
   const [name, param] = hash.replace(/^#\/?/, '').split('/');
