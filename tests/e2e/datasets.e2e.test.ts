@@ -1,4 +1,5 @@
 // E2E: importing files through the real Datasets page: formats, every bad input, bundled sets, a 50 MB file without long tasks, cancel and quota.
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -375,7 +376,7 @@ test('a 50 MB file of 200,000 rows imports with progress and no long task over 2
   await page.waitForFunction(
     () => !(document.querySelector('[data-testid="import-start"]') as HTMLButtonElement).disabled,
     null,
-    { timeout: 120_000 },
+    { timeout: 120_000, polling: 250 },
   );
   await page.getByTestId('import-start').click();
   await page.waitForFunction(
@@ -384,7 +385,7 @@ test('a 50 MB file of 200,000 rows imports with progress and no long task over 2
         document.querySelector('[data-testid="import-progress"]')?.textContent ?? '',
       ),
     null,
-    { timeout: 60_000 },
+    { timeout: 60_000, polling: 250 },
   );
   await page.getByTestId('import-cancel').click();
   await waitPhase(page, ['cancelled']);
@@ -400,7 +401,7 @@ test('a 50 MB file of 200,000 rows imports with progress and no long task over 2
   await page.waitForFunction(
     () => !(document.querySelector('[data-testid="import-start"]') as HTMLButtonElement).disabled,
     null,
-    { timeout: 120_000 },
+    { timeout: 120_000, polling: 250 },
   );
   await page.getByTestId('import-start').click();
   expect(await waitPhase(page, ['done', 'failed'], 300_000)).toBe('done');
@@ -417,23 +418,18 @@ test('a 50 MB file of 200,000 rows imports with progress and no long task over 2
 
 test('a storage failure (quota) mid-import is shown and nothing half-imported is left', async () => {
   app = await openApp(baseURL);
-  const { page } = app;
-  // The third batch write fails the way a full disk does.
-  await page.addInitScript(() => {
-    const put = IDBObjectStore.prototype.put;
-    let calls = 0;
-    IDBObjectStore.prototype.put = function (
-      this: IDBObjectStore,
-      ...args: Parameters<typeof put>
-    ) {
-      if (this.name === 'items' && ++calls > 2500)
-        throw new DOMException('quota', 'QuotaExceededError');
-      return put.apply(this, args);
-    };
+  const { page, context } = app;
+  // A real QuotaExceededError: Chromium is told this origin may store only 4 MB.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', {
+    origin: new URL(baseURL).origin,
+    quotaSize: 4 * 1024 * 1024,
   });
-  await page.reload();
   await openDatasets(page, baseURL);
-  const phase = await importFile(page, 'quota.jsonl', rows(5000));
+  const big = 'x'.repeat(2000);
+  const content =
+    Array.from({ length: 5000 }, (_, i) => row(i, { response_a: `${big}${i}` })).join('\n') + '\n';
+  const phase = await importFile(page, 'quota.jsonl', content);
   expect(phase).toBe('failed');
   expect(await page.locator('[data-error-name="StorageQuotaExceededError"]').textContent()).toMatch(
     /Out of storage space/,
@@ -442,6 +438,11 @@ test('a storage failure (quota) mid-import is shown and nothing half-imported is
     /Nothing of this import was kept/,
   );
   expect(await readStore(page, 'datasets')).toHaveLength(0);
-  await expect.poll(async () => (await readStore(page, 'items')).length).toBe(0);
+  expect(await readStore(page, 'items')).toHaveLength(0);
   expect(await page.getByTestId('datasets-empty').isVisible()).toBe(true);
+  // With room again, the same file imports.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseURL).origin });
+  expect(await importFile(page, 'quota.jsonl', content)).toBe('done');
+  expect(await readStore(page, 'items')).toHaveLength(5000);
+  expect(app.errors).toEqual([]);
 });

@@ -1,16 +1,11 @@
 // Datasets as state: the list, one import at a time (parse in a worker, review, store in batches), bundled sets, a dataset's items.
 import { BUNDLED_BASE, BUNDLED_SETS, type BundledSet } from '../data/bundled';
+import { summariseAccuracies, type PublishedAccuracy } from '../data/accuracy';
 import { csvRow, CRLF } from '../data/csv';
 import { createImportWorker, type ImportWorker } from '../data/import/client';
-import type { FromWorker, ParseProgress, RowFilter } from '../data/import/protocol';
-import type {
-  FieldMapping,
-  FormatId,
-  ImportedItem,
-  RowError,
-  TargetField,
-} from '../data/formats/types';
-import { newId, type DatasetRecord, type ItemRecord } from '../store';
+import type { FromWorker, ParseProgress, RowFilter, WireError } from '../data/import/protocol';
+import type { FieldMapping, FormatId, RowError, TargetField } from '../data/formats/types';
+import { newId, StoreError, type DatasetRecord, type ItemRecord } from '../store';
 import type { StorageState } from './storage.svelte';
 
 export type ImportPhase =
@@ -21,32 +16,16 @@ export interface ImportRowError extends RowError {
   stage: 'read' | 'map';
 }
 
-/** One row of the published LLMBar accuracies table. */
-export interface PublishedAccuracy {
-  evaluator: string;
-  strategy: string;
-  natural: number | null;
-  adversarial: number | null;
-}
-
 /** Label counts of a dataset ("none" = no label; numbers are scores). */
 export type LabelDistribution = { label: string; count: number }[];
 
 const PAGE_SIZE = 50;
 
-/** The record id of an imported item: unique across datasets, so importing a file twice keeps both. */
-export function itemRecordId(datasetId: string, itemId: string): string {
-  return `${datasetId}:${itemId}`;
-}
-
-function toRecord(item: ImportedItem, datasetId: string, index: number): ItemRecord {
-  return {
-    ...item,
-    id: itemRecordId(datasetId, item.id),
-    datasetId,
-    index,
-    meta: { ...item.meta, sourceId: item.id },
-  };
+/** A storage error from the worker, shown like one raised here (same name, message and hint). */
+function fromWire(e: WireError): StoreError {
+  const err = new StoreError(e.message, e.hint);
+  err.name = e.name;
+  return err;
 }
 
 export class DatasetsState {
@@ -205,11 +184,18 @@ export class DatasetsState {
       case 'fatal':
         await this.fail(m.message);
         break;
-      case 'batch':
-        await this.storeBatch(m.items, m.errors, m.done, m.total);
+      case 'stored':
+        this.stored(m.errors, m.done, m.total, m.items);
         break;
       case 'adapted':
         await this.finish(m.items, m.errorCount);
+        break;
+      case 'store-failed':
+        this.storeError = fromWire(m.error);
+        await this.abandon('failed', m.cleaned);
+        break;
+      case 'cancelled':
+        this.cancelDone?.(m.cleaned);
         break;
     }
   }
@@ -265,34 +251,19 @@ export class DatasetsState {
       type: 'adapt',
       format: this.format,
       mapping: $state.snapshot(this.mapping),
+      target: { dbName: this.storage.dbName, datasetId: this.datasetId },
       ...(this.filter ? { filter: this.filter } : {}),
     });
   }
 
-  private async storeBatch(
-    items: ImportedItem[],
-    errors: RowError[],
-    done: number,
-    total: number,
-  ): Promise<void> {
-    const datasetId = this.datasetId;
-    if (!datasetId || this.phase !== 'importing') return;
+  private stored(errors: RowError[], done: number, total: number, items: number): void {
+    if (this.phase !== 'importing') return;
     if (errors.length) {
       this.errors = [...this.errors, ...errors.map((e) => ({ ...e, stage: 'map' as const }))];
     }
-    try {
-      const repos = await this.storage.repositories();
-      const base = this.imported;
-      await repos.items.putMany(items.map((it, i) => toRecord(it, datasetId, base + i)));
-      if (this.phase !== 'importing' || this.datasetId !== datasetId) return;
-      this.imported += items.length;
-      this.importTotal = total;
-      this.progress = { ...this.progress, rows: done };
-      this.worker?.post({ type: 'next' });
-    } catch (e) {
-      this.storeError = e;
-      await this.abandon(datasetId, 'failed');
-    }
+    this.imported = items;
+    this.importTotal = total;
+    this.progress = { ...this.progress, rows: done };
   }
 
   private async finish(items: number, mapErrors: number): Promise<void> {
@@ -327,39 +298,56 @@ export class DatasetsState {
       await this.refresh();
     } catch (e) {
       this.storeError = e;
-      await this.abandon(datasetId, 'failed');
+      await this.abandon('failed', false);
     }
   }
 
+  private cancelDone: ((cleaned: boolean) => void) | null = null;
+
   /** Stops the import: nothing of it stays stored. */
   async cancel(): Promise<void> {
-    const id = this.datasetId;
+    if (this.phase === 'importing' && this.worker) {
+      // The worker stops between two transactions and deletes what it wrote (one ranged delete).
+      const w = this.worker;
+      const cleaned = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 15_000);
+        this.cancelDone = (ok) => {
+          clearTimeout(timer);
+          resolve(ok);
+        };
+        w.post({ type: 'cancel' });
+      });
+      this.cancelDone = null;
+      this.generation++;
+      await this.abandon('cancelled', cleaned);
+      return;
+    }
     this.generation++;
     this.stopWorker();
-    if (this.phase === 'importing' && id) await this.abandon(id, 'cancelled');
-    else this.phase = 'cancelled';
+    this.phase = 'cancelled';
   }
 
-  private async abandon(datasetId: string, phase: ImportPhase): Promise<void> {
+  /**
+   * Ends a failed or cancelled import. The items it wrote have no dataset record, so nothing lists
+   * them; when the worker could not delete them, this tries once more (slower, on this thread).
+   */
+  private async abandon(phase: ImportPhase, cleaned: boolean): Promise<void> {
+    const datasetId = this.datasetId;
     this.phase = phase;
     this.datasetId = null;
     this.stopWorker();
+    if (cleaned || !datasetId) return;
     try {
       const repos = await this.storage.repositories();
       await repos.datasets.delete(datasetId);
     } catch {
-      // The partial items have no dataset record, so nothing lists them; a later delete retries.
+      // Still unlisted; nothing more to do now.
     }
   }
 
   private async fail(message: string): Promise<void> {
-    const id = this.datasetId;
     this.fatal = message;
-    if (id) await this.abandon(id, 'failed');
-    else {
-      this.phase = 'failed';
-      this.stopWorker();
-    }
+    await this.abandon('failed', false);
   }
 
   /** Back to the file picker. */
@@ -495,7 +483,8 @@ export class DatasetsState {
   }
 
   private async countLabels(datasetId: string): Promise<void> {
-    const counts = new Map<string, number>();
+    // Labels are 'A', 'B', 'tie', 'none' or numbers: safe as plain keys.
+    const counts: Record<string, number> = {};
     const repos = await this.storage.repositories();
     // Pages keep each read (and its structured clone) small, so a 200k-item set never stalls the page.
     for (let from = 0; ; from += 1000) {
@@ -503,11 +492,11 @@ export class DatasetsState {
       if (this.detail?.id !== datasetId) return;
       for (const it of page) {
         const key = it.label === undefined ? 'none' : String(it.label);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
+        counts[key] = (counts[key] ?? 0) + 1;
       }
       if (page.length < 1000) break;
     }
-    this.distribution = [...counts]
+    this.distribution = Object.entries(counts)
       .map(([label, count]) => ({ label, count }))
       .sort(
         (a, b) => labelOrder(a.label) - labelOrder(b.label) || Number(a.label) - Number(b.label),
@@ -517,41 +506,6 @@ export class DatasetsState {
 
 function labelOrder(l: string): number {
   return l === 'A' ? 0 : l === 'B' ? 1 : l === 'tie' ? 2 : l === 'none' ? 4 : 3;
-}
-
-/** Rows of published_accuracy.csv → one row per (evaluator, strategy) on LLMBar Natural / Adversarial. */
-export function summariseAccuracies(rows: Record<string, string>[]): PublishedAccuracy[] {
-  const by = new Map<
-    string,
-    { evaluator: string; strategy: string; natural: number | null; adv: number[] }
-  >();
-  for (const r of rows) {
-    const set = r.set ?? '';
-    const acc = Number(r.accuracy_avg_pct);
-    if (!Number.isFinite(acc) || !r.evaluator || !r.strategy) continue;
-    const isNatural = set === 'LLMBar/Natural';
-    const isAdv = /^LLMBar\/Adversarial\/(Neighbor|GPTInst|GPTOut|Manual)$/.test(set);
-    if (!isNatural && !isAdv) continue;
-    const key = `${r.evaluator}\u0000${r.strategy}`;
-    const e = by.get(key) ?? {
-      evaluator: r.evaluator,
-      strategy: r.strategy,
-      natural: null,
-      adv: [],
-    };
-    if (isNatural) e.natural = acc;
-    else e.adv.push(acc);
-    by.set(key, e);
-  }
-  return [...by.values()]
-    .map((e) => ({
-      evaluator: e.evaluator,
-      strategy: e.strategy,
-      natural: e.natural,
-      adversarial:
-        e.adv.length === 4 ? Math.round((e.adv.reduce((a, b) => a + b, 0) / 4) * 100) / 100 : null,
-    }))
-    .sort((a, b) => (b.adversarial ?? -1) - (a.adversarial ?? -1));
 }
 
 function download(blob: Blob, name: string): void {

@@ -32,7 +32,8 @@ export async function waitPhase(page: Page, phases: string[], timeout = 60_000):
         document.querySelector('[data-testid="import-status"]')?.getAttribute('data-phase') ?? '',
       ),
     phases,
-    { timeout },
+    // Interval polling: the default (every animation frame) would itself load the page's main thread.
+    { timeout, polling: 250 },
   );
   return (await status.getAttribute('data-phase')) ?? '';
 }
@@ -53,7 +54,8 @@ export async function importFile(
       !(document.querySelector('[data-testid="import-start"]') as HTMLButtonElement | null)
         ?.disabled,
     null,
-    { timeout },
+    // Interval polling: the default (every animation frame) would itself load the page's main thread.
+    { timeout, polling: 250 },
   );
   await start.click();
   return waitPhase(page, ['done', 'failed', 'review'], timeout);

@@ -10,8 +10,18 @@ import {
   sniffBytes,
   type LineResult,
 } from '../formats/text';
-import type { ImportedItem, RowError, SourceRow } from '../formats/types';
-import { MAX_KEPT_ERRORS, type FromWorker, type RowFilter, type ToWorker } from './protocol';
+import type { RowError, SourceRow } from '../formats/types';
+import { openArbiterDB, type ArbiterDatabase } from '../../store/db';
+import { toStoreError } from '../../store/errors';
+import { createRepositories, type ItemRecord, type ItemStore } from '../../store';
+import {
+  MAX_KEPT_ERRORS,
+  type FromWorker,
+  type RowFilter,
+  type ToWorker,
+  type WireError,
+} from './protocol';
+import { importKeyBounds, toItemRecord } from './records';
 
 const SAMPLE = 50;
 const PROGRESS_MS = 100;
@@ -23,7 +33,6 @@ let sampleSent = false;
 let kind: 'jsonl' | 'json' | 'csv' | 'tsv' = 'jsonl';
 let notes: string[] = [];
 let lastProgress = 0;
-let pending: (() => void) | null = null;
 
 function post(m: FromWorker): void {
   (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
@@ -197,24 +206,80 @@ function matches(value: unknown, f: RowFilter): boolean {
   return typeof v === 'string' && v.startsWith(f.prefix);
 }
 
+let cancelled = false;
+let db: ArbiterDatabase | null = null;
+
+async function openDb(dbName: string): Promise<ArbiterDatabase> {
+  db ??= await openArbiterDB(dbName, {
+    // Another tab upgrades the database: this connection is already closed; writes will fail and say so.
+    onVersionChange: () => (db = null),
+  });
+  return db;
+}
+
+/** Deletes every item this import wrote: one ranged delete, however many there are. */
+async function cleanUp(dbName: string, datasetId: string): Promise<boolean> {
+  try {
+    const d = await openDb(dbName);
+    const [lo, hi] = importKeyBounds(datasetId);
+    await d.delete('items', IDBKeyRange.bound(lo, hi, false, true));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function wire(e: unknown): WireError {
+  const se = toStoreError(e);
+  return { name: se.name, message: se.message, hint: se.hint };
+}
+
 async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
+  cancelled = false;
+  const { dbName, datasetId } = m.target;
   const adapter = new RowAdapter(m.format, m.mapping, m.seed === undefined ? {} : { seed: m.seed });
-  const maxItems = m.batchSize ?? 1000;
-  // About 4 MB of text per batch keeps each store transaction and clone short.
+  const maxItems = m.batchSize ?? 500;
+  // About 4 MB of text per transaction keeps each write and its clone short.
   const maxChars = 4_000_000;
-  let batch: ImportedItem[] = [];
+  let items: ItemStore;
+  try {
+    items = createRepositories(await openDb(dbName)).items;
+  } catch (e) {
+    post({ type: 'store-failed', error: wire(e), cleaned: true });
+    return;
+  }
+  let batch: ItemRecord[] = [];
   let batchErrors: RowError[] = [];
   let chars = 0;
   let done = 0;
-  let items = 0;
+  let stored = 0;
   let adaptErrors = 0;
+  let lastStored = 0;
   const total = rows.length;
-  const flush = async () => {
-    post({ type: 'batch', items: batch, errors: batchErrors, done, total });
+  const flush = async (): Promise<boolean> => {
+    try {
+      await items.putMany(batch);
+    } catch (e) {
+      post({ type: 'store-failed', error: wire(e), cleaned: await cleanUp(dbName, datasetId) });
+      return false;
+    }
+    stored += batch.length;
     batch = [];
-    batchErrors = [];
+    // At most ten progress messages a second: each one is work for the page's main thread.
+    const now = performance.now();
+    if (now - lastStored >= PROGRESS_MS || done === total) {
+      lastStored = now;
+      post({ type: 'stored', errors: batchErrors, done, total, items: stored });
+      batchErrors = [];
+    }
     chars = 0;
-    await new Promise<void>((resolve) => (pending = resolve));
+    // Let a 'cancel' message in between transactions.
+    await new Promise((r) => setTimeout(r, 0));
+    if (cancelled) {
+      post({ type: 'cancelled', cleaned: await cleanUp(dbName, datasetId) });
+      return false;
+    }
+    return true;
   };
   for (const row of rows) {
     done++;
@@ -225,17 +290,21 @@ async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
       if (adaptErrors <= MAX_KEPT_ERRORS) batchErrors.push(out);
       continue;
     }
-    items++;
-    batch.push(out);
+    batch.push(toItemRecord(out, datasetId, stored + batch.length));
     chars +=
       out.prompt.length +
       out.responseA.length +
       (out.responseB?.length ?? 0) +
       (out.reference?.length ?? 0);
-    if (batch.length >= maxItems || chars >= maxChars) await flush();
+    if (batch.length >= maxItems || chars >= maxChars) {
+      if (!(await flush())) return;
+    }
   }
-  if (batch.length || batchErrors.length) await flush();
-  post({ type: 'adapted', items, errorCount: adaptErrors });
+  if (batch.length || batchErrors.length) {
+    if (!(await flush())) return;
+  }
+  if (batchErrors.length) post({ type: 'stored', errors: batchErrors, done, total, items: stored });
+  post({ type: 'adapted', items: stored, errorCount: adaptErrors });
 }
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
@@ -243,11 +312,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
   const run = async () => {
     if (m.type === 'parse') await parse(m.file, m.name);
     else if (m.type === 'adapt') await adapt(m);
-    else if (m.type === 'next') {
-      const p = pending;
-      pending = null;
-      p?.();
-    }
+    else if (m.type === 'cancel') cancelled = true;
   };
   run().catch((err: unknown) => {
     post({

@@ -1,5 +1,5 @@
 // Messages between the app and the import worker (parse a file off the main thread, then adapt it in batches).
-import type { FieldMapping, FormatId, ImportedItem, RowError } from '../formats/types';
+import type { FieldMapping, FormatId, RowError } from '../formats/types';
 
 /** Keep at most this many row errors with details; the rest are only counted. */
 export const MAX_KEPT_ERRORS = 5000;
@@ -18,11 +18,20 @@ export type ToWorker =
       mapping: FieldMapping;
       seed?: string;
       filter?: RowFilter;
-      /** Items per batch (default 1000; fewer when items are large). */
+      /** Items per store transaction (default 500; fewer when items are large). */
       batchSize?: number;
+      /** Where the worker writes the items (the app writes the dataset record once all are in). */
+      target: { dbName: string; datasetId: string };
     }
-  /** The app has stored the last batch: send the next one (back-pressure keeps memory flat). */
-  | { type: 'next' };
+  /** Stop adapting, delete what this import stored, then answer 'cancelled'. */
+  | { type: 'cancel' };
+
+/** A storage error as it crosses from the worker: enough to show it like a StoreError. */
+export interface WireError {
+  name: string;
+  message: string;
+  hint: string;
+}
 
 export interface ParseProgress {
   bytes: number;
@@ -52,5 +61,9 @@ export type FromWorker =
     }
   /** The file cannot be read at all (empty, binary, not text…): nothing to import. */
   | { type: 'fatal'; message: string }
-  | { type: 'batch'; items: ImportedItem[]; errors: RowError[]; done: number; total: number }
-  | { type: 'adapted'; items: number; errorCount: number };
+  /** Progress of storing: rows looked at, items stored, and the row errors found since the last one. */
+  | { type: 'stored'; errors: RowError[]; done: number; total: number; items: number }
+  | { type: 'adapted'; items: number; errorCount: number }
+  /** Storing failed (e.g. quota); whatever this import had written was deleted again. */
+  | { type: 'store-failed'; error: WireError; cleaned: boolean }
+  | { type: 'cancelled'; cleaned: boolean };
