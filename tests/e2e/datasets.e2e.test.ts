@@ -29,6 +29,26 @@ const row = (i: number, extra: Record<string, unknown> = {}) =>
 const rows = (n: number) => Array.from({ length: n }, (_, i) => row(i)).join('\n') + '\n';
 const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
 
+/** How many records a store holds, counted in the page (reading them all would itself be a long task). */
+function countStore(page: E2EPage['page'], store: string): Promise<number> {
+  return page.evaluate(async (name) => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open('arbiter');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    try {
+      return await new Promise<number>((res, rej) => {
+        const r = db.transaction(name).objectStore(name).count();
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      });
+    } finally {
+      db.close();
+    }
+  }, store);
+}
+
 async function doneText(e: E2EPage): Promise<string> {
   return (await e.page.getByTestId('import-done').textContent()) ?? '';
 }
@@ -389,9 +409,7 @@ test('a 50 MB file of 200,000 rows imports with progress and no long task over 2
   );
   await page.getByTestId('import-cancel').click();
   await waitPhase(page, ['cancelled']);
-  await expect
-    .poll(async () => (await readStore(page, 'items')).length, { timeout: 30_000 })
-    .toBe(0);
+  await expect.poll(() => countStore(page, 'items'), { timeout: 30_000 }).toBe(0);
   expect(await readStore(page, 'datasets')).toHaveLength(0);
 
   // Then the whole file.
@@ -426,9 +444,11 @@ test('a storage failure (quota) mid-import is shown and nothing half-imported is
     quotaSize: 4 * 1024 * 1024,
   });
   await openDatasets(page, baseURL);
-  const big = 'x'.repeat(2000);
+  // Random text: IndexedDB compresses values, so repeated characters would fit in any quota.
   const content =
-    Array.from({ length: 5000 }, (_, i) => row(i, { response_a: `${big}${i}` })).join('\n') + '\n';
+    Array.from({ length: 5000 }, (_, i) =>
+      row(i, { response_a: randomBytes(1500).toString('base64') }),
+    ).join('\n') + '\n';
   const phase = await importFile(page, 'quota.jsonl', content);
   expect(phase).toBe('failed');
   expect(await page.locator('[data-error-name="StorageQuotaExceededError"]').textContent()).toMatch(
@@ -444,5 +464,69 @@ test('a storage failure (quota) mid-import is shown and nothing half-imported is
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseURL).origin });
   expect(await importFile(page, 'quota.jsonl', content)).toBe('done');
   expect(await readStore(page, 'items')).toHaveLength(5000);
+  expect(app.errors).toEqual([]);
+}, 240_000);
+
+test('Arena-Hard model answers: questions plus one file per model become pairs against the chosen baseline', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await openDatasets(page, baseURL);
+  const q = (id: string, text: string) =>
+    JSON.stringify({
+      question_id: id,
+      category: 'arena-hard-v0.1',
+      cluster: 'c',
+      turns: [{ content: text }],
+    });
+  const a = (model: string, id: string, text: string) =>
+    JSON.stringify({
+      question_id: id,
+      answer_id: `${model}-${id}`,
+      model_id: model,
+      choices: [{ index: 0, turns: [{ content: text, token_len: 3 }] }],
+      tstamp: 1,
+    });
+  await page.getByTestId('arena-form').locator('summary').click();
+  await page.getByTestId('arena-questions').setInputFiles({
+    name: 'question.jsonl',
+    mimeType: 'application/json',
+    buffer: Buffer.from([q('q1', 'Prompt one'), q('q2', 'Prompt two')].join('\n')),
+  });
+  await page.getByTestId('arena-answers').setInputFiles([
+    {
+      name: 'mine-7b.jsonl',
+      mimeType: 'application/json',
+      buffer: Buffer.from(
+        [a('mine-7b', 'q1', 'mine one'), a('mine-7b', 'q2', 'mine two')].join('\n'),
+      ),
+    },
+    {
+      name: 'gpt-4-0314.jsonl',
+      mimeType: 'application/json',
+      buffer: Buffer.from(
+        [a('gpt-4-0314', 'q1', 'base one'), a('gpt-4-0314', 'q2', 'base two')].join('\n'),
+      ),
+    },
+  ]);
+  expect(await page.getByTestId('arena-baseline').inputValue()).toBe('gpt-4-0314');
+  await page.getByTestId('arena-pair').click();
+  expect(await waitPhase(page, ['review', 'failed'])).toBe('review');
+  expect(await page.getByTestId('import-format').inputValue()).toBe('arbiter');
+  await page.getByTestId('import-start').click();
+  expect(await waitPhase(page, ['done', 'failed'])).toBe('done');
+  expect(await doneText(app)).toMatch(/Imported 2 items into Arena-Hard vs gpt-4-0314/);
+  const items = await readStore<{
+    prompt: string;
+    responseA: string;
+    responseB: string;
+    modelA: string;
+    modelB: string;
+  }>(page, 'items');
+  expect(items.map((i) => [i.prompt, i.responseA, i.responseB, i.modelA, i.modelB]).sort()).toEqual(
+    [
+      ['Prompt one', 'base one', 'mine one', 'gpt-4-0314', 'mine-7b'],
+      ['Prompt two', 'base two', 'mine two', 'gpt-4-0314', 'mine-7b'],
+    ],
+  );
   expect(app.errors).toEqual([]);
 });

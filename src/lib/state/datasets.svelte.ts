@@ -3,7 +3,13 @@ import { BUNDLED_BASE, BUNDLED_SETS, type BundledSet } from '../data/bundled';
 import { summariseAccuracies, type PublishedAccuracy } from '../data/accuracy';
 import { csvRow, CRLF } from '../data/csv';
 import { createImportWorker, type ImportWorker } from '../data/import/client';
-import type { FromWorker, ParseProgress, RowFilter, WireError } from '../data/import/protocol';
+import type {
+  FromWorker,
+  ParseProgress,
+  RowFilter,
+  ToWorker,
+  WireError,
+} from '../data/import/protocol';
 import type { FieldMapping, FormatId, RowError, TargetField } from '../data/formats/types';
 import { newId, StoreError, type DatasetRecord, type ItemRecord } from '../store';
 import type { StorageState } from './storage.svelte';
@@ -57,6 +63,8 @@ export class DatasetsState {
   importTotal = $state(0);
   result = $state.raw<DatasetRecord | null>(null);
   bundledBusy = $state<string | null>(null);
+  /** The dataset being deleted. */
+  deleting = $state<string | null>(null);
 
   // The dataset being viewed.
   detail = $state.raw<DatasetRecord | null>(null);
@@ -105,11 +113,35 @@ export class DatasetsState {
     this.begin(file, file.name, file.name);
   }
 
+  /**
+   * Arena-Hard model answers: the questions file and one answers file per model (named after the
+   * model, as arena-hard-auto writes them), paired against the baseline's answers.
+   */
+  chooseArena(questions: File, answers: File[], baseline: string): void {
+    const model = (f: File) => f.name.replace(/\.(jsonl|json)$/i, '');
+    this.begin(questions, questions.name, `arena-hard:${questions.name}`, {
+      name: `Arena-Hard vs ${baseline}`,
+      message: {
+        type: 'arena',
+        questions,
+        answers: answers.map((f) => ({ model: model(f), file: f })),
+        baseline,
+      },
+    });
+  }
+
   private begin(
     file: Blob,
     fileName: string,
     source: string,
-    opts: { filter?: RowFilter; autoImport?: boolean; name?: string; promptsOnly?: boolean } = {},
+    opts: {
+      filter?: RowFilter;
+      autoImport?: boolean;
+      name?: string;
+      promptsOnly?: boolean;
+      /** What to ask the worker instead of parsing `file` (Arena-Hard pairing). */
+      message?: ToWorker;
+    } = {},
   ): void {
     this.stopWorker();
     this.generation++;
@@ -147,7 +179,7 @@ export class DatasetsState {
       if (generation !== this.generation) return;
       void this.fail(`The import stopped: ${message}`);
     };
-    w.post({ type: 'parse', file, name: fileName });
+    w.post(opts.message ?? { type: 'parse', file, name: fileName });
   }
 
   private async onMessage(m: FromWorker): Promise<void> {
@@ -426,15 +458,30 @@ export class DatasetsState {
     }
   }
 
+  /** Deletes a dataset with its items, labels, runs and judgments, in a worker so a big one never stalls the page. */
   async remove(id: string): Promise<void> {
+    this.deleting = id;
     try {
-      const repos = await this.storage.repositories();
-      await repos.datasets.delete(id);
+      const w = this.workerFactory();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          w.onmessage = (m) => {
+            if (m.type === 'deleted') resolve();
+            else if (m.type === 'store-failed') reject(fromWire(m.error));
+          };
+          w.onerror = (message) => reject(new Error(message));
+          w.post({ type: 'delete', target: { dbName: this.storage.dbName, datasetId: id } });
+        });
+      } finally {
+        w.terminate();
+      }
       this.listError = null;
       if (this.detail?.id === id) this.detail = null;
       await this.refresh();
     } catch (e) {
       this.listError = e;
+    } finally {
+      this.deleting = null;
     }
   }
 

@@ -6,10 +6,12 @@ import { detectFormat } from '../formats/detect';
 import {
   guessTextKind,
   JsonlByteParser,
+  parseJsonlText,
   parseJsonText,
   sniffBytes,
   type LineResult,
 } from '../formats/text';
+import { pairArenaHard } from '../formats/arena-hard';
 import type { RowError, SourceRow } from '../formats/types';
 import { openArbiterDB, type ArbiterDatabase } from '../../store/db';
 import { toStoreError } from '../../store/errors';
@@ -307,12 +309,67 @@ async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
   post({ type: 'adapted', items: stored, errorCount: adaptErrors });
 }
 
+/** Reads an Arena-Hard questions file and answers files, and keeps the pairs as rows of Arbiter's own format. */
+async function arena(m: Extract<ToWorker, { type: 'arena' }>): Promise<void> {
+  rows = [];
+  errors = [];
+  errorCount = 0;
+  sampleSent = false;
+  notes = [];
+  kind = 'jsonl';
+  const read = async (b: Blob) => parseJsonlText(await b.text());
+  const q = await read(m.questions);
+  for (const e of q.errors) addError({ ...e, reason: `questions: ${e.reason}` });
+  const files = [];
+  for (const a of m.answers) {
+    const r = await read(a.file);
+    for (const e of r.errors) addError({ ...e, id: a.model, reason: `${a.model}: ${e.reason}` });
+    files.push({ model: a.model, rows: r.rows });
+  }
+  const paired = pairArenaHard(q.rows, files, m.baseline);
+  for (const e of paired.errors) addError(e);
+  paired.items.forEach((it, i) =>
+    rows.push({
+      line: i + 1,
+      value: {
+        id: it.id,
+        prompt: it.prompt,
+        response_a: it.responseA,
+        response_b: it.responseB,
+        model_a: it.modelA,
+        model_b: it.modelB,
+        category: it.category,
+        meta: it.meta,
+      },
+    }),
+  );
+  if (rows.length === 0) {
+    return post({
+      type: 'fatal',
+      message: `No pair could be made: ${errors[0]?.reason ?? 'no answers besides the baseline'}.`,
+    });
+  }
+  notes.push(`${rows.length} pairs: each model's answer (B) against ${m.baseline} (A).`);
+  sendSample();
+  const bytes = m.questions.size + m.answers.reduce((n, a) => n + a.file.size, 0);
+  post({ type: 'parsed', rows: rows.length, errors, errorCount, totalBytes: bytes, notes });
+}
+
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
   const run = async () => {
     if (m.type === 'parse') await parse(m.file, m.name);
+    else if (m.type === 'arena') await arena(m);
     else if (m.type === 'adapt') await adapt(m);
     else if (m.type === 'cancel') cancelled = true;
+    else if (m.type === 'delete') {
+      try {
+        await createRepositories(await openDb(m.target.dbName)).datasets.delete(m.target.datasetId);
+        post({ type: 'deleted' });
+      } catch (e) {
+        post({ type: 'store-failed', error: wire(e), cleaned: false });
+      }
+    }
   };
   run().catch((err: unknown) => {
     post({

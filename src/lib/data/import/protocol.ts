@@ -12,6 +12,13 @@ export interface RowFilter {
 
 export type ToWorker =
   | { type: 'parse'; file: Blob; name: string }
+  /** Arena-Hard: a questions file and one answers file per model, paired against `baseline`. */
+  | {
+      type: 'arena';
+      questions: Blob;
+      answers: { model: string; file: Blob }[];
+      baseline: string;
+    }
   | {
       type: 'adapt';
       format: FormatId;
@@ -24,7 +31,9 @@ export type ToWorker =
       target: { dbName: string; datasetId: string };
     }
   /** Stop adapting, delete what this import stored, then answer 'cancelled'. */
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  /** Delete a dataset with everything hanging off it (off the main thread: it may be 200k items). */
+  | { type: 'delete'; target: { dbName: string; datasetId: string } };
 
 /** A storage error as it crosses from the worker: enough to show it like a StoreError. */
 export interface WireError {
@@ -66,4 +75,5 @@ export type FromWorker =
   | { type: 'adapted'; items: number; errorCount: number }
   /** Storing failed (e.g. quota); whatever this import had written was deleted again. */
   | { type: 'store-failed'; error: WireError; cleaned: boolean }
-  | { type: 'cancelled'; cleaned: boolean };
+  | { type: 'cancelled'; cleaned: boolean }
+  | { type: 'deleted' };
