@@ -4,10 +4,54 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromiumArgs, chromiumPath } from './tests/support/chromium.ts';
 import { contentSecurityPolicy } from './src/lib/security/csp.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** Folders of ../shared/data shipped as one-click sets (src/lib/data/bundled.ts names the files). */
+const BUNDLED_FOLDERS = ['llmbar', 'hhh-alignment', 'evalbiasbench', 'pandalm-test', 'prompts'];
+
+/**
+ * Serves (dev) and emits (build) ../shared/data/<folder>/* as bundled/<folder>/*, README and
+ * notice included. Without ../shared beside the checkout the app builds without bundled sets
+ * and says so when one is clicked.
+ */
+function bundledData(): Plugin {
+  const root = here('../shared/data');
+  const files = (): { name: string; path: string }[] =>
+    existsSync(root)
+      ? BUNDLED_FOLDERS.filter((f) => existsSync(join(root, f))).flatMap((f) =>
+          readdirSync(join(root, f)).map((n) => ({
+            name: `bundled/${f}/${n}`,
+            path: join(root, f, n),
+          })),
+        )
+      : [];
+  return {
+    name: 'arbiter-bundled-data',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const url = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
+        const hit = files().find((f) => `/${f.name}` === url);
+        if (!hit) return next();
+        res.setHeader(
+          'Content-Type',
+          hit.name.endsWith('.csv') ? 'text/csv' : 'text/plain; charset=utf-8',
+        );
+        res.end(readFileSync(hit.path));
+      });
+    },
+    generateBundle() {
+      const all = files();
+      if (all.length === 0) this.warn('../shared/data not found: the build has no bundled sets');
+      for (const f of all)
+        this.emitFile({ type: 'asset', fileName: f.name, source: readFileSync(f.path) });
+    },
+  };
+}
 
 /** Fills the Content-Security-Policy meta tag of index.html (src/lib/security/csp.ts). */
 function cspMeta(dev: boolean): Plugin {
@@ -27,6 +71,7 @@ export default defineConfig(({ mode, command }) => ({
   // Not in vitest's own browser-mode server (mode "test"): its tester page runs inline scripts.
   plugins: [
     svelte(),
+    bundledData(),
     ...(mode === 'test' ? [] : [cspMeta(command === 'serve')]),
     // Offline app (issue 10): our own service worker (src/sw.ts) precaches the shell, the worker
     // chunk and bundled data, never model weights (web-llm keeps those in its own caches).
@@ -52,7 +97,8 @@ export default defineConfig(({ mode, command }) => ({
         ],
       },
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,svg,png,json,wasm,webmanifest}'],
+        // bundled/ holds the one-click data sets (jsonl, csv and their README notices).
+        globPatterns: ['**/*.{js,css,html,svg,png,json,jsonl,csv,md,wasm,webmanifest}'],
         // The web-llm worker chunk is about 6 MB.
         maximumFileSizeToCacheInBytes: 12 * 1024 * 1024,
         // Source maps (e2e build) are for debugging, not for running offline.

@@ -1,6 +1,7 @@
 // The app's state graph, built once in main.ts and handed to views through a typed context.
 import { getContext, setContext } from 'svelte';
 import type { JudgeEngine, ModelSpec } from '../engine/types';
+import type { DatasetsState } from './datasets.svelte';
 import { HistoryState } from './history.svelte';
 import { JudgeState } from './judge.svelte';
 import { LocalModelsState } from './local-models.svelte';
@@ -69,6 +70,16 @@ export class AppState {
       this.demo ??= new DemoState(this.services.engine, this.models, this.storage);
     }
     return this.demo;
+  }
+
+  private datasetsState: Promise<DatasetsState> | null = null;
+
+  /** The Datasets state, loaded with its views on first use so the main bundle stays small. */
+  datasets(): Promise<DatasetsState> {
+    this.datasetsState ??= import('./datasets.svelte').then(
+      (m) => new m.DatasetsState(this.storage),
+    );
+    return this.datasetsState;
   }
 
   async init(): Promise<void> {

@@ -3,6 +3,7 @@ export type ViewName =
   | 'judge'
   | 'models'
   | 'history'
+  | 'datasets'
   | 'runs'
   | 'review'
   | 'compare'
@@ -14,6 +15,7 @@ const views: ViewName[] = [
   'judge',
   'models',
   'history',
+  'datasets',
   'runs',
   'review',
   'compare',

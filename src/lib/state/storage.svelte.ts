@@ -10,7 +10,7 @@ export class StorageState {
   private repos: Repositories | null = null;
   private readonly ready: Promise<Repositories>;
 
-  constructor(private readonly dbName = 'arbiter') {
+  constructor(readonly dbName = 'arbiter') {
     this.ready = this.open();
     // Callers await `repositories()`; an open failure is shown by the banner, not thrown unhandled here.
     this.ready.catch(() => undefined);
