@@ -2,6 +2,7 @@
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
 import { fillPair, loadTestModel } from './support/judge-page';
+import { seedDataset, startRun } from './support/runs-page';
 
 const baseURL = inject('baseURL');
 const origin = new URL(baseURL).origin;
@@ -17,7 +18,7 @@ function leavesOrigin(url: string): boolean {
   return new URL(url).origin !== origin;
 }
 
-test('zero egress: judging a pair and a batch of six with every other host blocked sends 0 requests off the origin; the panel agrees', async () => {
+test('zero egress: judging a pair, a batch run and the demo batch of six with every other host blocked sends 0 requests off the origin; the panel agrees', async () => {
   app = await openApp(baseURL);
   const { page, context } = app;
   const offOrigin: string[] = [];
@@ -38,7 +39,14 @@ test('zero egress: judging a pair and a batch of six with every other host block
   await page.getByTestId('judge').click();
   await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
 
-  // The batch: demo mode's "judge vs humans" judges the six bundled labeled pairs one after another.
+  // A batch run from the Runs view over a small dataset, judged in both orders.
+  await seedDataset(page, 4, 'ds-egress');
+  await startRun(page, baseURL);
+  await expect
+    .poll(() => page.getByTestId('run-detail-status').textContent(), { timeout: 60_000 })
+    .toBe('done');
+
+  // And demo mode's "judge vs humans": the six bundled labeled pairs one after another.
   await page.goto(new URL('#/demo', baseURL).href);
   await page.getByTestId('humans-run').click();
   await expect.poll(() => page.getByTestId('humans-row').count(), { timeout: 60_000 }).toBe(6);
@@ -55,7 +63,7 @@ test('zero egress: judging a pair and a batch of six with every other host block
   console.log(`zero egress: ${total} requests in all, ${offOrigin.length} off the origin`);
 
   // The count is live and can go up: one request to another host is seen by the test and by the panel.
-  await page.evaluate(() => fetch('http://127.0.0.2:9/probe').catch(() => undefined));
+  await page.evaluate(() => fetch('http://127.0.0.1:9/probe').catch(() => undefined));
   // Playwright reports it twice, from the page and from the service worker that forwards it: one request.
   await expect.poll(() => new Set(offOrigin).size).toBe(1);
   await expect.poll(() => count.textContent()).toBe('1');

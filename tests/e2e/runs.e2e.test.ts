@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
 import { engineRequests, loadTestModel } from './support/judge-page';
+import { seedDataset, startRun } from './support/runs-page';
 
 const baseURL = inject('baseURL');
 let apps: E2EPage[] = [];
@@ -18,55 +19,6 @@ interface J {
   key: string;
   itemId: string;
   order: string;
-}
-
-/** Writes a dataset of `n` pairs straight into the app's IndexedDB (the import view is another helper's). */
-async function seedDataset(page: Page, n: number, id = 'ds-e2e'): Promise<void> {
-  await page.evaluate(
-    async ({ n, id }) => {
-      const db = await new Promise<IDBDatabase>((res, rej) => {
-        const r = indexedDB.open('arbiter');
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
-      });
-      const tx = db.transaction(['datasets', 'items'], 'readwrite');
-      tx.objectStore('datasets').put({
-        id,
-        name: `E2E set ${n}`,
-        source: 'e2e',
-        format: 'arbiter',
-        itemCount: n,
-        createdAt: Date.now(),
-      });
-      for (let i = 0; i < n; i++) {
-        tx.objectStore('items').put({
-          id: `${id}-${i}`,
-          datasetId: id,
-          index: i,
-          prompt: `Question ${i}: name a prime number above ${i * 10}.`,
-          responseA: `${i % 2 ? '✔' : ''} A prime: ${i * 10 + 1}.`,
-          responseB: `${i % 2 ? '✘' : ''} Not sure.`,
-          label: 'A',
-          category: i % 3 === 0 ? 'math' : 'other',
-          meta: {},
-        });
-      }
-      await new Promise<void>((res, rej) => {
-        tx.oncomplete = () => res();
-        tx.onerror = () => rej(tx.error);
-      });
-      db.close();
-    },
-    { n, id },
-  );
-}
-
-async function startRun(page: Page): Promise<string> {
-  await page.goto(new URL('#/runs', baseURL).href);
-  await page.getByTestId('run-estimate').getByText('Estimate:').waitFor();
-  await page.getByTestId('run-start').click();
-  await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
-  return decodeURIComponent(page.url().split('/').pop() ?? '');
 }
 
 const num = async (page: Page, id: string) =>
@@ -87,7 +39,7 @@ test('reload mid-run five times: the run resumes and completes, every judgment e
   await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '300'));
   await loadTestModel(page);
   await seedDataset(page, 24);
-  const runId = await startRun(page);
+  const runId = await startRun(page, baseURL);
   expect(await num(page, 'run-total')).toBe(48);
 
   let last = 0;
@@ -120,7 +72,7 @@ test('a second tab follows the run read-only and takes over when the owner close
   await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '150'));
   await loadTestModel(page);
   await seedDataset(page, 16);
-  const runId = await startRun(page);
+  const runId = await startRun(page, baseURL);
 
   const second = await context.newPage();
   await second.goto(new URL(`#/runs/${runId}`, baseURL).href);
@@ -149,7 +101,7 @@ test('a device loss and a worker crash mid-run: the model is reloaded and the ru
   });
   await loadTestModel(page);
   await seedDataset(page, 10);
-  const runId = await startRun(page);
+  const runId = await startRun(page, baseURL);
   const retry = page.getByTestId('run-retry');
   await retry.waitFor({ timeout: 30_000 });
   expect(await retry.textContent()).toMatch(/GPU device was lost|engine stopped/);
@@ -168,7 +120,7 @@ test('export → import on another machine → export again is equal; a second i
   await a.page.evaluate(() => localStorage.setItem('arbiter.test.tps', '1000'));
   await loadTestModel(a.page);
   await seedDataset(a.page, 6);
-  const runId = await startRun(a.page);
+  const runId = await startRun(a.page, baseURL);
   await expect
     .poll(() => a.page.getByTestId('run-detail-status').textContent(), { timeout: 60_000 })
     .toBe('done');

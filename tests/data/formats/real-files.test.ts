@@ -48,6 +48,8 @@ describe.each([
     if (labels) expect(got).toEqual(labels);
     for (const k of Object.keys(got)) {
       if (format === 'arbiter') expect(['A', 'B', 'tie']).toContain(k);
+      // A single-answer set's gold label is a score (or absent for prompts only).
+      else expect(k === 'undefined' || Number.isFinite(Number(k))).toBe(true);
     }
   });
 
