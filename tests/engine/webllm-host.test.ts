@@ -83,6 +83,27 @@ const usageChunk = {
 };
 
 describe('WebLLMHost', () => {
+  it.each([
+    ['web-llm reports one token fewer than it streamed', 1, 2],
+    ['web-llm reports more than it streamed (a chunk held back)', 3, 3],
+  ])('output tokens: %s', async (_name, reported, expected) => {
+    const { host, replies } = hostWith([
+      delta('<'),
+      delta('A'),
+      { choices: [{ delta: {}, finish_reason: 'stop' }] },
+      { ...usageChunk, usage: { ...usageChunk.usage, completion_tokens: reported } },
+    ]);
+    await host.handle({
+      kind: 'generate',
+      id: 3,
+      req: { messages: [{ role: 'user', content: 'q' }] },
+    });
+    expect(replies.at(-1)).toMatchObject({
+      kind: 'result',
+      value: { usage: { completionTokens: expected } },
+    });
+  });
+
   it('streams tokens and answers with text, usage, finish reason and all logprobs', async () => {
     const { host, replies } = hostWith([
       delta('<'),

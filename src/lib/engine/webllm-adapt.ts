@@ -68,13 +68,23 @@ export function toWebLLMRequest(req: GenerateRequest): ChatCompletionRequestStre
   return out;
 }
 
-/** web-llm's final usage chunk in our units (ms, tokens/s); null rates when web-llm gives none. */
-export function toUsage(usage: CompletionUsage | undefined, fallbackMs: number): GenerateUsage {
+/**
+ * web-llm's final usage chunk in our units (ms, tokens/s); null rates when web-llm gives none.
+ * The one rule for output tokens: the larger of web-llm's `completion_tokens` and the number of
+ * content chunks streamed to us (one per decoded token). web-llm 0.2.86 was seen to report one
+ * token fewer than it streamed (the token produced by the prefill step); a chunk held back inside
+ * a multi-byte character makes the streamed count the smaller one instead.
+ */
+export function toUsage(
+  usage: CompletionUsage | undefined,
+  fallbackMs: number,
+  streamedPieces = 0,
+): GenerateUsage {
   const extra = usage?.extra;
   const rate = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
   return {
     promptTokens: usage?.prompt_tokens ?? 0,
-    completionTokens: usage?.completion_tokens ?? 0,
+    completionTokens: Math.max(usage?.completion_tokens ?? 0, streamedPieces),
     prefillTokensPerS: rate(extra?.prefill_tokens_per_s),
     decodeTokensPerS: rate(extra?.decode_tokens_per_s),
     timeToFirstTokenMs:

@@ -160,6 +160,7 @@ export class WebLLMHost {
     let text = '';
     let finish: string | null = null;
     let usage: CompletionUsage | undefined;
+    let pieces = 0;
     const streamed: ChatCompletionTokenLogprob[] = [];
     this.running = id;
     const out = new DeltaCoalescer((delta, tokens) =>
@@ -170,6 +171,7 @@ export class WebLLMHost {
       for await (const chunk of stream) {
         const part = chunkParts(chunk);
         if (part.delta) {
+          pieces += 1;
           text += part.delta;
           out.push(part.delta);
         }
@@ -194,7 +196,7 @@ export class WebLLMHost {
     }
     return {
       text,
-      usage: toUsage(usage, performance.now() - t0),
+      usage: toUsage(usage, performance.now() - t0, pieces),
       logprobs,
       finishReason: FINISH[finish ?? ''] ?? 'stop',
     };
