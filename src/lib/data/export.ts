@@ -1,5 +1,6 @@
 // Export of judgments as JSONL (header line + one record per line) and CSV, with all that reproduces them.
 import { aggregateJudgments, type Consistency, type ItemAggregate } from '../judge/aggregate';
+import { roundUsage, round } from './round';
 import type { GenerateUsage } from '../engine/types';
 import type { ItemLabel, ItemRecord, JudgmentRecord } from '../store/schema';
 import { CRLF, csvRow, type CsvCell, type CsvOptions } from './csv';
@@ -82,25 +83,7 @@ export function exportHeader(opts: JsonlOptions): ExportHeader {
   };
 }
 
-const round = (x: number, digits: number) => {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-};
-
-/**
- * Usage with timings in whole milliseconds and rates to two decimals: clocks give values like
- * 745.8000000000466 ms, whose digits carry no information.
- */
-export function roundUsage(u: GenerateUsage): GenerateUsage {
-  const r2 = (x: number | null) => (x === null ? null : round(x, 2));
-  return {
-    ...u,
-    prefillTokensPerS: r2(u.prefillTokensPerS),
-    decodeTokensPerS: r2(u.decodeTokensPerS),
-    timeToFirstTokenMs: u.timeToFirstTokenMs === null ? null : Math.round(u.timeToFirstTokenMs),
-    totalMs: Math.round(u.totalMs),
-  };
-}
+export { roundUsage };
 
 /** The human label a bundled example pair carries (the Judge page's examples); undefined otherwise. */
 export function exampleLabel(item: ItemRecord): ItemLabel | undefined {

@@ -13,7 +13,7 @@ import {
 import type { EngineKind, JudgmentParams, JudgmentRecord, Repositories } from '../store';
 import { judgmentKey, newId } from '../store';
 import { fromRecords } from './records';
-import { roundUsage } from '../data/export';
+import { roundUsage } from '../data/round';
 
 /** What the user chose besides the template; every field ends up in the stored parameters. */
 export interface PairOptions {

@@ -11,7 +11,7 @@ import type { DemoState } from './demo.svelte';
 import { ModelState } from './models.svelte';
 import { OpenAIServerState } from './openai.svelte';
 import { Router } from './router.svelte';
-import { RunsState } from './runs.svelte';
+import type { RunsState } from './runs.svelte';
 import { StorageState } from './storage.svelte';
 import type { ReviewState } from './review.svelte';
 
@@ -36,7 +36,8 @@ export class AppState {
   readonly privacy: PrivacyState;
   /** Demo mode's state, made when the Demo page is first opened (its code loads with it). */
   demo = $state.raw<DemoState | null>(null);
-  readonly runs: RunsState;
+  /** Batch runs: the runner's code loads just after start (to resume runs left running), not with the page. */
+  runs = $state.raw<RunsState | null>(null);
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
@@ -48,7 +49,6 @@ export class AppState {
     // A new version never swaps code under a running judgment or a model load.
     this.pwa = new PwaState(() => this.busy);
     this.privacy = new PrivacyState(this.models);
-    this.runs = new RunsState(services.engine, this.models, this.storage);
   }
 
   /** Work that an update (page reload) must not interrupt. */
@@ -58,9 +58,18 @@ export class AppState {
       judging ||
       this.demo?.busy === true ||
       this.models.status === 'loading' ||
-      (this.runs.owner && this.runs.activeRunId !== null) ||
+      (this.runs?.owner === true && this.runs.activeRunId !== null) ||
       this.local.status === 'storing'
     );
+  }
+
+  /** The batch-run state, created once; its module is a chunk of its own. */
+  async loadRuns(): Promise<RunsState> {
+    if (!this.runs) {
+      const { RunsState } = await import('./runs.svelte');
+      this.runs ??= new RunsState(this.services.engine, this.models, this.storage);
+    }
+    return this.runs;
   }
 
   /** The demo's state, created once on first use. */
@@ -85,7 +94,7 @@ export class AppState {
   async init(): Promise<void> {
     await this.models.init();
     // Resumes batch runs left running (after a reload or crash) once the models are known.
-    void this.runs.init();
+    void this.loadRuns().then((runs) => runs.init());
   }
 
   /** The review state, loading its code (metrics, charts' data) on first use only. */

@@ -1,6 +1,5 @@
 // History as state: judgments newest first grouped into the pairs they judged, search, reopen, delete, export.
 import type { HistoryCursor, ItemRecord, JudgmentRecord, RunRecord } from '../store';
-import { exportFileName, exportJudgmentsBlob } from '../data/export';
 import { fromRecords, type PairVerdict } from '../run/records';
 import type { StorageState } from './storage.svelte';
 
@@ -108,6 +107,8 @@ export class HistoryState {
   async exportAll(format: 'jsonl' | 'csv'): Promise<void> {
     this.exporting = true;
     try {
+      // The export code loads only when someone exports.
+      const { exportFileName, exportJudgmentsBlob } = await import('../data/export');
       const repos = await this.storage.repositories();
       const blob = await exportJudgmentsBlob(repos.judgments.allWithItems(), format, {
         source: location.origin + location.pathname,
