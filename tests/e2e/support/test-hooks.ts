@@ -67,7 +67,7 @@ function createTestWorker(): WorkerLike {
     kind: 'test-config',
     tokensPerSecond: setting('arbiter.test.tps', 60),
     outputTokens: setting('arbiter.test.tokens', 0),
-    loadMs: 300,
+    loadMs: setting('arbiter.test.loadMs', 300),
   };
   worker.postMessage(config);
   let loading = '';
