@@ -72,7 +72,7 @@ export default defineConfig(({ mode, command }) => ({
   plugins: [
     svelte(),
     bundledData(),
-    ...(mode === 'test' ? [] : [cspMeta(command === 'serve')]),
+    ...(mode === 'test' || mode === 'benchmark' ? [] : [cspMeta(command === 'serve')]),
     // Offline app (issue 10): our own service worker (src/sw.ts) precaches the shell, the worker
     // chunk and bundled data, never model weights (web-llm keeps those in its own caches).
     VitePWA({
