@@ -7,6 +7,7 @@ import type { JudgeEngine } from './lib/engine/types';
 import { AppState } from './lib/state/app.svelte';
 import { testHooks } from '$test-hooks';
 import { registerSW } from 'virtual:pwa-register';
+import { loadMarkdown } from './lib/ui/markdown';
 import './app.css';
 
 const target = document.getElementById('app');
@@ -31,4 +32,8 @@ app.privacy.start();
 app.pwa.start((callbacks) => registerSW({ immediate: true, ...callbacks }));
 void app.init();
 
-export default mount(App, { target, props: { app } });
+const mounted = mount(App, { target, props: { app } });
+// The Markdown renderer is not in the first download; it follows right after the first paint.
+requestAnimationFrame(() => setTimeout(() => void loadMarkdown().catch(() => undefined)));
+
+export default mounted;

@@ -1,6 +1,7 @@
 // Untrusted markdown through the real marked and DOMPurify in Chromium: markdown renders, HTML shows as text, nothing runs or loads.
 import { expect, test } from 'vitest';
-import { hasHtmlTags, renderMarkdown } from '../../src/lib/ui/markdown';
+import { hasHtmlTags } from '../../src/lib/ui/markdown';
+import { renderMarkdown } from '../../src/lib/ui/markdown-render';
 import { HOSTILE_TEXTS, TRACKER } from '../e2e/support/hostile';
 
 const payloads = [

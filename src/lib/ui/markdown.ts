@@ -1,44 +1,9 @@
-// Renders untrusted text (dataset and model text) as inert markdown: no HTML runs, nothing loads, nothing is dropped.
-import DOMPurify from 'dompurify';
-import { Marked, type Tokens } from 'marked';
-import { BIDI_RE, bidiTitle, revealBidi, visibleText } from './bidi';
+// The rule for showing untrusted text as Markdown, and the entry views use (the renderer itself loads after first paint).
+import { revealBidi, bidiTitle } from './bidi';
+import { loadMarkdown, loadedRenderer } from './markdown-loader.svelte';
 
 export { revealBidi, visibleText, bidiTitle } from './bidi';
-
-/**
- * The rule for showing untrusted text, in every view:
- * - Markdown formatting is rendered (emphasis, lists, code, tables, links).
- * - HTML in the text is never interpreted: it is shown as the characters it is, so `<b>x</b>`
- *   reads `<b>x</b>` and a `<span>` never hides its text. The judge saw those characters.
- * - Nothing makes the browser contact a host: images (markdown or HTML) are shown as their source
- *   text, and the only URL attribute that survives is a link's href (http, https, mailto), which
- *   the browser follows only on a click, in a new tab, with no opener and no referrer.
- * - Bidi controls (e.g. U+202E, which reverses what follows) are shown as visible marks, not
- *   applied; containers also isolate the text (dir="auto"), so it cannot reorder the page around it.
- * Then DOMPurify runs over marked's output as a second line of defence, with the same limits.
- */
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-const marked = new Marked({
-  gfm: true,
-  breaks: true,
-  async: false,
-  renderer: {
-    html(token: Tokens.HTML | Tokens.Tag) {
-      const text = escapeHtml(token.text);
-      return 'block' in token && token.block
-        ? `<p class="html-as-text">${text}</p>\n`
-        : `<span class="html-as-text">${text}</span>`;
-    },
-    image(token: Tokens.Image) {
-      // The source text, not an <img>: loading it would tell the image's host who reads this.
-      // A reference-style image names its URL elsewhere in the text: show it here too.
-      const source = token.raw.includes(token.href) ? token.raw : `${token.raw} (${token.href})`;
-      return `<span class="inert-image" title="Image not loaded: Arbiter never fetches what a text points to">${escapeHtml(source)}</span>`;
-    },
-  },
-});
+export { loadMarkdown } from './markdown-loader.svelte';
 
 // Judge protocols ask for these tags; they are part of the expected output, not HTML.
 const PROTOCOL_TAGS = new Set(['think', 'answer', 'score', 'thinking', 'reasoning']);
@@ -56,88 +21,32 @@ export function hasHtmlTags(text: string): boolean {
   return false;
 }
 
-const ALLOWED_TAGS = [
-  'p',
-  'br',
-  'hr',
-  'strong',
-  'em',
-  'del',
-  's',
-  'code',
-  'pre',
-  'blockquote',
-  'ul',
-  'ol',
-  'li',
-  'a',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-  'span',
-];
-const ALLOWED_ATTR = ['href', 'title', 'class', 'align', 'start'];
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-// Links from untrusted text open only on a click, in a new tab, without window.opener, a
-// Referer or a ping; their target is in the tooltip, so a misleading link text can be checked.
-DOMPurify.addHook('afterSanitizeAttributes', (node) => {
-  for (const name of node.getAttributeNames()) {
-    const value = node.getAttribute(name) ?? '';
-    if (BIDI_RE.test(value)) node.setAttribute(name, visibleText(value));
-  }
-  if (node.tagName === 'A') {
-    if (node.hasAttribute('href')) {
-      node.setAttribute('target', '_blank');
-      node.setAttribute('rel', 'noopener noreferrer nofollow');
-      node.setAttribute('referrerpolicy', 'no-referrer');
-      if (!node.hasAttribute('title')) node.setAttribute('title', node.getAttribute('href') ?? '');
-    }
-  }
-});
-
-function markBidi(root: DocumentFragment): void {
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const hits: Text[] = [];
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    if (BIDI_RE.test(n.nodeValue ?? '')) hits.push(n as Text);
-  }
-  for (const node of hits) {
-    const parts = revealBidi(node.nodeValue ?? '').map((s) => {
-      if (s.control === undefined) return document.createTextNode(s.text);
-      const mark = document.createElement('span');
-      mark.className = 'bidi-mark';
-      mark.title = bidiTitle(s.control);
-      mark.textContent = s.text;
-      return mark;
-    });
-    node.replaceWith(...parts);
-  }
+/**
+ * The text exactly as it is, escaped, bidi controls as marks: what renderMarkdown shows in the
+ * moment before the renderer's chunk has loaded (nothing is dropped, nothing is interpreted).
+ */
+export function plainHtml(text: string): string {
+  const body = revealBidi(text)
+    .map((s) =>
+      s.control === undefined
+        ? escapeHtml(s.text)
+        : `<span class="bidi-mark" title="${escapeHtml(bidiTitle(s.control))}">${escapeHtml(s.text)}</span>`,
+    )
+    .join('');
+  return `<p class="plain">${body}</p>`;
 }
 
 /**
- * Markdown → HTML safe to put in the DOM (see the rule at the top of this file): HTML in the
- * text shows as text, images as their source, links are click-only, bidi controls are marks.
+ * Markdown → HTML safe to put in the DOM (the rule is in markdown-render.ts): HTML in the text
+ * shows as text, images as their source, links are click-only, bidi controls are marks. Until
+ * the renderer has loaded, the plain text (plainHtml); called inside a $derived, the view
+ * re-renders when it arrives.
  */
 export function renderMarkdown(text: string): string {
-  const html = marked.parse(text) as string;
-  const fragment = DOMPurify.sanitize(html, {
-    ALLOWED_TAGS,
-    ALLOWED_ATTR,
-    ALLOW_DATA_ATTR: false,
-    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,
-    RETURN_DOM_FRAGMENT: true,
-  });
-  markBidi(fragment);
-  const host = document.createElement('div');
-  host.append(fragment);
-  return host.innerHTML;
+  const render = loadedRenderer();
+  if (render) return render(text);
+  void loadMarkdown().catch(() => undefined);
+  return plainHtml(text);
 }

@@ -1,0 +1,23 @@
+// Holds the Markdown renderer once its chunk has loaded, so views rendered before then re-render with it.
+type Render = (markdown: string) => string;
+
+let renderer = $state.raw<Render | null>(null);
+let loading: Promise<Render> | null = null;
+
+/** The renderer if loaded (a reactive read: a $derived that calls this re-runs when it arrives). */
+export function loadedRenderer(): Render | null {
+  return renderer;
+}
+
+/** Loads marked and DOMPurify (once); the app starts this right after its first paint. */
+export function loadMarkdown(): Promise<Render> {
+  loading ??= import('./markdown-render').then(
+    (m) => (renderer = m.renderMarkdown),
+    (err: unknown) => {
+      // A failed chunk load (offline before the app was cached) is retried on the next call.
+      loading = null;
+      throw err;
+    },
+  );
+  return loading;
+}
