@@ -176,4 +176,25 @@ describe('import worker', () => {
       }
     }
   });
+
+  test('a JSON list streams element by element: one bad entry is reported with its line, the rest kept', async () => {
+    const w = createImportWorker();
+    try {
+      const entries = Array.from({ length: 2000 }, (_, i) =>
+        i === 1500 ? '{"id": "r1500", "prompt": oops}' : row(i),
+      );
+      // Pretty-printed: entry i starts on line i + 2 (line 1 is the "[").
+      const file = new Blob(['\uFEFF[\n' + entries.join(',\n') + '\n]\n']);
+      const got = await exchange(w, { type: 'parse', file, name: 'x.json' }, ['parsed', 'fatal']);
+      expect(got.find((m) => m.type === 'sample')).toMatchObject({ kind: 'json' });
+      expect(got.some((m) => m.type === 'progress')).toBe(true);
+      const done = got.at(-1)!;
+      expect(done).toMatchObject({ type: 'parsed', rows: 1999, errorCount: 1 });
+      const err = done.type === 'parsed' ? done.errors[0] : undefined;
+      expect(err?.line).toBe(1501);
+      expect(err?.reason).toContain('line 1502 of the file');
+    } finally {
+      w.terminate();
+    }
+  });
 });

@@ -7,6 +7,7 @@ export {
   parseJsonlText,
   parseJsonText,
   JsonlByteParser,
+  JsonArrayParser,
   sniffBytes,
   guessTextKind,
   type Sniff,

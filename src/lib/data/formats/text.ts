@@ -151,11 +151,159 @@ export function parseJsonlText(text: string): { rows: SourceRow[]; errors: RowEr
 }
 
 /**
- * A whole JSON document: an array of rows, or an object holding one (e.g. {"data": [...]}).
- * Rows are numbered from 1 in array order (JSON arrays have no line per row).
+ * A top-level JSON array read element by element as its text arrives. Each element is parsed on
+ * its own with JSON.parse, so one bad element is reported (with the line it starts on) and the
+ * others are kept, progress can be shown while reading, and the file never has to be one string
+ * or one object tree. The splitter only follows strings and nesting; parsing proper is JSON.parse's.
+ * Rows are numbered from 1 in array order (a one-line array has no line per row).
+ */
+export class JsonArrayParser {
+  private state: 'before' | 'inside' | 'after' = 'before';
+  /** A value must come next (after '[' one may; after ',' one must). */
+  private expectValue = false;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private line = 1;
+  /** The open element's text from earlier chunks; startLine 0 = no element is open. */
+  private parts: string[] = [];
+  private startLine = 0;
+  private index = 0;
+  private trailingReported = false;
+
+  /** Feeds the next piece of text; returns the elements completed in it. */
+  push(chunk: string): LineResult[] {
+    const out: LineResult[] = [];
+    let seg = this.startLine ? 0 : -1;
+    const n = chunk.length;
+    for (let i = 0; i < n; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === 10) this.line++;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 92) this.escaped = true;
+        else if (c === 34) this.inString = false;
+        continue;
+      }
+      const space = c === 32 || c === 10 || c === 13 || c === 9 || c === 0xfeff;
+      if (this.state === 'before') {
+        if (space) continue;
+        if (c === 91) {
+          this.state = 'inside';
+          this.expectValue = false;
+          continue;
+        }
+        this.state = 'after';
+        this.trailingReported = true;
+        out.push({ line: 1, reason: 'the JSON document is not a list of rows' });
+        continue;
+      }
+      if (this.state === 'after') {
+        if (!space && !this.trailingReported) {
+          this.trailingReported = true;
+          out.push({
+            line: this.index + 1,
+            reason: `text after the end of the list on line ${this.line} was ignored`,
+          });
+        }
+        continue;
+      }
+      if (!this.startLine) {
+        if (space) continue;
+        if (c === 44 || c === 93) {
+          if (this.expectValue || c === 44) {
+            out.push({
+              line: this.index + 1,
+              reason: `an empty entry (a stray comma) on line ${this.line}`,
+            });
+          }
+          if (c === 93) this.state = 'after';
+          else this.expectValue = true;
+          continue;
+        }
+        this.startLine = this.line;
+        this.depth = 0;
+        seg = i;
+      }
+      if (c === 34) this.inString = true;
+      else if (c === 123 || c === 91) this.depth++;
+      else if ((c === 125 || c === 93) && this.depth > 0) this.depth--;
+      else if (this.depth === 0 && (c === 44 || c === 93)) {
+        this.parts.push(chunk.slice(seg, i));
+        out.push(this.finish());
+        seg = -1;
+        if (c === 93) this.state = 'after';
+        else this.expectValue = true;
+      }
+    }
+    if (this.startLine && seg >= 0) this.parts.push(chunk.slice(seg));
+    return out;
+  }
+
+  /** The text ended: an element or the list left open is reported (the rows before it are kept). */
+  end(): LineResult[] {
+    if (this.state === 'before') return [{ line: 1, reason: 'the JSON document is empty' }];
+    if (this.state === 'after') return [];
+    const out: LineResult[] = [];
+    if (this.startLine && this.depth === 0 && !this.inString) {
+      // The last entry is whole; only the list's "]" is missing.
+      out.push(this.finish());
+    }
+    if (this.startLine) {
+      const start = this.startLine;
+      const text = this.parts.join('');
+      this.parts = [];
+      this.startLine = 0;
+      out.push({
+        line: ++this.index,
+        reason: `the entry starting on line ${start} is not closed: the file ends inside it (it may have been cut off)`,
+        raw: clip(text.trim(), 300),
+      });
+    } else {
+      out.push({
+        line: this.index + 1,
+        reason: 'the list is not closed with "]": the file may have been cut off',
+      });
+    }
+    return out;
+  }
+
+  private finish(): LineResult {
+    const text = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+    const start = this.startLine;
+    this.parts = [];
+    this.startLine = 0;
+    this.expectValue = false;
+    const line = ++this.index;
+    try {
+      return { line, value: JSON.parse(text) as unknown };
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return {
+        line,
+        reason: `entry ${line} (line ${start} of the file) is not valid JSON: ${why}`,
+        raw: clip(text.trim(), 300),
+      };
+    }
+  }
+}
+
+/**
+ * A whole JSON document: an array of rows (read element by element, see JsonArrayParser), or an
+ * object holding one (e.g. {"data": [...]}), or a single row. Rows are numbered from 1 in array order.
  */
 export function parseJsonText(text: string): { rows: SourceRow[]; errors: RowError[] } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trimStart().startsWith('[')) {
+    const parser = new JsonArrayParser();
+    const rows: SourceRow[] = [];
+    const errors: RowError[] = [];
+    for (const r of [...parser.push(body), ...parser.end()]) {
+      if ('reason' in r) errors.push(r);
+      else rows.push(r);
+    }
+    return { rows, errors };
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(body);

@@ -8,6 +8,7 @@ import {
   JsonlByteParser,
   parseJsonlText,
   parseJsonText,
+  JsonArrayParser,
   sniffBytes,
   type LineResult,
 } from '../formats/text';
@@ -142,6 +143,26 @@ async function parse(file: Blob, name: string): Promise<void> {
       if (done) break;
       bytes += value.length;
       for (const r of parser.push(value)) add(r);
+      progress('reading', bytes, totalBytes);
+    }
+    for (const r of parser.end()) add(r);
+  } else if (kind === 'json' && sniff.encoding === 'utf-8' && /^\uFEFF?\s*\[/.test(headText)) {
+    // A JSON list, streamed too: element by element, never the whole file as one string.
+    const parser = new JsonArrayParser();
+    const decoder = new TextDecoder('utf-8');
+    const reader = blob.stream().getReader();
+    let bytes = 0;
+    let replaced = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
+      if (!replaced && text.includes('\uFFFD')) {
+        replaced = true;
+        notes.push('Some bytes were not valid UTF-8 and show as �.');
+      }
+      for (const r of parser.push(text)) add(r);
+      if (done) break;
+      bytes += value.length;
       progress('reading', bytes, totalBytes);
     }
     for (const r of parser.end()) add(r);
