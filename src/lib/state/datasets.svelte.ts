@@ -13,6 +13,7 @@ import type {
 import type { FieldMapping, FormatId, RowError, TargetField } from '../data/formats/types';
 import { newId, StoreError, type DatasetRecord, type ItemRecord } from '../store';
 import type { StorageState } from './storage.svelte';
+import { downloadBlob } from '../ui/download';
 
 export type ImportPhase =
   'idle' | 'reading' | 'review' | 'importing' | 'done' | 'failed' | 'cancelled';
@@ -409,7 +410,7 @@ export class DatasetsState {
   }
 
   downloadErrors(): void {
-    download(
+    downloadBlob(
       new Blob([this.errorsCsv()], { type: 'text/csv' }),
       `${this.name || 'import'}-errors.csv`,
     );
@@ -553,15 +554,4 @@ export class DatasetsState {
 
 function labelOrder(l: string): number {
   return l === 'A' ? 0 : l === 'B' ? 1 : l === 'tie' ? 2 : l === 'none' ? 4 : 3;
-}
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -2,6 +2,7 @@
 import type { HistoryCursor, ItemRecord, JudgmentRecord, RunRecord } from '../store';
 import { fromRecords, type PairVerdict } from '../run/records';
 import type { StorageState } from './storage.svelte';
+import { downloadBlob } from '../ui/download';
 
 /** One row of the history list: a run (one pair judged in one or both orders). */
 export interface HistoryRow {
@@ -115,7 +116,7 @@ export class HistoryState {
         bom: format === 'csv',
         labelOf: async (itemId) => (await repos.labels.get(itemId))?.label,
       });
-      download(blob, exportFileName(format));
+      downloadBlob(blob, exportFileName(format));
     } catch (e) {
       this.error = e;
     } finally {
@@ -152,16 +153,4 @@ function mergeRows(
       verdict: fromRecords(r.records),
     }))
     .sort((a, b) => b.createdAt - a.createdAt);
-}
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoke after the click has been handled, or some browsers cancel the download.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

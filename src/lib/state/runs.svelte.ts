@@ -44,6 +44,7 @@ import type {
 import type { ModelState } from './models.svelte';
 import type { StorageState } from './storage.svelte';
 import { pageTemplates } from './judge.svelte';
+import { downloadBlob } from '../ui/download';
 
 /** Messages between tabs about runs. */
 type RunMessage =
@@ -92,17 +93,6 @@ export function formFilter(f: RunForm): RunFilter {
   if (f.categories.length) filter.categories = [...f.categories];
   if (f.labels.length) filter.labels = [...f.labels];
   return filter;
-}
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 function stamp(now = new Date()): string {
@@ -626,7 +616,7 @@ export class RunsState {
           break;
         }
       }
-      download(blob, name);
+      downloadBlob(blob, name);
     } catch (e) {
       this.detailError = e;
     } finally {
@@ -643,7 +633,7 @@ export class RunsState {
       const chunks: string[] = [];
       for await (const l of exportWorkspace(repos, location.origin + location.pathname))
         chunks.push(l);
-      download(
+      downloadBlob(
         new Blob(chunks, { type: 'application/x-ndjson' }),
         `arbiter-workspace-${stamp()}.jsonl`,
       );
@@ -675,7 +665,7 @@ export class RunsState {
   /** The bad lines of the last import as a downloadable JSONL. */
   downloadImportErrors(): void {
     const errors: RowError[] = this.importReport?.errors ?? [];
-    download(
+    downloadBlob(
       new Blob(
         errors.map((e) => `${JSON.stringify(e)}\n`),
         { type: 'application/x-ndjson' },
