@@ -1,4 +1,5 @@
 // `arbiter judge`: judges a dataset against an OpenAI-compatible server with the app's judge core, resumable.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open, readFile, truncate, writeFile } from 'node:fs/promises';
 import type { CliConfig } from './args';
@@ -37,7 +38,7 @@ import {
   type PlannedJudgment,
 } from '../src/lib/run/pair';
 import { AdaptiveLimit, probeConcurrency, runPool } from '../src/lib/run/pool';
-import { canonicalJson, sha256Hex, type JsonValue } from '../src/lib/store/key';
+import { canonicalJson, sha256Hex, useSyncSha256, type JsonValue } from '../src/lib/store/key';
 import type { ItemRecord, JudgmentRecord, RunFailure, RunRecord } from '../src/lib/store/schema';
 import {
   isRowError,
@@ -196,6 +197,7 @@ function defaultMaxTokens(t: Template, thinking: boolean): number {
 /** Run the command; resolves with the exit code. */
 export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   const cpu0 = process.cpuUsage();
+  useSyncSha256((text) => createHash('sha256').update(text, 'utf8').digest('hex'));
   const template = getTemplate(cfg.protocol) as Template;
   let input;
   try {

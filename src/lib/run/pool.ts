@@ -58,21 +58,24 @@ export class AdaptiveLimit {
   overload(retryAfterMs: number | null = null): void {
     this.overloads++;
     const now = this.now();
-    if (retryAfterMs !== null && retryAfterMs > 0)
-      this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
-    if (now - this.lastCut >= Math.max(MIN_CUT_WINDOW_MS, this.rttMs, retryAfterMs ?? 0)) {
+    // Refusals within a round trip of the last cut, or during its pause, answer requests sent
+    // before the cut took effect: the same burst.
+    if (now - this.lastCut >= Math.max(MIN_CUT_WINDOW_MS, this.rttMs) && now >= this.pausedUntil) {
       this.lastCut = now;
       this.limit = Math.max(this.min, Math.floor(this.limit / 2));
       this.successes = 0;
       this.cuts++;
     }
+    if (retryAfterMs !== null && retryAfterMs > 0)
+      this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     this.onChange?.();
   }
 
   /** A task finished well after `durationMs`: after `limit` of them, one more may run. */
   success(durationMs: number): void {
     this.rttMs = this.rttMs === 0 ? durationMs : 0.8 * this.rttMs + 0.2 * durationMs;
-    if (this.limit >= this.max) return;
+    // Tasks started before the last cut say nothing about the new limit.
+    if (this.limit >= this.max || this.now() - durationMs < this.lastCut) return;
     if (++this.successes >= this.limit) {
       this.successes = 0;
       this.limit++;
