@@ -243,7 +243,7 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
     },
   });
   let report;
-  let serverWindow: number | null = null;
+  let serverWindow: number | null;
   try {
     report = await probeServer({
       endpoint: cfg.endpoint,

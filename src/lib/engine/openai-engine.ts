@@ -325,8 +325,8 @@ export class OpenAIEngine implements JudgeEngine {
         const parsed = parseChunk(text);
         if (!parsed)
           throw new ServerError('The server’s answer was not JSON.', { retryable: true });
+        // A whole answer has no first-token time: its timings stay null, not a made-up rate.
         acc.add(parsed);
-        firstToken = performance.now();
       } else {
         const body = res.body;
         if (!body) throw new StreamDroppedError('The server sent no body.', { retryable: true });
