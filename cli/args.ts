@@ -23,7 +23,12 @@ export interface CliConfig {
   thinking: boolean;
   /** null: probe the server. */
   concurrency: number | null;
-  timeoutMs: number;
+  /** The model's context window in tokens (--context); null: as the server reports it. */
+  contextWindow: number | null;
+  /** Stream answers token by token (default: whole answers, which cost the CLI far less CPU). */
+  stream: boolean;
+  /** Per request: ms without a byte; null for the default (120 s streamed, 600 s whole). */
+  timeoutMs: number | null;
   retries: number;
   formats: OutFormat[];
   skipBadRows: boolean;
@@ -56,8 +61,15 @@ Options
   --logprobs           Ask for logprobs (confidence); verdict-only always does
   --constrained        JSON schema / grammar output where the server supports it
   --thinking           The model thinks in <think>…</think> on its own
-  --concurrency N|auto Requests in flight (default auto: a quick probe of the server)
-  --timeout S          Give up on a request after S seconds without a byte (default 120)
+  --concurrency N|auto Requests in flight at most (default auto: a quick probe of the server);
+                       halved on 429/503 and grown back slowly while the server keeps up
+  --context N          The model's context window in tokens, to check prompts fit before
+                       sending (default: as the server reports it, e.g. vLLM's max_model_len);
+                       an item too long is an item error (exit code 1), never sent
+  --stream             Stream answers token by token (default: whole answers; the CLI shows
+                       no tokens, and streaming costs it a parse per token)
+  --timeout S          Give up on a request after S seconds without a byte (default 120 when
+                       streaming; 600 otherwise, since a whole answer sends nothing until done)
   --retries N          Retries on 429/5xx/timeouts/dropped streams (default 5)
   --format F[,F]       Also write exports next to --out: ${FORMATS.filter((f) => f !== 'workspace').join(', ')}
   --skip-bad-rows      Judge the good rows when some input rows are bad (exit code 1)
@@ -108,6 +120,8 @@ export function parseCli(
         constrained: { type: 'boolean' },
         thinking: { type: 'boolean' },
         concurrency: { type: 'string', short: 'c' },
+        stream: { type: 'boolean' },
+        context: { type: 'string' },
         timeout: { type: 'string' },
         retries: { type: 'string' },
         format: { type: 'string' },
@@ -168,7 +182,9 @@ export function parseCli(
     constrained: o.constrained ?? false,
     thinking: o.thinking ?? false,
     concurrency: conc,
-    timeoutMs: (num('timeout', o.timeout, 1, false) ?? 120) * 1000,
+    stream: o.stream ?? false,
+    contextWindow: num('context', o.context, 16),
+    timeoutMs: o.timeout === undefined ? null : (num('timeout', o.timeout, 1, false) ?? 0) * 1000,
     retries: num('retries', o.retries, 0) ?? 5,
     formats: formats as OutFormat[],
     skipBadRows: o['skip-bad-rows'] ?? false,

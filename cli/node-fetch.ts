@@ -14,18 +14,41 @@ export function createNodeFetch(maxSockets = 1024): typeof fetch {
     'http:': new HttpAgent({ keepAlive: true, maxSockets }),
     'https:': new HttpsAgent({ keepAlive: true, maxSockets }),
   };
+  // The engine asks the same few URLs over and over: parse each once.
+  const targets = new Map<string, Target>();
+  const target = (href: string): Target => {
+    let t = targets.get(href);
+    if (!t) {
+      const url = new URL(href);
+      t = {
+        isHttps: url.protocol === 'https:',
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        auth: url.username
+          ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
+          : null,
+      };
+      if (targets.size < 64) targets.set(href, t);
+    }
+    return t;
+  };
   const nodeFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
     new Promise((resolve, reject) => {
-      const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+      const t = target(
+        typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+      );
       const signal = init.signal ?? undefined;
       if (signal?.aborted) return reject(abortError());
-      const isHttps = url.protocol === 'https:';
-      const req = (isHttps ? httpsRequest : httpRequest)(
-        url,
+      const req = (t.isHttps ? httpsRequest : httpRequest)(
         {
+          hostname: t.hostname,
+          ...(t.port ? { port: t.port } : {}),
+          path: t.path,
+          ...(t.auth ? { auth: t.auth } : {}),
           method: init.method ?? 'GET',
           headers: init.headers as Record<string, string>,
-          agent: isHttps ? agents['https:'] : agents['http:'],
+          agent: t.isHttps ? agents['https:'] : agents['http:'],
         },
         (res) => resolve(new NodeResponse(res, signal) as unknown as Response),
       );
@@ -36,6 +59,14 @@ export function createNodeFetch(maxSockets = 1024): typeof fetch {
       req.end(typeof init.body === 'string' ? init.body : undefined);
     });
   return nodeFetch as typeof fetch;
+}
+
+interface Target {
+  isHttps: boolean;
+  hostname: string;
+  port: string;
+  path: string;
+  auth: string | null;
 }
 
 function abortError(): Error {

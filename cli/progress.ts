@@ -1,6 +1,12 @@
 // Progress on stderr: a redrawn bar with rate and ETA on a terminal, a plain line per 10% otherwise.
 import type { Io } from './run';
 
+/** What the line shows of the pool's adaptive concurrency. */
+export interface ConcurrencyView {
+  readonly limit: number;
+  readonly max: number;
+}
+
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';
   const s = Math.round(ms / 1000);
@@ -23,6 +29,7 @@ export class Progress {
     private readonly already: number,
     private readonly io: Io,
     private readonly quiet: boolean,
+    private readonly concurrency: ConcurrencyView | null = null,
   ) {
     this.done = already;
     this.lastDecile = Math.floor((already / Math.max(1, total)) * 10);
@@ -38,7 +45,12 @@ export class Progress {
   line(now = Date.now()): string {
     const { rate, etaMs } = this.stats(now);
     const pct = this.total ? (this.done / this.total) * 100 : 100;
-    return `${this.done}/${this.total} judgments (${pct.toFixed(1)}%) · ${rate.toFixed(1)}/s · ETA ${formatDuration(etaMs)}`;
+    const c = this.concurrency;
+    // The in-flight limit, and whether the server's 429/503s have cut it below the maximum.
+    const conc = c
+      ? ` · ${c.limit}${c.limit < c.max ? `/${c.max} in flight (server busy)` : ' in flight'}`
+      : '';
+    return `${this.done}/${this.total} judgments (${pct.toFixed(1)}%) · ${rate.toFixed(1)}/s · ETA ${formatDuration(etaMs)}${conc}`;
   }
 
   tick(): void {

@@ -1,5 +1,5 @@
 // `arbiter judge`: judges a dataset against an OpenAI-compatible server with the app's judge core, resumable.
-import { setMaxListeners } from 'node:events';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open, readFile, truncate, writeFile } from 'node:fs/promises';
 import type { CliConfig } from './args';
@@ -8,7 +8,7 @@ import { Progress } from './progress';
 import { metricsOf, metricsTable } from './metrics';
 import { OpenAIEngine, openaiModelSpec } from '../src/lib/engine/openai-engine';
 import { probeServer } from '../src/lib/engine/openai-probe';
-import { EngineError } from '../src/lib/engine/errors';
+import { ContextWindowExceededError, EngineError, RateLimitError } from '../src/lib/engine/errors';
 import type {
   ChatMessage,
   GenerateOptions,
@@ -20,6 +20,8 @@ import type {
 } from '../src/lib/engine/types';
 import {
   buildRequest,
+  countItemTokens,
+  estimateItemTokens,
   getTemplate,
   judgeItem,
   type JudgeItem,
@@ -35,9 +37,9 @@ import {
   type PairOptions,
   type PlannedJudgment,
 } from '../src/lib/run/pair';
-import { probeConcurrency, runPool } from '../src/lib/run/pool';
-import { canonicalJson, sha256Hex, type JsonValue } from '../src/lib/store/key';
-import type { ItemRecord, JudgmentRecord, RunRecord } from '../src/lib/store/schema';
+import { AdaptiveLimit, probeConcurrency, runPool } from '../src/lib/run/pool';
+import { canonicalJson, sha256Hex, useSyncSha256, type JsonValue } from '../src/lib/store/key';
+import type { ItemRecord, JudgmentRecord, RunFailure, RunRecord } from '../src/lib/store/schema';
 import {
   isRowError,
   parseWorkspaceHeader,
@@ -195,6 +197,7 @@ function defaultMaxTokens(t: Template, thinking: boolean): number {
 /** Run the command; resolves with the exit code. */
 export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   const cpu0 = process.cpuUsage();
+  useSyncSha256((text) => createHash('sha256').update(text, 'utf8').digest('hex'));
   const template = getTemplate(cfg.protocol) as Template;
   let input;
   try {
@@ -219,27 +222,42 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
 
   // Connection and capabilities: a failure here is configuration, not an item error.
   let retries = 0;
+  // Set once the concurrency is known; refusals for load before that (the probe) only count.
+  let limit: AdaptiveLimit | null = null;
+  const timeoutMs = cfg.timeoutMs ?? (cfg.stream ? 120_000 : 600_000);
   const fetchImpl = createNodeFetch();
   const engine = new OpenAIEngine({
     endpoint: cfg.endpoint,
     fetch: fetchImpl,
     ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
-    idleTimeoutMs: cfg.timeoutMs,
+    idleTimeoutMs: timeoutMs,
     backoff: { retries: cfg.retries },
-    onRetry: () => void retries++,
+    // The CLI shows no tokens: whole answers, unless --stream.
+    streamOnlyWhenWatched: !cfg.stream,
+    onRetry: ({ error }) => {
+      retries++;
+      if (error instanceof RateLimitError || error.detail.status === 503) {
+        const after = error.detail.retryAfterMs;
+        limit?.overload(typeof after === 'number' ? after : null);
+      }
+    },
   });
   let report;
+  let serverWindow: number | null;
   try {
     report = await probeServer({
       endpoint: cfg.endpoint,
       fetch: fetchImpl,
       model: cfg.model,
-      timeoutMs: cfg.timeoutMs,
+      timeoutMs,
       ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
     });
     engine.capabilities = report.capabilities;
-    const ctx = report.models.find((m) => m.id === cfg.model)?.contextWindow ?? 8192;
-    await engine.load({ ...openaiModelSpec(cfg.endpoint, cfg.model, ctx), thinking: cfg.thinking });
+    serverWindow = report.models.find((m) => m.id === cfg.model)?.contextWindow ?? null;
+    await engine.load({
+      ...openaiModelSpec(cfg.endpoint, cfg.model, cfg.contextWindow ?? serverWindow ?? 8192),
+      thinking: cfg.thinking,
+    });
   } catch (e) {
     const hint = e instanceof EngineError && e.hint ? `\n${e.hint}` : '';
     throw new ConfigError(`${(e as Error).message}${hint}`);
@@ -247,6 +265,14 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   if (!cfg.quiet)
     io.err(
       `Server ${new URL(cfg.endpoint).host}: ${Math.round(report.latencyMs)} ms; streaming ${yes(report.streaming.ok)}, logprobs ${yes(report.logprobs.ok)}, json schema ${yes(report.jsonSchema.ok)}, tokenize ${yes(report.tokenize.ok)}, grammar ${yes(report.grammar.ok)}\n`,
+    );
+  // The context window: --context wins, else what the server reports (vLLM max_model_len).
+  const contextWindow = cfg.contextWindow ?? serverWindow;
+  if (!cfg.quiet)
+    io.err(
+      contextWindow === null
+        ? `Context window unknown (the server does not report it): prompts are not checked to fit; pass --context N to check them.\n`
+        : `Context window ${contextWindow} tokens (${cfg.contextWindow !== null ? '--context' : 'from the server'}); prompts are checked to fit ${report.tokenize.ok ? 'with the server’s /tokenize when close' : 'by an estimate (about 4 characters a token; the server has no /tokenize)'}.\n`,
     );
 
   let concurrency = cfg.concurrency;
@@ -346,22 +372,43 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   if (!cfg.quiet && already > 0)
     io.err(`Resuming: ${already} of ${total} judgments are already in ${cfg.out}.\n`);
 
-  const progress = new Progress(total, already, io, cfg.quiet);
+  limit = new AdaptiveLimit(concurrency);
+  const progress = new Progress(total, already, io, cfg.quiet, limit);
+  const failures: RunFailure[] = [];
   const judgingStart = performance.now();
   const judgingCpu0 = process.cpuUsage();
   let failedItems = 0;
   let written = 0;
   const controller = new AbortController();
-  // Every request in flight listens to this one signal.
-  setMaxListeners(0, controller.signal);
-  const stop = () => controller.abort();
+  // Each task has its own signal, aborted from here: thousands of listeners on one shared signal
+  // made every request's addEventListener walk them all (Node checks for duplicates).
+  const live = new Set<AbortController>();
+  const stop = () => {
+    controller.abort();
+    for (const c of live) c.abort();
+  };
   process.once('SIGINT', stop);
+  const { template: _t, ...fitOpts } = judgeConfig(firstCtx);
+  /** Why the item cannot fit the context window, or null: the estimate, then /tokenize when close. */
+  const tooLong = async (ctx: PairContext): Promise<string | null> => {
+    if (contextWindow === null) return null;
+    let est = estimateItemTokens(ctx.item, template, fitOpts);
+    let exact = false;
+    if (est.total > contextWindow * 0.8 && report.tokenize.ok) {
+      est = await countItemTokens(engine, ctx.item, template, fitOpts);
+      exact = engine.lastCountExact;
+    }
+    if (est.total <= contextWindow) return null;
+    return `Needs ${exact ? '' : 'about '}${est.promptTokens} prompt tokens (${exact ? 'the server’s count' : 'an estimate'}) plus ${est.maxTokens} for the answer; the model holds ${contextWindow}${cfg.contextWindow !== null ? ' (--context)' : ''}.`;
+  };
   const summary = await runPool(
     pending,
     async (i) => {
       const ctx = contexts[i] as PairContext;
       const item = input.items[i] as ItemRecord;
       const plan = plans[i] as PlannedJudgment[];
+      const why = await tooLong(ctx);
+      if (why) throw new ContextWindowExceededError(why);
       const replays = new Map<string, JudgmentRecord>();
       const config = judgeConfig(ctx);
       for (const p of plan) {
@@ -370,22 +417,30 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
           replays.set(JSON.stringify(buildRequest(ctx.item, config, p.order, p.sample)), rec);
       }
       const fresh: JudgmentRecord[] = [];
-      await judgeItem(new ReplayEngine(engine, replays), ctx.item, config, {
-        signal: controller.signal,
-        onJudgment: (j) => {
-          const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
-          if (doneKeys.has(key)) return;
-          const record = toRecord(j, { runId, itemId: item.id, key, params, ctx });
-          fresh.push(record);
-          writer.write(workspaceLine({ kind: 'judgment', record }));
-          written++;
-          progress.tick();
-        },
-      });
+      const task = new AbortController();
+      live.add(task);
+      if (controller.signal.aborted) task.abort();
+      try {
+        await judgeItem(new ReplayEngine(engine, replays), ctx.item, config, {
+          signal: task.signal,
+          onJudgment: (j) => {
+            const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
+            if (doneKeys.has(key)) return;
+            const record = toRecord(j, { runId, itemId: item.id, key, params, ctx });
+            fresh.push(record);
+            writer.write(workspaceLine({ kind: 'judgment', record }));
+            written++;
+            progress.tick();
+          },
+        });
+      } finally {
+        live.delete(task);
+      }
       return fresh;
     },
     {
       concurrency,
+      limit,
       signal: controller.signal,
       onResult: (fresh, i) => {
         const id = (input.items[i] as ItemRecord).id;
@@ -396,9 +451,15 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
         progress.clearLine();
         const item = input.items[i] as ItemRecord;
         const name = e instanceof Error ? e.name : 'Error';
-        io.err(
-          `row ${item.index + 1} (${item.id}): ${name}: ${(e as Error).message ?? String(e)}\n`,
-        );
+        const reason = e instanceof Error ? e.message : String(e);
+        failures.push({
+          itemId: item.id,
+          index: item.index,
+          kind: e instanceof ContextWindowExceededError ? 'too-long' : 'error',
+          reason: `${name}: ${reason}`,
+          at: Date.now(),
+        });
+        io.err(`row ${item.index + 1} (${item.id}): ${name}: ${reason}\n`);
       },
     },
   );
@@ -414,6 +475,7 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   run.updatedAt = Date.now();
   run.progress = { total, done, failed: total - done };
   run.summary = metrics as unknown as Record<string, unknown>;
+  if (failures.length > 0) run.failures = failures.sort((a, b) => a.index - b.index);
   // The final state of the run, after its judgments; importers keep the newest copy of a run id.
   writer.write(workspaceLine({ kind: 'run', record: run }));
   await writer.close();
@@ -426,7 +488,10 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   const cpu = process.cpuUsage(cpu0);
   io.out(metricsTable(metrics, template));
   io.out(
-    `\n${written} new judgments (${already} resumed), ${failedItems} failed items, ${retries} retries, ${engine.stats.malformedLines} malformed SSE lines skipped.\n` +
+    `\n${written} new judgments (${already} resumed), ${failedItems} failed items (${failures.filter((f) => f.kind === 'too-long').length} too long for the context), ${retries} retries, ${engine.stats.malformedLines} malformed SSE lines skipped.\n` +
+      (limit.overloads > 0
+        ? `Server busy: ${limit.overloads} refusals (429/503); concurrency halved ${limit.cuts} times, ${limit.limit} of ${limit.max} at the end.\n`
+        : '') +
       `Time judging: ${written} judgments in ${Math.round(judgingMs)} ms (${written > 0 ? ((written * 1000) / judgingMs).toFixed(1) : '0'}/s).\n` +
       `Arbiter CPU: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms in all; while judging ${(judgingCpuUs / 1000).toFixed(0)} ms, ${written > 0 ? (judgingCpuUs / written).toFixed(0) : '–'} µs per new judgment.\n`,
   );

@@ -1,5 +1,4 @@
 // The built CLI end to end: spawned against a real local server; resume after kill -9, exit codes, bad rows.
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,16 +10,14 @@ import {
   type WorkspaceRecord,
 } from '../../src/lib/data/workspace';
 import type { JudgmentRecord } from '../../src/lib/store/schema';
+import { buildCli, runCli } from '../support/cli-process';
 import { markerJudge, startOpenAIServer, type TestServer } from '../support/openai-server';
 
-const root = new URL('../../', import.meta.url).pathname;
-const bin = join(root, 'cli/bin.mjs');
 let server: TestServer | null = null;
 let dir = '';
 
 beforeAll(() => {
-  // The test setup builds the CLI, as `prepare` does after npm install.
-  execFileSync('npm', ['run', 'build:cli'], { cwd: root, stdio: 'ignore' });
+  buildCli();
   dir = mkdtempSync(join(tmpdir(), 'arbiter-cli-'));
 }, 120_000);
 
@@ -43,24 +40,6 @@ function dataset(n: number, name = 'data.jsonl'): string {
   const path = join(dir, name);
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
-}
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], opts: { onSpawn?: (kill: () => void) => void } = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    opts.onSpawn?.(() => child.kill('SIGKILL'));
-  });
 }
 
 function readOut(path: string): WorkspaceRecord[] {
@@ -215,14 +194,14 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     ];
     let killedAt = 0;
     const first = await runCli(args, {
-      onSpawn: (kill) => {
+      onSpawn: (child) => {
         const poll = setInterval(() => {
           if (!existsSync(out)) return;
           const n = (readFileSync(out, 'utf8').match(/"kind":"judgment"/g) ?? []).length;
           if (n >= 10) {
             killedAt = n;
             clearInterval(poll);
-            kill();
+            child.kill('SIGKILL');
           }
         }, 20);
       },
@@ -345,6 +324,199 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     const again = await runCli(args);
     expect(again.code).toBe(0);
     expect(judgments(readOut(out))).toHaveLength(8);
+  });
+
+  it('streamed (--stream) and whole answers give the same records: text, verdict, logprobs, usage', async () => {
+    server = await startOpenAIServer({
+      handler: (req, n) => ({
+        // verdict-only: the letter alone, so its logprobs give a confidence.
+        text: /\[\[A\]\]/.test((markerJudge(req, n) as { text: string }).text) ? 'A' : 'B',
+        reasoning: 'Weighing both answers.',
+        topLogprobs: { A: -0.2, B: -1.7 },
+        delayMs: 1,
+      }),
+    });
+    const input = dataset(8, 'modes.jsonl');
+    const outs = [join(dir, 'whole.jsonl'), join(dir, 'streamed.jsonl')];
+    const streamedFlags: unknown[][] = [];
+    for (const [i, extra] of [[], ['--stream']].entries()) {
+      server.requests.length = 0;
+      const r = await runCli([
+        'judge',
+        input,
+        '--endpoint',
+        server.url,
+        '--model',
+        'test-judge',
+        '--protocol',
+        'verdict-only',
+        '--logprobs',
+        '--out',
+        outs[i]!,
+        '-c',
+        '4',
+        '-q',
+        ...extra,
+      ]);
+      expect(r.code).toBe(0);
+      streamedFlags.push(
+        server.requests
+          .filter((q) => JSON.stringify(q.body?.messages ?? '').includes('Question'))
+          .map((q) => q.body!.stream),
+      );
+    }
+    // The 16 judgments go as whole answers by default, streamed with --stream.
+    expect(streamedFlags).toEqual([Array(16).fill(undefined), Array(16).fill(true)]);
+    const norm = (p: string) =>
+      judgments(readOut(p))
+        .map((j) =>
+          JSON.stringify([
+            j.key,
+            j.order,
+            j.verdict,
+            j.text,
+            j.probabilities,
+            j.usage.promptTokens,
+            j.usage.completionTokens,
+            j.finishReason,
+          ]),
+        )
+        .sort();
+    const [whole, streamed] = outs.map(norm);
+    expect(whole).toHaveLength(16);
+    expect(streamed).toEqual(whole);
+    const one = judgments(readOut(outs[0]!))[0]!;
+    expect(one.text).toContain('<think>Weighing both answers.</think>');
+    expect(one.probabilities).not.toBeNull();
+  });
+
+  it('adapts concurrency to 429s: halves in flight, honours Retry-After, finishes every item', async () => {
+    let refused = 0;
+    const capacity = 4;
+    const s: TestServer = await startOpenAIServer({
+      handler: (req, n) => {
+        // inFlight counts this request: more than `capacity` at once is refused, as a busy server does.
+        if (s.inFlight > capacity) {
+          refused++;
+          return {
+            status: 429,
+            headers: { 'retry-after': '0.05' },
+            json: { error: { message: 'too many requests' } },
+          };
+        }
+        return { ...(markerJudge(req, n) as object), delayMs: 3 };
+      },
+    });
+    server = s;
+    const input = dataset(60, 'busy.jsonl');
+    const out = join(dir, 'busy.out');
+    const r = await runCli([
+      'judge',
+      input,
+      '--endpoint',
+      s.url,
+      '--model',
+      'test-judge',
+      '--out',
+      out,
+      '-c',
+      '32',
+      '--retries',
+      '8',
+    ]);
+    expect(r.stderr).not.toContain('unexpected');
+    expect(r.code).toBe(0);
+    expect(judgments(readOut(out))).toHaveLength(120);
+    // 32 → 16 → 8 → 4 (or lower) after the first bursts of refusals, shown in the summary…
+    const m =
+      /Server busy: (\d+) refusals \(429\/503\); concurrency halved (\d+) times, (\d+) of 32 at the end/.exec(
+        r.stdout,
+      );
+    expect(m, r.stdout).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0);
+    expect(Number(m![2])).toBeGreaterThanOrEqual(3);
+    expect(Number(m![3])).toBeLessThan(32);
+    // …and in the progress lines while it happened.
+    expect(r.stderr).toMatch(/in flight \(server busy\)/);
+    // Without adapting, ~28 of every 32 requests would be refused for the whole run (well over
+    // 120 × 28/4); adapting keeps the refusals to the first bursts and the odd probe upward.
+    expect(refused).toBeLessThan(200);
+  });
+
+  it('checks prompts fit the context: too long is an item error (exit 1), never sent; /tokenize when close', async () => {
+    const window = 2048;
+    server = await startOpenAIServer({ models: [{ id: 'test-judge', max_model_len: window }] });
+    const path = join(dir, 'fit.jsonl');
+    const longWord = 'abcdefghijklmnop ';
+    writeFileSync(
+      path,
+      [
+        { prompt: 'Short question?', response_a: 'GOOD one', response_b: 'BAD one', label: 'A' },
+        // ~34,000 characters: too long by any count.
+        {
+          prompt: 'Huge?',
+          response_a: `GOOD ${longWord.repeat(2000)}`,
+          response_b: 'BAD',
+          label: 'A',
+        },
+        // ~6,800 characters: the estimate (4 a token) says too long, the server's tokenizer
+        // (a token a word here) says it fits, and the tokenizer wins.
+        {
+          prompt: 'Close?',
+          response_a: `GOOD ${longWord.repeat(400)}`,
+          response_b: 'BAD',
+          label: 'A',
+        },
+      ]
+        .map((x) => JSON.stringify(x))
+        .join('\n'),
+    );
+    const out = join(dir, 'fit.out');
+    const args = ['judge', path, '--endpoint', server.url, '--model', 'test-judge', '--out', out];
+    const r = await runCli([...args, '--max-tokens', '64', '-c', '2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Context window ${window} tokens (from the server)`);
+    expect(r.stderr).toMatch(
+      /row 2 \(.*\): ContextWindowExceededError: Needs \d+ prompt tokens \(the server’s count\) plus 64 for the answer; the model holds 2048\./,
+    );
+    expect(r.stdout).toContain('1 failed items (1 too long for the context)');
+    const sent = server.requests
+      .filter((q) => q.path === '/v1/chat/completions')
+      .map((q) => JSON.stringify(q.body!.messages));
+    expect(sent.some((m) => m.includes('Huge?'))).toBe(false);
+    expect(sent.filter((m) => m.includes('Close?'))).toHaveLength(2);
+    expect(server.requests.some((q) => q.path === '/tokenize')).toBe(true);
+    const recs = readOut(out);
+    expect(judgments(recs)).toHaveLength(4);
+    const run = recs.filter((x) => x.kind === 'run').at(-1)!.record as {
+      status: string;
+      failures?: { index: number; kind: string; reason: string }[];
+    };
+    expect(run.status).toBe('failed');
+    expect(run.failures).toEqual([
+      expect.objectContaining({
+        index: 1,
+        kind: 'too-long',
+        reason: expect.stringContaining('holds 2048'),
+      }),
+    ]);
+
+    // --context overrides the server; without /tokenize the estimate decides, and says so.
+    server.requests.length = 0;
+    const r2 = await runCli([
+      ...args.slice(0, -1),
+      join(dir, 'fit2.out'),
+      '--context',
+      '300',
+      '-q',
+    ]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/row 1 .*the model holds 300 \(--context\)/);
+    // Only the capability probe's own requests reached the server: no item was sent.
+    const items = server.requests.filter(
+      (q) => q.path === '/v1/chat/completions' && /Short|Huge|Close/.test(JSON.stringify(q.body)),
+    );
+    expect(items).toHaveLength(0);
   });
 
   it('prints help with exit 0', async () => {

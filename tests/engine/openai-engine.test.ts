@@ -130,6 +130,29 @@ describe.each([
     expect(server!.requests.at(-1)!.body!.stream).toBeUndefined();
   });
 
+  it('streamOnlyWhenWatched: whole answers unless onToken is given, with the same text, logprobs and token counts', async () => {
+    const engine = await engineFor(
+      () => ({ text: 'plain [[A]]', reasoning: 'Think first.', topLogprobs: { A: -0.2 } }),
+      { streamOnlyWhenWatched: true },
+    );
+    const req = { messages: msgs, logprobs: true, top_logprobs: 1 };
+    const whole = await engine.generate(req);
+    expect(server!.requests.at(-1)!.body!.stream).toBeUndefined();
+    const deltas: string[] = [];
+    const streamed = await engine.generate(req, { onToken: (d) => deltas.push(d.delta) });
+    expect(server!.requests.at(-1)!.body!.stream).toBe(true);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(whole.text).toBe('<think>Think first.</think>plain [[A]]');
+    expect(streamed.text).toBe(whole.text);
+    expect(streamed.logprobs).toEqual(whole.logprobs);
+    expect(whole.usage.completionTokens).toBe(streamed.usage.completionTokens);
+    expect(whole.usage.promptTokens).toBe(streamed.usage.promptTokens);
+    // A whole answer has no first-token time, so no rates are made up from it.
+    expect(whole.usage.timeToFirstTokenMs).toBeNull();
+    expect(whole.usage.decodeTokensPerS).toBeNull();
+    expect(whole.usage.totalMs).toBeGreaterThan(0);
+  });
+
   it('sends json_schema when supported, json_object otherwise, and grammars by server kind', async () => {
     const schema = JSON.stringify({
       type: 'object',

@@ -1,6 +1,6 @@
 // The bounded pool: never more than N in flight, lazy pulls, failures isolated, abort; the concurrency probe.
 import { describe, expect, it } from 'vitest';
-import { probeConcurrency, runPool } from '../../src/lib/run/pool';
+import { AdaptiveLimit, probeConcurrency, runPool } from '../../src/lib/run/pool';
 
 const tick = (ms = 1) => new Promise((r) => setTimeout(r, ms));
 
@@ -114,5 +114,73 @@ describe('probeConcurrency', () => {
       if (++calls > 5) throw new Error('429');
     });
     expect(r.levels.map((l) => l.concurrency)).toEqual([1, 4]);
+  });
+});
+
+describe('AdaptiveLimit (AIMD)', () => {
+  it('halves once per burst of refusals, waits out Retry-After, then grows by one per window', () => {
+    let clock = 0;
+    const l = new AdaptiveLimit(32, { now: () => clock });
+    // A burst: 20 refusals within the same moment count as one signal.
+    for (let i = 0; i < 20; i++) l.overload(null);
+    expect(l.limit).toBe(16);
+    expect(l.cuts).toBe(1);
+    expect(l.overloads).toBe(20);
+    clock += 150; // past the 100 ms minimum window: the next refusal is a new signal
+    l.overload(2_000);
+    expect(l.limit).toBe(8);
+    expect(l.pausedUntil).toBe(2_150);
+    // Tasks that started before the cut do not count towards growth…
+    for (let i = 0; i < 20; i++) l.success(200);
+    expect(l.limit).toBe(8);
+    // …later ones do: one more after `limit` successes, so 8 → 9 after 8, → 10 after 9 more.
+    clock += 50;
+    for (let i = 0; i < 7; i++) l.success(10);
+    expect(l.limit).toBe(8);
+    l.success(10);
+    expect(l.limit).toBe(9);
+    for (let i = 0; i < 9; i++) l.success(10);
+    expect(l.limit).toBe(10);
+    // Never below min, never above max.
+    for (let i = 0; i < 10; i++) {
+      clock += 10_000;
+      l.overload(null);
+    }
+    expect(l.limit).toBe(1);
+    clock += 50;
+    for (let i = 0; i < 10_000; i++) l.success(10);
+    expect(l.limit).toBe(32);
+  });
+
+  it('runPool obeys the limit as it changes and pauses new starts for Retry-After', async () => {
+    const l = new AdaptiveLimit(8);
+    let inFlight = 0;
+    const maxAfterCut: number[] = [];
+    let cut = false;
+    let pauseEnds = 0;
+    const startsDuringPause: number[] = [];
+    const sum = await runPool(
+      Array.from({ length: 60 }, (_, i) => i),
+      async (x) => {
+        inFlight++;
+        if (cut) maxAfterCut.push(inFlight);
+        if (performance.now() < pauseEnds) startsDuringPause.push(x);
+        if (x === 10) {
+          l.overload(40); // the server said: 429, Retry-After 40 ms
+          l.overload(40);
+          pauseEnds = performance.now() + 40;
+        }
+        await tick(3);
+        inFlight--;
+        if (x === 10) cut = true; // from here on, the old tasks have drained below the new limit
+      },
+      { concurrency: 8, limit: l },
+    );
+    expect(sum).toMatchObject({ started: 60, succeeded: 60, failed: 0 });
+    expect(l.cuts).toBe(1);
+    // Started while paused: none after the refusal (those in flight already were not stopped).
+    expect(startsDuringPause).toEqual([]);
+    // After the cut the pool kept at most 4 (+ what grew back) in flight, never 8 at once again soon.
+    expect(Math.max(...maxAfterCut.slice(0, 10))).toBeLessThanOrEqual(5);
   });
 });

@@ -101,3 +101,35 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson([Infinity])).toThrow(TypeError);
   });
 });
+
+describe('useSyncSha256 (the CLI hashes with node:crypto)', () => {
+  test('gives the same keys as WebCrypto, for any text', async () => {
+    const { createHash } = await import('node:crypto');
+    const { sha256Hex, useSyncSha256 } = await import('../../src/lib/store/key');
+    const texts = ['', 'abc', 'Ünïcødé 日本語 🙂', 'x'.repeat(100_000)];
+    const web = await Promise.all(texts.map((t) => sha256Hex(t)));
+    const input: JudgmentKeyInput = {
+      engine: 'openai',
+      modelId: 'm',
+      templateId: 'j1-pairwise',
+      templateVersion: 1,
+      params: { temperature: 0, seed: 42, max_tokens: 1024 },
+      item: { prompt: 'p 🙂', responseA: 'a', responseB: 'b' },
+      order: 'BA',
+      sample: 0,
+    };
+    const webKey = await judgmentKey(input);
+    let calls = 0;
+    useSyncSha256((t) => {
+      calls++;
+      return createHash('sha256').update(t, 'utf8').digest('hex');
+    });
+    try {
+      expect(await Promise.all(texts.map((t) => sha256Hex(t)))).toEqual(web);
+      expect(await judgmentKey(input)).toBe(webKey);
+      expect(calls).toBe(texts.length + 1);
+    } finally {
+      useSyncSha256(null);
+    }
+  });
+});

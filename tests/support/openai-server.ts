@@ -25,7 +25,7 @@ export interface Reply {
   finishReason?: 'stop' | 'length';
   /** Raw SSE bytes instead of generated events (for malformed-line tests); written as they are. */
   raw?: string[];
-  /** Milliseconds between SSE writes. */
+  /** Milliseconds between SSE writes; unstreamed, the answer waits this long per token. */
   delayMs?: number;
   /** Milliseconds before the response starts. */
   latencyMs?: number;
@@ -178,7 +178,11 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
       total_tokens: promptTokens + tokens.length + reasoning.length,
     };
     const finish = reply.finishReason ?? 'stop';
+    const delay = reply.delayMs ?? opts.tokenDelayMs ?? 0;
     if (body.stream !== true) {
+      // The same decode time as a stream at this token rate, then the whole answer at once.
+      if (delay > 0) await sleep(delay * (tokens.length + reasoning.length));
+      if (res.destroyed) return;
       send(res, 200, {
         id: 'cmpl-1',
         object: 'chat.completion',
@@ -231,7 +235,6 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
           `data: ${JSON.stringify({ id: 'cmpl-1', object: 'chat.completion.chunk', model, choices: [], usage })}\n\n`,
           'data: [DONE]\n\n',
         );
-    const delay = reply.delayMs ?? opts.tokenDelayMs ?? 0;
     let written = 0;
     for (const ev of events) {
       if (reply.dropAfter !== undefined && written >= reply.dropAfter) {

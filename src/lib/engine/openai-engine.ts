@@ -48,6 +48,12 @@ export interface OpenAIEngineOptions {
   /** Told about each retry (the CLI counts them). */
   onRetry?: (info: { attempt: number; delayMs: number; error: EngineError }) => void;
   fetch?: typeof fetch;
+  /**
+   * Stream only when the caller watches the tokens (passes onToken). A streamed answer costs the
+   * client a parse per token; the CLI renders no tokens, and at hundreds of tokens per answer the
+   * per-event work would make it the bottleneck. Default false: stream whenever the server can.
+   */
+  streamOnlyWhenWatched?: boolean;
 }
 
 /** Counters a caller may show: malformed SSE lines skipped, retries made. */
@@ -300,7 +306,9 @@ export class OpenAIEngine implements JudgeEngine {
   }
 
   private async attempt(req: GenerateRequest, opts: GenerateOptions): Promise<GenerateResult> {
-    const stream = this.capabilities.streaming;
+    const stream =
+      this.capabilities.streaming &&
+      (!this.opts.streamOnlyWhenWatched || opts.onToken !== undefined);
     const t0 = performance.now();
     const idle = new IdleTimer(this.opts.idleTimeoutMs ?? 120_000, opts.signal);
     let firstToken: number | null = null;
@@ -317,8 +325,8 @@ export class OpenAIEngine implements JudgeEngine {
         const parsed = parseChunk(text);
         if (!parsed)
           throw new ServerError('The server’s answer was not JSON.', { retryable: true });
+        // A whole answer has no first-token time: its timings stay null, not a made-up rate.
         acc.add(parsed);
-        firstToken = performance.now();
       } else {
         const body = res.body;
         if (!body) throw new StreamDroppedError('The server sent no body.', { retryable: true });

@@ -1,8 +1,10 @@
 // A bounded pool that keeps N tasks in flight over a lazy source; pure, for the CLI and the app's batch runner.
 
 export interface PoolOptions<T, R> {
-  /** Tasks in flight at most; at least 1. */
+  /** Tasks in flight at most; at least 1. With `limit`, its `max` is used instead. */
   concurrency: number;
+  /** An adaptive limit (AIMD) the pool obeys: fewer in flight after the server says it is busy. */
+  limit?: AdaptiveLimit;
   signal?: AbortSignal;
   /** Each result the moment it settles (completion order, not input order). */
   onResult?: (result: R, input: T, index: number) => void;
@@ -18,17 +20,84 @@ export interface PoolSummary {
   aborted: boolean;
 }
 
+/** No more than one cut per this many ms, whatever the round trip: a burst of 429s is one signal. */
+const MIN_CUT_WINDOW_MS = 100;
+
 /**
- * Run `task` over `source` with at most `concurrency` tasks at once. The source is pulled only
- * when a slot frees up, so a 100,000-row input never becomes 100,000 pending promises. One
- * task's failure never stops the rest. Resolves when every started task has settled.
+ * Additive-increase, multiplicative-decrease concurrency, as TCP does with its window. A 429 or
+ * 503 halves the tasks allowed in flight (at most once per round trip, so one burst of refusals
+ * counts once) and pauses new starts for the server's Retry-After; then every `limit`
+ * successes allow one more, up to `max`. Tasks already running are never interrupted.
+ */
+export class AdaptiveLimit {
+  readonly max: number;
+  readonly min: number;
+  /** Tasks allowed in flight now. */
+  limit: number;
+  /** No new task starts before this time (the server's Retry-After). */
+  pausedUntil = 0;
+  /** Times the limit was halved, and the refusals that were reported. */
+  cuts = 0;
+  overloads = 0;
+  /** The pool listens here to start waiting tasks when the limit grows or a pause ends. */
+  onChange: (() => void) | null = null;
+  private successes = 0;
+  private lastCut = -Infinity;
+  /** Smoothed task duration: the round trip within which refusals belong to the same burst. */
+  private rttMs = 0;
+  private readonly now: () => number;
+
+  constructor(max: number, opts: { min?: number; now?: () => number } = {}) {
+    this.max = Math.max(1, Math.floor(max));
+    this.min = Math.min(this.max, Math.max(1, Math.floor(opts.min ?? 1)));
+    this.limit = this.max;
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /** The server refused a request for load (429/503): halve, and wait out its Retry-After. */
+  overload(retryAfterMs: number | null = null): void {
+    this.overloads++;
+    const now = this.now();
+    // Refusals within a round trip of the last cut, or during its pause, answer requests sent
+    // before the cut took effect: the same burst.
+    if (now - this.lastCut >= Math.max(MIN_CUT_WINDOW_MS, this.rttMs) && now >= this.pausedUntil) {
+      this.lastCut = now;
+      this.limit = Math.max(this.min, Math.floor(this.limit / 2));
+      this.successes = 0;
+      this.cuts++;
+    }
+    if (retryAfterMs !== null && retryAfterMs > 0)
+      this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+    this.onChange?.();
+  }
+
+  /** A task finished well after `durationMs`: after `limit` of them, one more may run. */
+  success(durationMs: number): void {
+    this.rttMs = this.rttMs === 0 ? durationMs : 0.8 * this.rttMs + 0.2 * durationMs;
+    // Tasks started before the last cut say nothing about the new limit.
+    if (this.limit >= this.max || this.now() - durationMs < this.lastCut) return;
+    if (++this.successes >= this.limit) {
+      this.successes = 0;
+      this.limit++;
+      this.onChange?.();
+    }
+  }
+}
+
+/**
+ * Run `task` over `source` with at most `concurrency` tasks at once (or the adaptive `limit`).
+ * The source is pulled only when a slot frees up, so a 100,000-row input never becomes 100,000
+ * pending promises. One task's failure never stops the rest. Resolves when every started task
+ * has settled.
  */
 export async function runPool<T, R>(
   source: Iterable<T> | AsyncIterable<T>,
   task: (input: T, index: number) => Promise<R>,
   opts: PoolOptions<T, R>,
 ): Promise<PoolSummary> {
-  const limit = Math.max(1, Math.floor(opts.concurrency));
+  const adaptive = opts.limit ?? null;
+  const workers = adaptive ? adaptive.max : Math.max(1, Math.floor(opts.concurrency));
+  const now = () => performance.now();
   const it: AsyncIterator<T> | Iterator<T> =
     Symbol.asyncIterator in source
       ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
@@ -45,29 +114,90 @@ export async function runPool<T, R>(
     return p;
   };
 
+  // Slots: a worker takes one before pulling and gives it back when its task settles. Waiting
+  // workers are let in one per free slot, so a finished task wakes one worker, not all of them.
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const admit = () => {
+    const aborted = opts.signal?.aborted === true;
+    while (waiting.length > 0) {
+      if (!aborted && !exhausted && adaptive) {
+        if (active >= adaptive.limit) return;
+        const wait = adaptive.pausedUntil - now();
+        if (wait > 0) {
+          timer ??= setTimeout(() => {
+            timer = null;
+            admit();
+          }, wait);
+          return;
+        }
+      }
+      active++;
+      waiting.shift()?.();
+    }
+  };
+  const acquire = (): Promise<void> | void => {
+    const free =
+      !adaptive ||
+      (active < adaptive.limit && adaptive.pausedUntil <= now() && waiting.length === 0);
+    if (free) {
+      active++;
+      return;
+    }
+    return new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      admit();
+    });
+  };
+  const release = () => {
+    active--;
+    admit();
+  };
+  if (adaptive) adaptive.onChange = admit;
+  const onAbort = () => admit();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
   const worker = async () => {
     for (;;) {
       if (opts.signal?.aborted) {
         summary.aborted = true;
         return;
       }
+      await acquire();
+      if (opts.signal?.aborted) {
+        summary.aborted = true;
+        release();
+        return;
+      }
       const next = await pull();
       if (next.done) {
         exhausted = true;
+        release();
         return;
       }
       const index = summary.started++;
+      const t0 = now();
       try {
         const r = await task(next.value, index);
         summary.succeeded++;
+        adaptive?.success(now() - t0);
         opts.onResult?.(r, next.value, index);
       } catch (e) {
         summary.failed++;
         opts.onError?.(e, next.value, index);
+      } finally {
+        release();
       }
     }
   };
-  await Promise.all(Array.from({ length: limit }, worker));
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    if (timer) clearTimeout(timer);
+    if (adaptive) adaptive.onChange = null;
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
   return summary;
 }
 

@@ -64,8 +64,20 @@ export function canonicalJson(value: JsonValue | undefined): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
 }
 
+let syncSha256: ((text: string) => string) | null = null;
+
+/**
+ * Hash with a synchronous SHA-256 instead of WebCrypto (the CLI passes node:crypto's): Node's
+ * async `subtle.digest` costs about 100 µs of CPU a call, a key per judgment. It must give the
+ * same hex as WebCrypto for the same text; null restores WebCrypto. The app never calls this.
+ */
+export function useSyncSha256(fn: ((text: string) => string) | null): void {
+  syncSha256 = fn;
+}
+
 /** Lowercase hex SHA-256 of a string's UTF-8 bytes. Needs a secure context (https or localhost). */
 export async function sha256Hex(text: string): Promise<string> {
+  if (syncSha256) return syncSha256(text);
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
     throw new Error(
