@@ -2,6 +2,7 @@
 import type { IDBPDatabase } from 'idb';
 import type { ArbiterDB, DatasetRecord, ItemRecord } from './schema';
 import { inTx, requests } from './tx';
+import { digestRange } from './digests';
 
 // Arrays sort after every string and number, so [x, []] bounds all keys that start with x.
 const AFTER_ALL: never[] = [];
@@ -50,7 +51,7 @@ export class DatasetStore {
   async delete(id: string): Promise<void> {
     await inTx(
       this.db,
-      ['datasets', 'items', 'labels', 'runs', 'judgments'],
+      ['datasets', 'items', 'labels', 'runs', 'judgments', 'digests'],
       'readwrite',
       async (tx) => {
         const items = tx.objectStore('items');
@@ -71,7 +72,9 @@ export class DatasetStore {
         await requests(itemIds, (itemId) =>
           Promise.all([items.delete(itemId), labels.delete(itemId)]),
         );
-        await requests(runIds, (runId) => runs.delete(runId));
+        await requests(runIds, (runId) =>
+          Promise.all([runs.delete(runId), tx.objectStore('digests').delete(digestRange(runId))]),
+        );
         await requests(judgmentIds, (key) => tx.objectStore('judgments').delete(key));
       },
     );

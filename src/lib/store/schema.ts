@@ -3,7 +3,7 @@ import type { DBSchema } from 'idb';
 import type { FinishReason, GenerateUsage, JudgeEngine } from '../engine/types';
 
 /** Latest schema version; db.ts migrates every older database up to it. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** Which engine produced a judgment. */
 export type EngineKind = JudgeEngine['kind'];
@@ -220,6 +220,52 @@ export interface LabelRecord {
   datasetId?: string;
 }
 
+/** What the review needs of a judgment, without its text (see ReviewDigestChunk). */
+export interface JudgmentFacts {
+  id: string;
+  runId: string;
+  itemId: string;
+  protocol: string;
+  order: JudgmentOrder;
+  sample: number;
+  verdict: StoredVerdict;
+  score?: number | null;
+  probabilities?: VerdictProbabilities | null;
+  parse: ParseStatus;
+  usage: Pick<GenerateUsage, 'promptTokens' | 'completionTokens' | 'totalMs'>;
+  createdAt: number;
+}
+
+/** What the review needs of an item, without its texts: label, subset, models, lengths, a snippet. */
+export interface ItemFacts {
+  id: string;
+  datasetId?: string;
+  index: number;
+  label?: ItemLabel;
+  modelA?: string;
+  modelB?: string;
+  /** `category`, else `meta.subset`, else `meta.category`. */
+  subset: string | null;
+  /** The prompt's first characters (PROMPT_SNIPPET), for list lines. */
+  prompt: string;
+  lenA: number;
+  lenB?: number;
+}
+
+/**
+ * v3: one chunk of a run's review digest, kept current by JudgmentStore writes in the same
+ * transaction, so a run's review opens without reading every judgment's text and every item.
+ * Chunks are appended in write order; a judgment written again appears again (the last wins).
+ * `items` holds the facts of the chunk's judgments' items. A digest whose distinct judgment
+ * count differs from the run's stored judgments is stale and is rebuilt (DigestStore).
+ */
+export interface ReviewDigestChunk {
+  runId: string;
+  chunk: number;
+  judgments: JudgmentFacts[];
+  items: ItemFacts[];
+}
+
 /**
  * The database. Index rules:
  * - `judgments.by-key` is NOT unique: the same work may legitimately be stored more than once
@@ -260,7 +306,11 @@ export interface ArbiterDB extends DBSchema {
     value: LabelRecord;
     indexes: { 'by-dataset': string };
   };
+  digests: {
+    key: [string, number];
+    value: ReviewDigestChunk;
+  };
 }
 
 /** Names of the object stores. */
-export type StoreName = 'datasets' | 'items' | 'runs' | 'judgments' | 'labels';
+export type StoreName = 'datasets' | 'items' | 'runs' | 'judgments' | 'labels' | 'digests';

@@ -1,0 +1,252 @@
+// Review digests (v3): compact per-run facts of judgments and their items, kept current on every judgment write.
+import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import type {
+  ArbiterDB,
+  ItemFacts,
+  ItemRecord,
+  JudgmentFacts,
+  JudgmentRecord,
+  ReviewDigestChunk,
+} from './schema';
+import { inTx, requests } from './tx';
+
+/** Judgments per digest chunk: small enough that a batch write's read-modify-write stays cheap. */
+export const DIGEST_CHUNK = 256;
+
+/** Characters of the prompt kept in a digest (the triage list line shows 140). */
+export const PROMPT_SNIPPET = 200;
+
+/** Judgments read per step while rebuilding a digest. */
+const REBUILD_BATCH = 1000;
+
+// Arrays sort after every string and number, so [x, []] bounds all keys that start with x.
+const AFTER_ALL: never[] = [];
+
+/** Every digest chunk of a run. */
+export function digestRange(runId: string): IDBKeyRange {
+  return IDBKeyRange.bound([runId], [runId, AFTER_ALL]);
+}
+
+/** The item's subset or category: `category`, else `meta.subset` (LLMBar), else `meta.category`. */
+export function itemSubset(item: ItemRecord): string | null {
+  if (item.category) return item.category;
+  const s = item.meta['subset'] ?? item.meta['category'];
+  return typeof s === 'string' && s !== '' ? s : null;
+}
+
+/** An item's facts as the digest keeps them. */
+export function itemFacts(item: ItemRecord): ItemFacts {
+  const f: ItemFacts = {
+    id: item.id,
+    index: item.index,
+    subset: itemSubset(item),
+    prompt: item.prompt.slice(0, PROMPT_SNIPPET),
+    lenA: item.responseA.length,
+  };
+  if (item.datasetId !== undefined) f.datasetId = item.datasetId;
+  if (item.label !== undefined) f.label = item.label;
+  if (item.modelA !== undefined) f.modelA = item.modelA;
+  if (item.modelB !== undefined) f.modelB = item.modelB;
+  if (item.responseB !== undefined) f.lenB = item.responseB.length;
+  return f;
+}
+
+/** A judgment's facts as the digest keeps them (no text, no parameters). */
+export function judgmentFacts(j: JudgmentRecord): JudgmentFacts {
+  const f: JudgmentFacts = {
+    id: j.id,
+    runId: j.runId,
+    itemId: j.itemId,
+    protocol: j.protocol,
+    order: j.order,
+    sample: j.sample,
+    verdict: j.verdict,
+    parse: j.parse,
+    usage: {
+      promptTokens: j.usage.promptTokens,
+      completionTokens: j.usage.completionTokens,
+      totalMs: j.usage.totalMs,
+    },
+    createdAt: j.createdAt,
+  };
+  if (j.score !== undefined) f.score = j.score;
+  if (j.probabilities !== undefined) f.probabilities = j.probabilities;
+  return f;
+}
+
+type WriteTx = IDBPTransaction<ArbiterDB, ['judgments', 'items', 'digests', 'runs'], 'readwrite'>;
+
+/**
+ * Appends the judgments' facts to their runs' digests inside the caller's write transaction:
+ * per run, one read of the last chunk, item reads only for items that chunk does not know yet,
+ * and one put per touched chunk. Awaits only IndexedDB requests.
+ */
+export async function appendToDigests(
+  tx: WriteTx,
+  judgments: readonly JudgmentRecord[],
+): Promise<void> {
+  const byRun = new Map<string, JudgmentRecord[]>();
+  for (const j of judgments) {
+    const list = byRun.get(j.runId);
+    if (list) list.push(j);
+    else byRun.set(j.runId, [j]);
+  }
+  const store = tx.objectStore('digests');
+  const items = tx.objectStore('items');
+  for (const [runId, js] of byRun) {
+    const cursor = await store.openCursor(digestRange(runId), 'prev');
+    let chunk: ReviewDigestChunk = cursor?.value ?? { runId, chunk: 0, judgments: [], items: [] };
+    const touched: ReviewDigestChunk[] = [chunk];
+    const known = new Set(chunk.items.map((i) => i.id));
+    const need = new Set<string>();
+    for (const j of js) {
+      if (chunk.judgments.length >= DIGEST_CHUNK) {
+        chunk = { runId, chunk: chunk.chunk + 1, judgments: [], items: [] };
+        touched.push(chunk);
+        known.clear();
+      }
+      chunk.judgments.push(judgmentFacts(j));
+      if (!known.has(j.itemId)) {
+        known.add(j.itemId);
+        need.add(j.itemId);
+      }
+    }
+    const ids = [...need];
+    const found = await requests(ids, (id) => items.get(id));
+    const facts = new Map<string, ItemFacts>();
+    found.forEach((it) => it && facts.set(it.id, itemFacts(it)));
+    for (const c of touched) {
+      const have = new Set(c.items.map((i) => i.id));
+      for (const j of c.judgments) {
+        const f = facts.get(j.itemId);
+        if (f && !have.has(f.id)) {
+          have.add(f.id);
+          c.items.push(f);
+        }
+      }
+    }
+    await requests(touched, (c) => store.put(c));
+  }
+}
+
+/** A run's digest as read: judgments (last write of each id wins) and the facts of their items. */
+export interface RunDigest {
+  judgments: JudgmentFacts[];
+  items: Map<string, ItemFacts>;
+}
+
+/** Merges chunks in order: a judgment id seen again replaces the earlier entry in place. */
+function merge(chunks: readonly ReviewDigestChunk[]): RunDigest {
+  const byId = new Map<string, JudgmentFacts>();
+  const items = new Map<string, ItemFacts>();
+  for (const c of chunks) {
+    for (const j of c.judgments) byId.set(j.id, j);
+    for (const i of c.items) items.set(i.id, i);
+  }
+  return { judgments: [...byId.values()], items };
+}
+
+/** Progress of a digest rebuild: judgments read so far of `total`. */
+export type DigestProgress = (done: number, total: number) => void;
+
+/** Reads, checks and rebuilds runs' review digests. */
+export class DigestStore {
+  constructor(private readonly db: IDBPDatabase<ArbiterDB>) {}
+
+  /**
+   * The run's digest if it is current (its distinct judgments match the run's stored count),
+   * else null. One readonly transaction: the chunks and a key count.
+   */
+  async read(runId: string): Promise<RunDigest | null> {
+    const { chunks, count } = await inTx(
+      this.db,
+      ['digests', 'judgments'],
+      'readonly',
+      async (tx) => {
+        const [chunks, count] = await Promise.all([
+          tx.objectStore('digests').getAll(digestRange(runId)),
+          tx
+            .objectStore('judgments')
+            .index('by-run')
+            .count(IDBKeyRange.bound([runId], [runId, AFTER_ALL])),
+        ]);
+        return { chunks, count };
+      },
+    );
+    if (chunks.length === 0) return count === 0 ? { judgments: [], items: new Map() } : null;
+    const digest = merge(chunks);
+    return digest.judgments.length === count ? digest : null;
+  }
+
+  /**
+   * Builds the run's digest from its judgments and items (reading them in batches, reporting
+   * progress) and stores it, unless the run's judgments changed meanwhile (then the next read
+   * finds it stale again). Resolves with the digest built.
+   */
+  async rebuild(runId: string, onProgress?: DigestProgress): Promise<RunDigest> {
+    const total = await inTx(this.db, ['judgments'], 'readonly', (tx) =>
+      tx
+        .objectStore('judgments')
+        .index('by-run')
+        .count(IDBKeyRange.bound([runId], [runId, AFTER_ALL])),
+    );
+    onProgress?.(0, total);
+    const facts: JudgmentFacts[] = [];
+    const items = new Map<string, ItemFacts>();
+    let after: [number, string] | null = null;
+    for (;;) {
+      const lower: unknown[] = after ? [runId, ...after] : [runId];
+      const { batch, found } = await inTx(
+        this.db,
+        ['judgments', 'items'],
+        'readonly',
+        async (tx) => {
+          const batch = await tx
+            .objectStore('judgments')
+            .index('by-run')
+            .getAll(IDBKeyRange.bound(lower, [runId, AFTER_ALL], after !== null), REBUILD_BATCH);
+          const ids = [...new Set(batch.map((j) => j.itemId))].filter((id) => !items.has(id));
+          const store = tx.objectStore('items');
+          const found = await requests(ids, (id) => store.get(id));
+          return { batch, found };
+        },
+      );
+      for (const j of batch) facts.push(judgmentFacts(j));
+      for (const it of found) if (it) items.set(it.id, itemFacts(it));
+      onProgress?.(facts.length, Math.max(total, facts.length));
+      if (batch.length < REBUILD_BATCH) break;
+      const last = batch[batch.length - 1]!;
+      after = [last.createdAt, last.id];
+    }
+    const chunks: ReviewDigestChunk[] = [];
+    for (let i = 0; i < facts.length; i += DIGEST_CHUNK) {
+      const js = facts.slice(i, i + DIGEST_CHUNK);
+      const ids = new Set(js.map((j) => j.itemId));
+      const its = [...ids].map((id) => items.get(id)).filter((f): f is ItemFacts => !!f);
+      chunks.push({ runId, chunk: chunks.length, judgments: js, items: its });
+    }
+    await inTx(this.db, ['digests', 'judgments'], 'readwrite', async (tx) => {
+      const now = await tx
+        .objectStore('judgments')
+        .index('by-run')
+        .count(IDBKeyRange.bound([runId], [runId, AFTER_ALL]));
+      if (now !== facts.length) return;
+      const store = tx.objectStore('digests');
+      await store.delete(digestRange(runId));
+      await requests(chunks, (c) => store.put(c));
+    });
+    return { judgments: facts, items };
+  }
+
+  /** The run's digest: current from the store, else rebuilt (with progress) and stored. */
+  async get(runId: string, onProgress?: DigestProgress): Promise<RunDigest> {
+    return (await this.read(runId)) ?? this.rebuild(runId, onProgress);
+  }
+
+  /** Drops a run's digest (it is rebuilt on next use). */
+  async invalidate(runId: string): Promise<void> {
+    await inTx(this.db, ['digests'], 'readwrite', (tx) =>
+      tx.objectStore('digests').delete(digestRange(runId)),
+    );
+  }
+}
