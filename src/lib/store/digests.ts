@@ -11,7 +11,7 @@ import type {
 import { inTx, requests } from './tx';
 
 /** Judgments per digest chunk: small enough that a batch write's read-modify-write stays cheap. */
-export const DIGEST_CHUNK = 256;
+export const DIGEST_CHUNK = 64;
 
 /** Characters of the prompt kept in a digest (the triage list line shows 140). */
 export const PROMPT_SNIPPET = 200;
@@ -74,6 +74,34 @@ export function judgmentFacts(j: JudgmentRecord): JudgmentFacts {
   return f;
 }
 
+/** Items kept in an ItemFactsCache before it starts over (facts are ~200 bytes each). */
+const CACHE_LIMIT = 100_000;
+
+/**
+ * Facts of items this tab has read or written through the repositories, so a judgment write
+ * rarely reads its item back (a batch run has read its items already). Items never change under
+ * an id once stored except through ItemStore/DatasetStore, which update this cache.
+ */
+export class ItemFactsCache {
+  private readonly facts = new Map<string, ItemFacts>();
+
+  get(id: string): ItemFacts | undefined {
+    return this.facts.get(id);
+  }
+
+  /** Remembers the facts of items just read or written. */
+  note(items: readonly (ItemRecord | undefined)[]): void {
+    if (this.facts.size + items.length > CACHE_LIMIT) this.facts.clear();
+    for (const it of items) if (it) this.facts.set(it.id, itemFacts(it));
+  }
+
+  /** Forgets items deleted (or all, e.g. after a dataset's deletion). */
+  forget(ids?: Iterable<string>): void {
+    if (!ids) this.facts.clear();
+    else for (const id of ids) this.facts.delete(id);
+  }
+}
+
 type WriteTx = IDBPTransaction<ArbiterDB, ['judgments', 'items', 'digests', 'runs'], 'readwrite'>;
 
 /**
@@ -84,6 +112,7 @@ type WriteTx = IDBPTransaction<ArbiterDB, ['judgments', 'items', 'digests', 'run
 export async function appendToDigests(
   tx: WriteTx,
   judgments: readonly JudgmentRecord[],
+  cache?: ItemFactsCache,
 ): Promise<void> {
   const byRun = new Map<string, JudgmentRecord[]>();
   for (const j of judgments) {
@@ -111,9 +140,15 @@ export async function appendToDigests(
         need.add(j.itemId);
       }
     }
-    const ids = [...need];
-    const found = await requests(ids, (id) => items.get(id));
     const facts = new Map<string, ItemFacts>();
+    const ids: string[] = [];
+    for (const id of need) {
+      const f = cache?.get(id);
+      if (f) facts.set(id, f);
+      else ids.push(id);
+    }
+    const found = await requests(ids, (id) => items.get(id));
+    cache?.note(found);
     found.forEach((it) => it && facts.set(it.id, itemFacts(it)));
     for (const c of touched) {
       const have = new Set(c.items.map((i) => i.id));

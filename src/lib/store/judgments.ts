@@ -4,7 +4,7 @@ import type { ArbiterDB, ItemRecord, JudgmentRecord } from './schema';
 import { StoreError } from './errors';
 import type { RunPatch } from './runs';
 import { inTx, requests } from './tx';
-import { appendToDigests, digestRange } from './digests';
+import { appendToDigests, digestRange, ItemFactsCache } from './digests';
 
 /** Where a history page ends; pass it as `before` to get the next (older) page. */
 export interface HistoryCursor {
@@ -124,8 +124,14 @@ function matches(j: JudgmentRecord, item: ItemRecord | undefined, ts: string[]):
  * leaves everything written before it intact.
  */
 export class JudgmentStore {
-  /** @param db an open database from openArbiterDB. */
-  constructor(private readonly db: IDBPDatabase<ArbiterDB>) {}
+  /**
+   * @param db an open database from openArbiterDB.
+   * @param facts item facts shared with the ItemStore (review digests read items only on a miss).
+   */
+  constructor(
+    private readonly db: IDBPDatabase<ArbiterDB>,
+    private readonly facts = new ItemFactsCache(),
+  ) {}
 
   /**
    * Saves (or replaces, by id) one judgment, and its run's review digest in the same transaction.
@@ -135,7 +141,7 @@ export class JudgmentStore {
     await inTx(this.db, WRITE_STORES, 'readwrite', async (tx) => {
       await Promise.all([
         tx.objectStore('judgments').put(judgment),
-        appendToDigests(tx, [judgment]),
+        appendToDigests(tx, [judgment], this.facts),
       ]);
     });
   }
@@ -158,7 +164,7 @@ export class JudgmentStore {
         const store = tx.objectStore('judgments');
         const puts = Promise.all([
           requests(judgments, (j) => store.put(j)),
-          appendToDigests(tx, judgments),
+          appendToDigests(tx, judgments, this.facts),
         ]);
         if (run) {
           const runs = tx.objectStore('runs');
