@@ -51,6 +51,16 @@ const BOOTSTRAP_CHUNK = 50;
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
+/**
+ * Resolves after the next frame has been painted (a task queued from its animation frame), or
+ * after 250 ms in a hidden tab, where frames do not come.
+ */
+const afterPaint = () =>
+  new Promise<void>((r) => {
+    setTimeout(r, 250);
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(r, 0));
+  });
+
 /** Reads two runs' rows for compare and one for the leaderboard; the dashboard run is `current`. */
 export class ReviewState {
   runs = $state.raw<RunRecord[]>([]);
@@ -202,6 +212,9 @@ export class ReviewState {
     const jobs = groups.map((g) => bootstrapJob(g.table, REVIEW_BOOTSTRAP));
     this.intervalsTotal = jobs.reduce((s, j) => s + j.iterations, 0);
     this.intervalsDone = 0;
+    // Resampling starts once the numbers and the list are painted, so it never delays them.
+    await afterPaint();
+    if (generation !== this.ciGeneration) return;
     let finished = 0;
     for (const job of jobs) {
       while (!job.done) {
