@@ -5,6 +5,8 @@ import { createRepositories, type Repositories } from '../../src/lib/store';
 import {
   DIGEST_CHUNK,
   PROMPT_SNIPPET,
+  decodeChunk,
+  encodeChunk,
   digestRange,
   itemFacts,
   judgmentFacts,
@@ -103,6 +105,43 @@ describe('review digest', () => {
     const j = judgmentFacts(makeJudgment());
     expect(j).not.toHaveProperty('text');
     expect(j.usage).toEqual({ promptTokens: 312, completionTokens: 48, totalMs: 1900 });
+  });
+
+  test('chunks are stored by column and read back as the same facts', () => {
+    const judgmentsIn = [
+      makeJudgment(),
+      makeJudgment({
+        id: 'j-2',
+        order: 'BA',
+        sample: 1,
+        verdict: null,
+        parse: 'failed',
+        probabilities: null,
+      }),
+      makeJudgment({
+        id: 'j-3',
+        verdict: 'tie',
+        parse: 'repaired',
+        probabilities: { A: 0.2, B: 0.3, tie: 0.5 },
+      }),
+      makeJudgment({
+        id: 'j-4',
+        protocol: 'single',
+        verdict: null,
+        score: 7.5,
+        probabilities: undefined,
+      }),
+    ].map(judgmentFacts);
+    const itemsIn = [
+      itemFacts(makeItem()),
+      itemFacts(makeItem({ id: 'single', responseB: undefined, label: 8, datasetId: undefined })),
+      itemFacts(makeItem({ id: 'm', modelA: 'x', modelB: 'y', label: undefined, category: 'c' })),
+    ];
+    const open = { runId: 'run-1', chunk: 3, judgments: judgmentsIn, items: itemsIn };
+    const stored = encodeChunk(open);
+    expect(stored.judgments.num).toBeInstanceOf(Float64Array);
+    expect(stored.judgments.codes).toBe('AAoB-fAtrA-o');
+    expect(decodeChunk(structuredClone(stored))).toEqual(open);
   });
 
   test('batched putMany (the batch runner) keeps it current across chunks, with the run patch', async () => {

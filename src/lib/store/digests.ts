@@ -2,11 +2,15 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import type {
   ArbiterDB,
+  ItemColumns,
   ItemFacts,
   ItemRecord,
+  JudgmentColumns,
   JudgmentFacts,
   JudgmentRecord,
+  ParseStatus,
   ReviewDigestChunk,
+  StoredVerdict,
 } from './schema';
 import { inTx, requests } from './tx';
 
@@ -68,10 +72,130 @@ export function judgmentFacts(j: JudgmentRecord): JudgmentFacts {
       totalMs: j.usage.totalMs,
     },
     createdAt: j.createdAt,
+    score: typeof j.score === 'number' ? j.score : null,
+    probabilities: j.probabilities
+      ? j.probabilities.tie === undefined
+        ? { A: j.probabilities.A, B: j.probabilities.B }
+        : { A: j.probabilities.A, B: j.probabilities.B, tie: j.probabilities.tie }
+      : null,
   };
-  if (j.score !== undefined) f.score = j.score;
-  if (j.probabilities !== undefined) f.probabilities = j.probabilities;
   return f;
+}
+
+/** A chunk as appendToDigests edits it: facts as objects. */
+interface OpenChunk {
+  runId: string;
+  chunk: number;
+  judgments: JudgmentFacts[];
+  items: ItemFacts[];
+}
+
+const JN = 9;
+const IN = 3;
+const ORDER_CODE = { AB: 'A', BA: 'B' } as const;
+const VERDICT_CODE: Record<string, string> = { A: 'A', B: 'B', tie: 't', null: '-' };
+const VERDICT_OF: Record<string, StoredVerdict> = { A: 'A', B: 'B', t: 'tie', '-': null };
+const PARSE_CODE: Record<ParseStatus, string> = { ok: 'o', repaired: 'r', failed: 'f' };
+const PARSE_OF: Record<string, ParseStatus> = { o: 'ok', r: 'repaired', f: 'failed' };
+const num = (x: number | null | undefined) => (typeof x === 'number' ? x : NaN);
+const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+
+/** Facts to columns (what is stored). */
+export function encodeChunk(c: OpenChunk): ReviewDigestChunk {
+  const js = c.judgments;
+  const jn = new Float64Array(js.length * JN);
+  let codes = '';
+  js.forEach((j, i) => {
+    codes += ORDER_CODE[j.order] + VERDICT_CODE[String(j.verdict)] + PARSE_CODE[j.parse];
+    const p = j.probabilities;
+    jn.set(
+      [
+        j.sample,
+        j.createdAt,
+        j.usage.promptTokens,
+        j.usage.completionTokens,
+        j.usage.totalMs,
+        num(j.score),
+        num(p?.A),
+        num(p?.B),
+        num(p?.tie),
+      ],
+      i * JN,
+    );
+  });
+  const judgments: JudgmentColumns = {
+    id: js.map((j) => j.id),
+    itemId: js.map((j) => j.itemId),
+    protocol: js.map((j) => j.protocol),
+    codes,
+    num: jn,
+  };
+  const its = c.items;
+  const inum = new Float64Array(its.length * IN);
+  its.forEach((it, i) => inum.set([it.index, it.lenA, num(it.lenB)], i * IN));
+  const items: ItemColumns = {
+    id: its.map((i) => i.id),
+    datasetId: its.map((i) => i.datasetId ?? null),
+    label: its.map((i) => i.label ?? null),
+    modelA: its.map((i) => i.modelA ?? null),
+    modelB: its.map((i) => i.modelB ?? null),
+    subset: its.map((i) => i.subset),
+    prompt: its.map((i) => i.prompt),
+    num: inum,
+  };
+  return { runId: c.runId, chunk: c.chunk, judgments, items };
+}
+
+/** Columns back to facts (the shapes judgmentFacts and itemFacts give). */
+export function decodeChunk(c: ReviewDigestChunk): OpenChunk {
+  const J = c.judgments;
+  const judgments: JudgmentFacts[] = J.id.map((id, i) => {
+    const o = i * JN;
+    const n = J.num;
+    const pA = n[o + 6]!;
+    const tie = n[o + 8]!;
+    return {
+      id,
+      runId: c.runId,
+      itemId: J.itemId[i]!,
+      protocol: J.protocol[i]!,
+      order: J.codes[i * 3] === 'A' ? 'AB' : 'BA',
+      sample: n[o]!,
+      verdict: VERDICT_OF[J.codes[i * 3 + 1]!] ?? null,
+      parse: PARSE_OF[J.codes[i * 3 + 2]!] ?? 'failed',
+      usage: { promptTokens: n[o + 2]!, completionTokens: n[o + 3]!, totalMs: n[o + 4]! },
+      createdAt: n[o + 1]!,
+      score: orNull(n[o + 5]!),
+      probabilities: Number.isNaN(pA)
+        ? null
+        : Number.isNaN(tie)
+          ? { A: pA, B: n[o + 7]! }
+          : { A: pA, B: n[o + 7]!, tie },
+    };
+  });
+  const I = c.items;
+  const items: ItemFacts[] = I.id.map((id, i) => {
+    const o = i * IN;
+    const f: ItemFacts = {
+      id,
+      index: I.num[o]!,
+      subset: I.subset[i] ?? null,
+      prompt: I.prompt[i]!,
+      lenA: I.num[o + 1]!,
+    };
+    const datasetId = I.datasetId[i];
+    const label = I.label[i];
+    const modelA = I.modelA[i];
+    const modelB = I.modelB[i];
+    const lenB = I.num[o + 2]!;
+    if (datasetId != null) f.datasetId = datasetId;
+    if (label != null) f.label = label;
+    if (modelA != null) f.modelA = modelA;
+    if (modelB != null) f.modelB = modelB;
+    if (!Number.isNaN(lenB)) f.lenB = lenB;
+    return f;
+  });
+  return { runId: c.runId, chunk: c.chunk, judgments, items };
 }
 
 /** Items kept in an ItemFactsCache before it starts over (facts are ~200 bytes each). */
@@ -124,8 +248,10 @@ export async function appendToDigests(
   const items = tx.objectStore('items');
   for (const [runId, js] of byRun) {
     const cursor = await store.openCursor(digestRange(runId), 'prev');
-    let chunk: ReviewDigestChunk = cursor?.value ?? { runId, chunk: 0, judgments: [], items: [] };
-    const touched: ReviewDigestChunk[] = [chunk];
+    let chunk: OpenChunk = cursor
+      ? decodeChunk(cursor.value)
+      : { runId, chunk: 0, judgments: [], items: [] };
+    const touched: OpenChunk[] = [chunk];
     const known = new Set(chunk.items.map((i) => i.id));
     const need = new Set<string>();
     for (const j of js) {
@@ -160,7 +286,7 @@ export async function appendToDigests(
         }
       }
     }
-    await requests(touched, (c) => store.put(c));
+    await requests(touched, (c) => store.put(encodeChunk(c)));
   }
 }
 
@@ -171,10 +297,10 @@ export interface RunDigest {
 }
 
 /** Merges chunks in order: a judgment id seen again replaces the earlier entry in place. */
-function merge(chunks: readonly ReviewDigestChunk[]): RunDigest {
+function merge(stored: readonly ReviewDigestChunk[]): RunDigest {
   const byId = new Map<string, JudgmentFacts>();
   const items = new Map<string, ItemFacts>();
-  for (const c of chunks) {
+  for (const c of stored.map(decodeChunk)) {
     for (const j of c.judgments) byId.set(j.id, j);
     for (const i of c.items) items.set(i.id, i);
   }
@@ -253,7 +379,7 @@ export class DigestStore {
       const last = batch[batch.length - 1]!;
       after = [last.createdAt, last.id];
     }
-    const chunks: ReviewDigestChunk[] = [];
+    const chunks: OpenChunk[] = [];
     for (let i = 0; i < facts.length; i += DIGEST_CHUNK) {
       const js = facts.slice(i, i + DIGEST_CHUNK);
       const ids = new Set(js.map((j) => j.itemId));
@@ -268,7 +394,7 @@ export class DigestStore {
       if (now !== facts.length) return;
       const store = tx.objectStore('digests');
       await store.delete(digestRange(runId));
-      await requests(chunks, (c) => store.put(c));
+      await requests(chunks, (c) => store.put(encodeChunk(c)));
     });
     return { judgments: facts, items };
   }

@@ -253,6 +253,34 @@ export interface ItemFacts {
 }
 
 /**
+ * Judgment facts by column (see ReviewDigestChunk): strings in arrays, one character per
+ * judgment for each code, and the numbers in one Float64Array (NaN = null), so reading 20,000
+ * of them is a few copies rather than 20,000 objects to rebuild.
+ */
+export interface JudgmentColumns {
+  id: string[];
+  itemId: string[];
+  protocol: string[];
+  /** Per judgment: order (A = AB, B = BA), verdict (A, B, t = tie, - = none), parse (o, r, f). */
+  codes: string;
+  /** Per judgment: sample, createdAt, promptTokens, completionTokens, totalMs, score, pA, pB, pTie. */
+  num: Float64Array;
+}
+
+/** Item facts by column (null = absent). */
+export interface ItemColumns {
+  id: string[];
+  datasetId: (string | null)[];
+  label: (ItemLabel | null)[];
+  modelA: (string | null)[];
+  modelB: (string | null)[];
+  subset: (string | null)[];
+  prompt: string[];
+  /** Per item: index, lenA, lenB (NaN = single answer). */
+  num: Float64Array;
+}
+
+/**
  * v3: one chunk of a run's review digest, kept current by JudgmentStore writes in the same
  * transaction, so a run's review opens without reading every judgment's text and every item.
  * Chunks are appended in write order; a judgment written again appears again (the last wins).
@@ -262,8 +290,8 @@ export interface ItemFacts {
 export interface ReviewDigestChunk {
   runId: string;
   chunk: number;
-  judgments: JudgmentFacts[];
-  items: ItemFacts[];
+  judgments: JudgmentColumns;
+  items: ItemColumns;
 }
 
 /**
