@@ -303,7 +303,7 @@ describe('text filter before the full texts are read', () => {
     expect(kept).toEqual(
       rows.filter((r) => r.item!.prompt.toLowerCase().includes(word.toLowerCase())),
     );
-    expect(kept.every((r) => r.item!.prompt.length <= 200)).toBe(true);
+    expect(kept.every((r) => r.item!.prompt.length <= 160)).toBe(true);
   });
 });
 

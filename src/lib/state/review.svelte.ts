@@ -53,11 +53,11 @@ const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
 /**
  * Resolves after the next frame has been painted (a task queued from its animation frame), or
- * after 250 ms in a hidden tab, where frames do not come.
+ * after a second in a hidden tab, where frames do not come.
  */
 const afterPaint = () =>
   new Promise<void>((r) => {
-    setTimeout(r, 250);
+    setTimeout(r, 1000);
     if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(r, 0));
   });
 

@@ -17,8 +17,8 @@ import { inTx, requests } from './tx';
 /** Judgments per digest chunk: small enough that a batch write's read-modify-write stays cheap. */
 export const DIGEST_CHUNK = 64;
 
-/** Characters of the prompt kept in a digest (the triage list line shows 140). */
-export const PROMPT_SNIPPET = 200;
+/** Characters of the prompt kept in a digest (list lines show up to 160). */
+export const PROMPT_SNIPPET = 160;
 
 /** Judgments read per step while rebuilding a digest. */
 const REBUILD_BATCH = 1000;
