@@ -1,7 +1,8 @@
 // Review digests (fake-indexeddb): every judgment write keeps its run's digest current; a stale one is rebuilt.
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createRepositories, type Repositories } from '../../src/lib/store';
+import { createRepositories, type Repositories as Repos } from '../../src/lib/store';
+import { DigestStore } from '../../src/lib/store/digest-read';
 import {
   DIGEST_CHUNK,
   PROMPT_SNIPPET,
@@ -24,10 +25,17 @@ afterEach(async () => {
   close = undefined;
 });
 
+type Repositories = Repos & { digests: DigestStore };
+
+/** The repositories with the review pages' digest reader. */
+function withDigests(db: ArbiterDatabase): Repositories {
+  return { ...createRepositories(db), digests: new DigestStore(db) };
+}
+
 async function setup(items = 400): Promise<{ db: ArbiterDatabase; repos: Repositories }> {
   const t = await openTestDb();
   close = t.close;
-  const repos = createRepositories(t.db);
+  const repos = withDigests(t.db);
   const list = Array.from({ length: items }, (_, i) =>
     makeItem({
       id: `item-${i}`,
@@ -247,7 +255,7 @@ describe('upgrade to v3 from the frozen v1 fixture', () => {
       await deleteDB(n);
     };
     expect(await db.count('digests')).toBe(0);
-    const repos = createRepositories(db);
+    const repos = withDigests(db);
     for (const runId of ['run-1', 'one']) {
       expect(await repos.digests.read(runId)).toBeNull();
       const built = await repos.digests.get(runId);

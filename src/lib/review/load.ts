@@ -1,5 +1,6 @@
 // Reads one run for review through the repositories: the run, its review digest (facts, no texts) and labels.
-import type { DigestProgress, Repositories } from '../store';
+import type { Repositories } from '../store';
+import { DigestStore, type DigestProgress } from '../store/digest-read';
 import type {
   DatasetRecord,
   ItemFacts,
@@ -34,7 +35,7 @@ export async function readRun(
   const datasetId = run?.datasetId;
   // With the run known, every other read starts at once (separate readonly transactions overlap).
   const [digest, datasetLabels, dataset] = await Promise.all([
-    repos.digests.get(runId, onRebuild),
+    new DigestStore(repos.judgments.database).get(runId, onRebuild),
     datasetId ? repos.labels.byDataset(datasetId) : Promise.resolve(null),
     datasetId ? repos.datasets.get(datasetId) : Promise.resolve(undefined),
   ]);

@@ -1,7 +1,7 @@
 // The store's public surface: open the database, get the repositories, and the record and error types.
 import type { IDBPDatabase } from 'idb';
 import { DatasetStore } from './datasets';
-import { DigestStore, ItemFactsCache } from './digests';
+import { ItemFactsCache } from './digests';
 import { ItemStore } from './items';
 import { JudgmentStore } from './judgments';
 import { LabelStore } from './labels';
@@ -15,8 +15,7 @@ export type { ArbiterDatabase, OpenArbiterOptions } from './db';
 export { judgmentKey, canonicalJson, sha256Hex, KEY_SCHEME } from './key';
 export type { JudgmentKeyInput, KeyParams, KeyItemContent, JsonValue } from './key';
 export { newId } from './tx';
-export { DatasetStore, DigestStore, ItemStore, JudgmentStore, LabelStore, RunStore };
-export type { RunDigest, DigestProgress } from './digests';
+export { DatasetStore, ItemStore, JudgmentStore, LabelStore, RunStore };
 export type {
   HistoryCursor,
   HistoryEntry,
@@ -34,7 +33,6 @@ export interface Repositories {
   runs: RunStore;
   judgments: JudgmentStore;
   labels: LabelStore;
-  digests: DigestStore;
 }
 
 /** Creates the repositories over `db` (from openArbiterDB). Cheap; holds no state but `db`. */
@@ -46,6 +44,5 @@ export function createRepositories(db: IDBPDatabase<ArbiterDB>): Repositories {
     runs: new RunStore(db),
     judgments: new JudgmentStore(db, facts),
     labels: new LabelStore(db),
-    digests: new DigestStore(db),
   };
 }

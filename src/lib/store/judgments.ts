@@ -133,6 +133,11 @@ export class JudgmentStore {
     private readonly facts = new ItemFactsCache(),
   ) {}
 
+  /** The database, for the review digest reader (digest-read.ts, loaded with the review pages). */
+  get database(): IDBPDatabase<ArbiterDB> {
+    return this.db;
+  }
+
   /**
    * Saves (or replaces, by id) one judgment, and its run's review digest in the same transaction.
    * Call it the moment the judgment completes.
