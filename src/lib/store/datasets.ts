@@ -2,7 +2,7 @@
 import type { IDBPDatabase } from 'idb';
 import type { ArbiterDB, DatasetRecord, ItemRecord } from './schema';
 import { inTx, requests } from './tx';
-import { digestRange, ItemFactsCache } from './digests';
+import { digestRange, ItemFactsCache } from './digest-keys';
 
 // Arrays sort after every string and number, so [x, []] bounds all keys that start with x.
 const AFTER_ALL: never[] = [];

@@ -1,7 +1,7 @@
 // The store's public surface: open the database, get the repositories, and the record and error types.
 import type { IDBPDatabase } from 'idb';
 import { DatasetStore } from './datasets';
-import { ItemFactsCache } from './digests';
+import { ItemFactsCache } from './digest-keys';
 import { ItemStore } from './items';
 import { JudgmentStore } from './judgments';
 import { LabelStore } from './labels';

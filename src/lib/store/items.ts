@@ -2,7 +2,7 @@
 import type { IDBPDatabase } from 'idb';
 import type { ArbiterDB, ItemRecord } from './schema';
 import { inTx, requests } from './tx';
-import { ItemFactsCache } from './digests';
+import { ItemFactsCache } from './digest-keys';
 
 /** Options of `byDataset`. */
 export interface ItemPageOptions {

@@ -4,7 +4,10 @@ import type { ArbiterDB, ItemRecord, JudgmentRecord } from './schema';
 import { StoreError } from './errors';
 import type { RunPatch } from './runs';
 import { inTx, requests } from './tx';
-import { appendToDigests, digestRange, ItemFactsCache } from './digests';
+import { digestRange, ItemFactsCache } from './digest-keys';
+
+/** The digest writer, loaded with the first judgment write (it is not needed to start the app). */
+const digestWriter = () => import('./digests');
 
 /** Where a history page ends; pass it as `before` to get the next (older) page. */
 export interface HistoryCursor {
@@ -143,6 +146,8 @@ export class JudgmentStore {
    * Call it the moment the judgment completes.
    */
   async put(judgment: JudgmentRecord): Promise<void> {
+    // Loaded before the transaction opens: inside it, only IndexedDB calls may be awaited.
+    const { appendToDigests } = await digestWriter();
     await inTx(this.db, WRITE_STORES, 'readwrite', async (tx) => {
       await Promise.all([
         tx.objectStore('judgments').put(judgment),
@@ -161,6 +166,7 @@ export class JudgmentStore {
     judgments: readonly JudgmentRecord[],
     run?: { id: string; patch: RunPatch; now?: number },
   ): Promise<void> {
+    const { appendToDigests } = await digestWriter();
     await inTx(
       this.db,
       WRITE_STORES,

@@ -3,7 +3,7 @@ import type { IDBPDatabase } from 'idb';
 import { StoreError } from './errors';
 import type { ArbiterDB, RunRecord, RunStatus } from './schema';
 import { inTx, requests } from './tx';
-import { digestRange } from './digests';
+import { digestRange } from './digest-keys';
 
 // Arrays sort after every string and number, so [x, []] bounds all keys that start with x.
 const AFTER_ALL: never[] = [];
