@@ -257,14 +257,16 @@ export class ReviewState {
       const repos = await this.repos();
       const items = await repos.items.getMany(ids);
       if (runId !== this.runId) return;
-      const texts = new Map<string, string>();
-      for (const it of items)
-        if (it)
-          texts.set(
+      // Replaced whole, never mutated: a plain Map in $state.raw is what should be watched.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      this.searchTexts = new Map(
+        items
+          .filter((it) => it !== undefined)
+          .map((it) => [
             it.id,
             `${it.prompt}\u0000${it.responseA}\u0000${it.responseB ?? ''}`.toLowerCase(),
-          );
-      this.searchTexts = texts;
+          ]),
+      );
     } catch (e) {
       this.error = e;
     } finally {
