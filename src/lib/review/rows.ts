@@ -79,7 +79,10 @@ export function isPairwiseRun(judgments: readonly JudgmentFacts[], run?: RunReco
 }
 
 function majorityOf(js: readonly JudgmentFacts[]): Verdict | null | undefined {
-  return js.length === 0 ? undefined : majorityVerdict(js.map((j) => j.verdict)).verdict;
+  if (js.length === 0) return undefined;
+  // One sample (the usual run): the majority of one verdict is that verdict, null included.
+  if (js.length === 1) return js[0]!.verdict;
+  return majorityVerdict(js.map((j) => j.verdict)).verdict;
 }
 
 /**
@@ -117,8 +120,9 @@ export function buildRows(input: ReviewInput, gold: GoldSource = 'dataset'): Rev
         score: j.score,
       })),
     );
-    const ab = js.filter((j) => j.order === 'AB');
-    const ba = js.filter((j) => j.order === 'BA');
+    const ab: JudgmentFacts[] = [];
+    const ba: JudgmentFacts[] = [];
+    for (const j of js) (j.order === 'AB' ? ab : ba).push(j);
     const datasetLabel = asVerdict(item?.label);
     const humanLabel = asVerdict(human?.label);
     let promptTokens = 0;
