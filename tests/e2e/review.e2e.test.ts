@@ -283,9 +283,36 @@ test('10,000 judged items: dashboard, triage list and filters render; fine at 39
   const seeded = await page.evaluate(seedSynthetic, 10_000);
   await page.setViewportSize({ width: 390, height: 800 });
   await page.goto(new URL('#/review/run-synthetic', baseURL).href);
+  // Written past the repositories, the run has no review digest yet: the first open builds it,
+  // saying so, and stores it; the next open reads it.
+  await page.waitForFunction(
+    () =>
+      /Indexing the run for review[\s\S]*of 20,000 judgments read/.test(
+        document.querySelector('[data-testid=review-loading]')?.textContent ?? '',
+      ),
+    null,
+    { timeout: 60_000, polling: 20 },
+  );
   await page.getByTestId('triage-row').first().waitFor({ timeout: 60_000 });
   await page.getByTestId('value-accuracy').waitFor();
   expect(await text(page, 'triage-count')).toBe('10,000 of 10,000 items');
+  const firstAccuracy = await text(page, 'value-accuracy');
+  await page.reload();
+  await page.getByTestId('triage-row').first().waitFor({ timeout: 60_000 });
+  expect(await text(page, 'value-accuracy')).toBe(firstAccuracy);
+  expect(
+    await page.evaluate(
+      () =>
+        new Promise<number>((res, rej) => {
+          const r = indexedDB.open('arbiter');
+          r.onerror = () => rej(r.error);
+          r.onsuccess = () => {
+            const c = r.result.transaction('digests').objectStore('digests').count();
+            c.onsuccess = () => (r.result.close(), res(c.result));
+          };
+        }),
+    ),
+  ).toBe(Math.ceil(20_000 / 64));
   // Virtualised: only a screenful of rows is in the DOM.
   expect(await page.getByTestId('triage-row').count()).toBeLessThan(200);
   await page.getByTestId('filter-flipped').check();
@@ -304,6 +331,8 @@ test('10,000 judged items: dashboard, triage list and filters render; fine at 39
   await page.keyboard.press('j');
   expect(await page.locator('[role=option][aria-selected=true]').count()).toBe(1);
   await expect.poll(() => text(page, 'item-detail')).toMatch(/^Item #9\b/);
+  // Texts are not in the digest: the item's judgments are read by id when it is shown.
+  await expect.poll(() => text(page, 'reasoning-AB')).toMatch(/Reasoning for \S+ in order AB\./);
   // Nothing spills sideways on a phone: wide tables scroll inside their panels.
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

@@ -248,7 +248,16 @@ describe('rows, labels and filters', () => {
     expect(core).not.toBeCloseTo(m.accuracy, 6);
   });
 
-  const rows = rowsOf(llmbarFixture());
+  const llmbar = llmbarFixture();
+  const rows = rowsOf(llmbar);
+  const full = new Map(llmbar.items.map((it) => [it.id, it]));
+  // What ReviewState.loadTexts reads for the text filter: each item's full texts, lowercased.
+  const texts = new Map(
+    llmbar.items.map((it) => [
+      it.id,
+      `${it.prompt}\u0000${it.responseA}\u0000${it.responseB ?? ''}`.toLowerCase(),
+    ]),
+  );
   it.each([
     ['flipped', { flipped: true }, (r: ReviewRow) => r.consistency === 'flipped'],
     ['wrong', { wrong: true }, (r: ReviewRow) => r.label !== null && r.verdict !== r.label],
@@ -269,13 +278,32 @@ describe('rows, labels and filters', () => {
     [
       'text',
       { text: 'WEATHERMAN' },
-      (r: ReviewRow) => /weatherman/i.test(r.item!.prompt + r.item!.responseA + r.item!.responseB),
+      (r: ReviewRow) => {
+        const it = full.get(r.itemId)!;
+        return /weatherman/i.test(it.prompt + it.responseA + it.responseB);
+      },
     ],
   ])('filter %s keeps exactly the matching rows', (_n, f, pred) => {
-    const kept = filterRows(rows, { ...NO_FILTER, ...f });
+    const kept = filterRows(rows, { ...NO_FILTER, ...f }, texts);
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.length).toBeLessThan(rows.length);
     expect(kept).toEqual(rows.filter(pred));
+  });
+});
+
+describe('text filter before the full texts are read', () => {
+  it('searches the digest prompt snippets only', () => {
+    const f = llmbarFixture();
+    const rows = rowsOf(f);
+    const word = f.items[3]!.prompt.split(/\s+/)
+      .find((w) => w.length > 6)!
+      .toUpperCase();
+    const kept = filterRows(rows, { ...NO_FILTER, text: word });
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept).toEqual(
+      rows.filter((r) => r.item!.prompt.toLowerCase().includes(word.toLowerCase())),
+    );
+    expect(kept.every((r) => r.item!.prompt.length <= 160)).toBe(true);
   });
 });
 

@@ -66,7 +66,10 @@ describe('toStoreError', () => {
   });
 });
 
-/** Wraps a database so the n-th put (counting from 1) fails with QuotaExceededError after really writing. */
+/**
+ * Wraps a database so the n-th put (counting from 1) fails with QuotaExceededError after really
+ * writing. Puts into the review digests (one per judgment write) are not counted.
+ */
 function withQuotaOnPut(
   db: IDBPDatabase<ArbiterDB>,
   failOn: (n: number) => boolean,
@@ -103,11 +106,13 @@ function withQuotaOnPut(
           return bindAll(tx, (q) =>
             q === 'objectStore'
               ? (storeName: 'judgments') =>
-                  store(
-                    tx.objectStore(storeName) as unknown as {
-                      put: (v: unknown) => Promise<unknown>;
-                    },
-                  )
+                  (storeName as string) === 'digests'
+                    ? tx.objectStore(storeName)
+                    : store(
+                        tx.objectStore(storeName) as unknown as {
+                          put: (v: unknown) => Promise<unknown>;
+                        },
+                      )
               : undefined,
           );
         }
@@ -159,6 +164,7 @@ describe('openArbiterDB', () => {
     expect(db.version).toBe(DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual([
       'datasets',
+      'digests',
       'items',
       'judgments',
       'labels',
@@ -181,11 +187,13 @@ describe('openArbiterDB', () => {
     expect([...tx.objectStore('items').indexNames]).toEqual(['by-dataset']);
   });
 
-  test('upgrades a v1 database to v2 without losing a record, backfilling labels', async () => {
+  test('upgrades a v1 database to the latest without losing a record, backfilling labels', async () => {
     const n = name();
     await buildV1Database(n);
     const db = track(await openArbiterDB(n));
-    expect(db.version).toBe(2);
+    expect(db.version).toBe(DB_VERSION);
+    // v3: an empty digests store; every run's digest is built on its first review.
+    expect(await db.count('digests')).toBe(0);
     for (const [store, count] of Object.entries(V1_COUNTS)) {
       expect(await db.count(store as keyof typeof V1_COUNTS)).toBe(count);
     }

@@ -39,8 +39,16 @@ export function isWrong(r: ReviewRow): boolean {
   return r.label !== null && r.verdict !== r.label;
 }
 
-/** The rows the filter keeps, in their order. Every condition that is set must hold. */
-export function filterRows(rows: readonly ReviewRow[], f: TriageFilter): ReviewRow[] {
+/**
+ * The rows the filter keeps, in their order. Every condition that is set must hold. The text
+ * condition searches `texts` (item id → lowercased prompt and answers) when given, else only the
+ * digest's prompt snippet.
+ */
+export function filterRows(
+  rows: readonly ReviewRow[],
+  f: TriageFilter,
+  texts?: ReadonlyMap<string, string> | null,
+): ReviewRow[] {
   const text = f.text.trim().toLowerCase();
   return rows.filter((r) => {
     if (f.flipped && r.consistency !== 'flipped') return false;
@@ -60,10 +68,8 @@ export function filterRows(rows: readonly ReviewRow[], f: TriageFilter): ReviewR
       if (f.longer === 'B' && !(r.lenB > r.lenA)) return false;
     }
     if (text) {
-      const it = r.item;
-      if (!it) return false;
-      const hay = `${it.prompt}\u0000${it.responseA}\u0000${it.responseB ?? ''}`.toLowerCase();
-      if (!hay.includes(text)) return false;
+      const hay = texts ? texts.get(r.itemId) : r.item?.prompt.toLowerCase();
+      if (hay === undefined || !hay.includes(text)) return false;
     }
     return true;
   });

@@ -2,13 +2,17 @@
 import { aggregateJudgments, majorityVerdict, type Consistency } from '../judge/aggregate';
 import type { PairRecord } from '../judge/metrics';
 import type { Verdict } from '../judge/types';
-import type { ItemRecord, JudgmentRecord, LabelRecord, RunRecord } from '../store/schema';
+import type { ItemFacts, ItemRecord, JudgmentFacts, LabelRecord, RunRecord } from '../store/schema';
+import { itemFacts, itemSubset } from '../store/digests';
 
-/** A run's records as the review reads them (the store's shapes, nothing else). */
+/**
+ * A run's records as the review reads them: the review digest's facts (store/digests.ts) or the
+ * full records (a JudgmentRecord is a JudgmentFacts; an ItemRecord is reduced to its facts).
+ */
 export interface ReviewInput {
   run?: RunRecord | undefined;
-  judgments: readonly JudgmentRecord[];
-  items: readonly (ItemRecord | undefined)[];
+  judgments: readonly JudgmentFacts[];
+  items: readonly (ItemRecord | ItemFacts | undefined)[];
   labels: readonly LabelRecord[];
 }
 
@@ -20,7 +24,8 @@ export interface ReviewRow {
   /** Position in the list (dataset order, then item id). */
   pos: number;
   itemId: string;
-  item: ItemRecord | undefined;
+  /** The item's facts (no texts: the full item is read on demand, see ReviewState.detailItem). */
+  item: ItemFacts | undefined;
   subset: string | null;
   /** The dataset's label, when it is a pairwise verdict. */
   datasetLabel: Verdict | null;
@@ -46,8 +51,8 @@ export interface ReviewRow {
   promptTokens: number;
   completionTokens: number;
   ms: number;
-  /** This item's judgments, AB first, by sample. */
-  judgments: JudgmentRecord[];
+  /** This item's judgments' facts (no text), AB first, by sample. */
+  judgments: JudgmentFacts[];
 }
 
 const VERDICTS = new Set<unknown>(['A', 'B', 'tie']);
@@ -59,20 +64,25 @@ export function asVerdict(v: unknown): Verdict | null {
 
 /** The item's subset or category: `category`, else `meta.subset` (LLMBar), else `meta.category`. */
 export function subsetOf(item: ItemRecord | undefined): string | null {
-  if (!item) return null;
-  if (item.category) return item.category;
-  const s = item.meta['subset'] ?? item.meta['category'];
-  return typeof s === 'string' && s !== '' ? s : null;
+  return item ? itemSubset(item) : null;
+}
+
+/** An item's facts, from the digest or computed from the full record. */
+export function asItemFacts(item: ItemRecord | ItemFacts): ItemFacts {
+  return 'responseA' in item ? itemFacts(item) : item;
 }
 
 /** Whether a run's judgments are pairwise (or meta: two things compared) rather than single scores. */
-export function isPairwiseRun(judgments: readonly JudgmentRecord[], run?: RunRecord): boolean {
+export function isPairwiseRun(judgments: readonly JudgmentFacts[], run?: RunRecord): boolean {
   const p = judgments[0]?.protocol ?? run?.config.protocol ?? 'pairwise';
   return p !== 'single';
 }
 
-function majorityOf(js: readonly JudgmentRecord[]): Verdict | null | undefined {
-  return js.length === 0 ? undefined : majorityVerdict(js.map((j) => j.verdict)).verdict;
+function majorityOf(js: readonly JudgmentFacts[]): Verdict | null | undefined {
+  if (js.length === 0) return undefined;
+  // One sample (the usual run): the majority of one verdict is that verdict, null included.
+  if (js.length === 1) return js[0]!.verdict;
+  return majorityVerdict(js.map((j) => j.verdict)).verdict;
 }
 
 /**
@@ -81,10 +91,10 @@ function majorityOf(js: readonly JudgmentRecord[]): Verdict | null | undefined {
  */
 export function buildRows(input: ReviewInput, gold: GoldSource = 'dataset'): ReviewRow[] {
   const pairwise = isPairwiseRun(input.judgments, input.run);
-  const items = new Map<string, ItemRecord>();
-  for (const it of input.items) if (it) items.set(it.id, it);
+  const items = new Map<string, ItemFacts>();
+  for (const it of input.items) if (it) items.set(it.id, asItemFacts(it));
   const labels = new Map(input.labels.map((l) => [l.itemId, l]));
-  const byItem = new Map<string, JudgmentRecord[]>();
+  const byItem = new Map<string, JudgmentFacts[]>();
   for (const j of input.judgments) {
     const list = byItem.get(j.itemId);
     if (list) list.push(j);
@@ -110,8 +120,9 @@ export function buildRows(input: ReviewInput, gold: GoldSource = 'dataset'): Rev
         score: j.score,
       })),
     );
-    const ab = js.filter((j) => j.order === 'AB');
-    const ba = js.filter((j) => j.order === 'BA');
+    const ab: JudgmentFacts[] = [];
+    const ba: JudgmentFacts[] = [];
+    for (const j of js) (j.order === 'AB' ? ab : ba).push(j);
     const datasetLabel = asVerdict(item?.label);
     const humanLabel = asVerdict(human?.label);
     let promptTokens = 0;
@@ -130,7 +141,7 @@ export function buildRows(input: ReviewInput, gold: GoldSource = 'dataset'): Rev
       pos: 0,
       itemId,
       item,
-      subset: subsetOf(item),
+      subset: item?.subset ?? null,
       datasetLabel,
       human,
       humanLabel,
@@ -144,8 +155,8 @@ export function buildRows(input: ReviewInput, gold: GoldSource = 'dataset'): Rev
       score: agg.scores?.mean ?? null,
       parseFailed,
       parseRepaired,
-      lenA: item?.responseA.length,
-      lenB: item?.responseB?.length,
+      lenA: item?.lenA,
+      lenB: item?.lenB,
       promptTokens,
       completionTokens,
       ms,

@@ -51,6 +51,16 @@ const BOOTSTRAP_CHUNK = 50;
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
+/**
+ * Resolves after the next frame has been painted (a task queued from its animation frame), or
+ * after a second in a hidden tab, where frames do not come.
+ */
+const afterPaint = () =>
+  new Promise<void>((r) => {
+    setTimeout(r, 1000);
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(r, 0));
+  });
+
 /** Reads two runs' rows for compare and one for the leaderboard; the dashboard run is `current`. */
 export class ReviewState {
   runs = $state.raw<RunRecord[]>([]);
@@ -68,7 +78,12 @@ export class ReviewState {
   intervalsDone = $state(0);
   intervalsTotal = $state(0);
   filter = $state.raw<TriageFilter>(NO_FILTER);
-  readonly filtered = $derived(filterRows(this.rows, this.filter));
+  /** Building a missing or stale review digest on open: judgments read so far of total. */
+  rebuilding = $state.raw<{ done: number; total: number } | null>(null);
+  /** Full texts of the run's items for the text filter (lowercased), read on first search. */
+  searchTexts = $state.raw<Map<string, string> | null>(null);
+  searchLoading = $state(false);
+  readonly filtered = $derived(filterRows(this.rows, this.filter, this.searchTexts));
   /** Index into `filtered` of the item under review. */
   cursor = $state(0);
   readonly current = $derived<ReviewRow | undefined>(this.filtered[this.cursor]);
@@ -90,6 +105,10 @@ export class ReviewState {
 
   /** Judgments of the current item in any run (candidates for the meta-judge), and its meta results. */
   itemJudgments = $state.raw<JudgmentRecord[]>([]);
+  /** The full record of the item under review (read by id when it is shown). */
+  detailItem = $state.raw<ItemRecord | undefined>(undefined);
+  /** The item whose full records are being read, or null. */
+  detailLoading = $state<string | null>(null);
   metaEntries = $state.raw<MetaEntry[]>([]);
   metaRunning = $state(false);
   metaError = $state<unknown>(null);
@@ -125,9 +144,15 @@ export class ReviewState {
     }
   }
 
-  /** Reads one run's records (judgments, their items, labels). */
+  /** Reads one run's facts (digest, labels); a stale digest is rebuilt, shown as `rebuilding`. */
   private async read(runId: string): Promise<Loaded | null> {
-    return readRun(await this.repos(), runId);
+    try {
+      return await readRun(await this.repos(), runId, (done, total) => {
+        this.rebuilding = { done, total };
+      });
+    } finally {
+      this.rebuilding = null;
+    }
   }
 
   /** Opens a run's dashboard and triage list. */
@@ -141,6 +166,7 @@ export class ReviewState {
     this.error = null;
     this.dashboard = null;
     this.rows = [];
+    this.searchTexts = null;
     try {
       const loaded = await this.read(runId);
       performance.mark('arbiter:review:read');
@@ -186,6 +212,9 @@ export class ReviewState {
     const jobs = groups.map((g) => bootstrapJob(g.table, REVIEW_BOOTSTRAP));
     this.intervalsTotal = jobs.reduce((s, j) => s + j.iterations, 0);
     this.intervalsDone = 0;
+    // Resampling starts once the numbers and the list are painted, so it never delays them.
+    await afterPaint();
+    if (generation !== this.ciGeneration) return;
     let finished = 0;
     for (const job of jobs) {
       while (!job.done) {
@@ -209,10 +238,40 @@ export class ReviewState {
   }
 
   setFilter(patch: Partial<TriageFilter>): void {
+    if (patch.text?.trim() && !this.searchTexts && !this.searchLoading) void this.loadTexts();
     const keep = this.current?.itemId;
     this.filter = { ...this.filter, ...patch };
     const i = keep ? this.filtered.findIndex((r) => r.itemId === keep) : -1;
     this.cursor = Math.max(0, i);
+  }
+
+  /**
+   * Reads the run's items in full once, for the text filter; until then it searches the prompt
+   * snippets of the digest (the view says so).
+   */
+  private async loadTexts(): Promise<void> {
+    const runId = this.runId;
+    const ids = this.rows.map((r) => r.itemId);
+    this.searchLoading = true;
+    try {
+      const repos = await this.repos();
+      const items = await repos.items.getMany(ids);
+      if (runId !== this.runId) return;
+      // Replaced whole, never mutated: a plain Map in $state.raw is what should be watched.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      this.searchTexts = new Map(
+        items
+          .filter((it) => it !== undefined)
+          .map((it) => [
+            it.id,
+            `${it.prompt}\u0000${it.responseA}\u0000${it.responseB ?? ''}`.toLowerCase(),
+          ]),
+      );
+    } catch (e) {
+      this.error = e;
+    } finally {
+      this.searchLoading = false;
+    }
   }
 
   clearFilter(): void {
@@ -365,11 +424,20 @@ export class ReviewState {
     if (this.runId) await this.openLeaderboard(this.runId);
   }
 
-  /** Judgments of an item in every run (meta-judge candidates) and the meta-judge runs about it. */
+  /**
+   * The item's full record and its judgments in every run (texts for the detail view, meta-judge
+   * candidates), and the meta-judge runs about it: read by key when the item is shown.
+   */
   async loadItemJudgments(itemId: string): Promise<void> {
+    this.detailLoading = itemId;
     try {
       const repos = await this.repos();
-      const all = await repos.judgments.byItem(itemId);
+      const [all, item] = await Promise.all([
+        repos.judgments.byItem(itemId),
+        repos.items.get(itemId),
+      ]);
+      if (this.detailLoading !== itemId) return;
+      this.detailItem = item;
       this.itemJudgments = all
         .filter((j) => j.protocol !== META_PROTOCOL)
         .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
@@ -391,6 +459,8 @@ export class ReviewState {
       this.metaError = null;
     } catch (e) {
       this.metaError = e;
+    } finally {
+      if (this.detailLoading === itemId) this.detailLoading = null;
     }
   }
 

@@ -2,6 +2,7 @@
 import type { IDBPDatabase } from 'idb';
 import type { ArbiterDB, DatasetRecord, ItemRecord } from './schema';
 import { inTx, requests } from './tx';
+import { digestRange, ItemFactsCache } from './digest-keys';
 
 // Arrays sort after every string and number, so [x, []] bounds all keys that start with x.
 const AFTER_ALL: never[] = [];
@@ -9,13 +10,18 @@ const AFTER_ALL: never[] = [];
 /** Datasets. Every method is one transaction and rejects with a StoreError. */
 export class DatasetStore {
   /** @param db an open database from openArbiterDB. */
-  constructor(private readonly db: IDBPDatabase<ArbiterDB>) {}
+  /** @param facts item facts shared with the other repositories (review digests); kept coherent here. */
+  constructor(
+    private readonly db: IDBPDatabase<ArbiterDB>,
+    private readonly facts = new ItemFactsCache(),
+  ) {}
 
   /**
    * Saves a dataset with its items in one transaction: a failed import (e.g. quota) leaves no
    * half-imported dataset. Sets `itemCount` and each item's `datasetId` from the arguments.
    */
   async import(dataset: DatasetRecord, items: readonly ItemRecord[]): Promise<DatasetRecord> {
+    this.facts.forget(items.map((i) => i.id));
     const saved: DatasetRecord = { ...dataset, itemCount: items.length };
     await inTx(this.db, ['datasets', 'items'], 'readwrite', async (tx) => {
       const store = tx.objectStore('items');
@@ -48,9 +54,10 @@ export class DatasetStore {
    * labels, its runs and their judgments. The UI must confirm first (offer an export).
    */
   async delete(id: string): Promise<void> {
+    this.facts.forget();
     await inTx(
       this.db,
-      ['datasets', 'items', 'labels', 'runs', 'judgments'],
+      ['datasets', 'items', 'labels', 'runs', 'judgments', 'digests'],
       'readwrite',
       async (tx) => {
         const items = tx.objectStore('items');
@@ -71,7 +78,9 @@ export class DatasetStore {
         await requests(itemIds, (itemId) =>
           Promise.all([items.delete(itemId), labels.delete(itemId)]),
         );
-        await requests(runIds, (runId) => runs.delete(runId));
+        await requests(runIds, (runId) =>
+          Promise.all([runs.delete(runId), tx.objectStore('digests').delete(digestRange(runId))]),
+        );
         await requests(judgmentIds, (key) => tx.objectStore('judgments').delete(key));
       },
     );

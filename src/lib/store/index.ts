@@ -1,6 +1,7 @@
 // The store's public surface: open the database, get the repositories, and the record and error types.
 import type { IDBPDatabase } from 'idb';
 import { DatasetStore } from './datasets';
+import { ItemFactsCache } from './digest-keys';
 import { ItemStore } from './items';
 import { JudgmentStore } from './judgments';
 import { LabelStore } from './labels';
@@ -36,11 +37,12 @@ export interface Repositories {
 
 /** Creates the repositories over `db` (from openArbiterDB). Cheap; holds no state but `db`. */
 export function createRepositories(db: IDBPDatabase<ArbiterDB>): Repositories {
+  const facts = new ItemFactsCache();
   return {
-    datasets: new DatasetStore(db),
-    items: new ItemStore(db),
+    datasets: new DatasetStore(db, facts),
+    items: new ItemStore(db, facts),
     runs: new RunStore(db),
-    judgments: new JudgmentStore(db),
+    judgments: new JudgmentStore(db, facts),
     labels: new LabelStore(db),
   };
 }

@@ -2,6 +2,7 @@
 import type { IDBPDatabase } from 'idb';
 import type { ArbiterDB, ItemRecord } from './schema';
 import { inTx, requests } from './tx';
+import { ItemFactsCache } from './digest-keys';
 
 /** Options of `byDataset`. */
 export interface ItemPageOptions {
@@ -13,16 +14,26 @@ export interface ItemPageOptions {
 
 /** Items. Every method is one transaction and rejects with a StoreError. */
 export class ItemStore {
-  /** @param db an open database from openArbiterDB. */
-  constructor(private readonly db: IDBPDatabase<ArbiterDB>) {}
+  /**
+   * @param db an open database from openArbiterDB.
+   * @param facts shared with the JudgmentStore: items read here need not be read again when
+   *   their judgments are written (review digests).
+   */
+  constructor(
+    private readonly db: IDBPDatabase<ArbiterDB>,
+    private readonly facts = new ItemFactsCache(),
+  ) {}
 
   /** Saves (or replaces, by id) one item, e.g. the pair of the "One pair" journey (no datasetId). */
   async put(item: ItemRecord): Promise<void> {
+    this.facts.forget([item.id]);
     await inTx(this.db, ['items'], 'readwrite', (tx) => tx.objectStore('items').put(item));
+    this.facts.note([item]);
   }
 
   /** Saves many items in one transaction: all are written or none. Prefer DatasetStore.import for imports. */
   async putMany(items: readonly ItemRecord[]): Promise<void> {
+    this.facts.forget(items.map((i) => i.id));
     await inTx(this.db, ['items'], 'readwrite', async (tx) => {
       const store = tx.objectStore('items');
       await requests(items, (item) => store.put(item));
@@ -31,22 +42,30 @@ export class ItemStore {
 
   /** The item with this id, or undefined. */
   async get(id: string): Promise<ItemRecord | undefined> {
-    return inTx(this.db, ['items'], 'readonly', (tx) => tx.objectStore('items').get(id));
+    const item = await inTx(this.db, ['items'], 'readonly', (tx) =>
+      tx.objectStore('items').get(id),
+    );
+    this.facts.note([item]);
+    return item;
   }
 
   /** The items with these ids, in the same order (undefined where missing). */
   async getMany(ids: readonly string[]): Promise<(ItemRecord | undefined)[]> {
-    return inTx(this.db, ['items'], 'readonly', (tx) =>
+    const items = await inTx(this.db, ['items'], 'readonly', (tx) =>
       requests(ids, (id) => tx.objectStore('items').get(id)),
     );
+    this.facts.note(items);
+    return items;
   }
 
   /** A dataset's items in dataset order, optionally a page of them. */
   async byDataset(datasetId: string, opts: ItemPageOptions = {}): Promise<ItemRecord[]> {
     const range = IDBKeyRange.bound([datasetId, opts.from ?? 0], [datasetId, Infinity]);
-    return inTx(this.db, ['items'], 'readonly', (tx) =>
+    const items = await inTx(this.db, ['items'], 'readonly', (tx) =>
       tx.objectStore('items').index('by-dataset').getAll(range, opts.limit),
     );
+    this.facts.note(items);
+    return items;
   }
 
   /** How many items a dataset holds. */
@@ -59,6 +78,7 @@ export class ItemStore {
 
   /** Deletes one item and its label; its judgments stay (history keeps their text and key). */
   async delete(id: string): Promise<void> {
+    this.facts.forget([id]);
     await inTx(this.db, ['items', 'labels'], 'readwrite', async (tx) => {
       await Promise.all([tx.objectStore('items').delete(id), tx.objectStore('labels').delete(id)]);
     });

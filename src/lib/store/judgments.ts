@@ -4,6 +4,10 @@ import type { ArbiterDB, ItemRecord, JudgmentRecord } from './schema';
 import { StoreError } from './errors';
 import type { RunPatch } from './runs';
 import { inTx, requests } from './tx';
+import { digestRange, ItemFactsCache } from './digest-keys';
+
+/** The digest writer, loaded with the first judgment write (it is not needed to start the app). */
+const digestWriter = () => import('./digests');
 
 /** Where a history page ends; pass it as `before` to get the next (older) page. */
 export interface HistoryCursor {
@@ -63,6 +67,14 @@ const RELAXED: IDBTransactionOptions = { durability: 'relaxed' };
 // Arrays sort after every string and number, so [x, []] bounds all keys that start with x.
 const AFTER_ALL: never[] = [];
 
+/** Every judgment write also appends to review digests, which read the judged items. */
+const WRITE_STORES: ['judgments', 'items', 'digests', 'runs'] = [
+  'judgments',
+  'items',
+  'digests',
+  'runs',
+];
+
 /** Records read per request while scanning history. */
 const SCAN_BATCH = 200;
 
@@ -115,33 +127,56 @@ function matches(j: JudgmentRecord, item: ItemRecord | undefined, ts: string[]):
  * leaves everything written before it intact.
  */
 export class JudgmentStore {
-  /** @param db an open database from openArbiterDB. */
-  constructor(private readonly db: IDBPDatabase<ArbiterDB>) {}
+  /**
+   * @param db an open database from openArbiterDB.
+   * @param facts item facts shared with the ItemStore (review digests read items only on a miss).
+   */
+  constructor(
+    private readonly db: IDBPDatabase<ArbiterDB>,
+    private readonly facts = new ItemFactsCache(),
+  ) {}
 
-  /** Saves (or replaces, by id) one judgment. Call it the moment the judgment completes. */
+  /** The database, for the review digest reader (digest-read.ts, loaded with the review pages). */
+  get database(): IDBPDatabase<ArbiterDB> {
+    return this.db;
+  }
+
+  /**
+   * Saves (or replaces, by id) one judgment, and its run's review digest in the same transaction.
+   * Call it the moment the judgment completes.
+   */
   async put(judgment: JudgmentRecord): Promise<void> {
-    await inTx(this.db, ['judgments'], 'readwrite', async (tx) => {
-      await tx.objectStore('judgments').put(judgment);
+    // Loaded before the transaction opens: inside it, only IndexedDB calls may be awaited.
+    const { appendToDigests } = await digestWriter();
+    await inTx(this.db, WRITE_STORES, 'readwrite', async (tx) => {
+      await Promise.all([
+        tx.objectStore('judgments').put(judgment),
+        appendToDigests(tx, [judgment], this.facts),
+      ]);
     });
   }
 
   /**
    * Saves many judgments in one transaction (all or none) and, when `run` is given, patches that
    * run in the same transaction, so stored progress never disagrees with stored judgments. One
-   * transaction per batch is what makes 10,000 judgments cheap (see bench/run-persist).
+   * transaction per batch is what makes 10,000 judgments cheap (see bench/run-persist). The
+   * runs' review digests (digests.ts) are appended to in the same transaction.
    */
   async putMany(
     judgments: readonly JudgmentRecord[],
     run?: { id: string; patch: RunPatch; now?: number },
   ): Promise<void> {
-    const stores: ('judgments' | 'runs')[] = run ? ['judgments', 'runs'] : ['judgments'];
+    const { appendToDigests } = await digestWriter();
     await inTx(
       this.db,
-      stores,
+      WRITE_STORES,
       'readwrite',
       async (tx) => {
         const store = tx.objectStore('judgments');
-        const puts = requests(judgments, (j) => store.put(j));
+        const puts = Promise.all([
+          requests(judgments, (j) => store.put(j)),
+          appendToDigests(tx, judgments, this.facts),
+        ]);
         if (run) {
           const runs = tx.objectStore('runs');
           const current = await runs.get(run.id);
@@ -268,15 +303,24 @@ export class JudgmentStore {
     });
   }
 
-  /** Deletes one judgment; resolves even if it did not exist. */
+  /** Deletes one judgment; resolves even if it did not exist. Its run's digest is dropped (rebuilt on use). */
   async delete(id: string): Promise<void> {
-    await inTx(this.db, ['judgments'], 'readwrite', (tx) => tx.objectStore('judgments').delete(id));
+    await inTx(this.db, ['judgments', 'digests'], 'readwrite', async (tx) => {
+      const store = tx.objectStore('judgments');
+      const found = await store.get(id);
+      if (!found) return;
+      await Promise.all([
+        store.delete(id),
+        tx.objectStore('digests').delete(digestRange(found.runId)),
+      ]);
+    });
   }
 
   /** Deletes every judgment of a run (not the run itself; see RunStore.delete). Resolves with how many. */
   async deleteRun(runId: string): Promise<number> {
-    return inTx(this.db, ['judgments'], 'readwrite', async (tx) => {
+    return inTx(this.db, ['judgments', 'digests'], 'readwrite', async (tx) => {
       const store = tx.objectStore('judgments');
+      await tx.objectStore('digests').delete(digestRange(runId));
       const ids = await store
         .index('by-run')
         .getAllKeys(IDBKeyRange.bound([runId], [runId, AFTER_ALL]));

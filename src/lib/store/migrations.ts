@@ -50,6 +50,12 @@ export function migrate(
       }
     });
   }
+
+  if (oldVersion < 3 && targetVersion >= 3) {
+    // v3: per-run review digests. Existing runs get none here: an absent digest counts as stale
+    // and is built on the run's first review (with progress), which keeps this upgrade instant.
+    db.createObjectStore('digests', { keyPath: ['runId', 'chunk'] });
+  }
 }
 
 /** Copies each label's item datasetId onto the label. Awaits only IndexedDB requests. */

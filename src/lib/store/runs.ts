@@ -3,6 +3,7 @@ import type { IDBPDatabase } from 'idb';
 import { StoreError } from './errors';
 import type { ArbiterDB, RunRecord, RunStatus } from './schema';
 import { inTx, requests } from './tx';
+import { digestRange } from './digest-keys';
 
 // Arrays sort after every string and number, so [x, []] bounds all keys that start with x.
 const AFTER_ALL: never[] = [];
@@ -81,25 +82,31 @@ export class RunStore {
    * that no other run's judgment refers to are deleted with their labels; dataset items stay.
    */
   async delete(id: string): Promise<void> {
-    await inTx(this.db, ['runs', 'judgments', 'items', 'labels'], 'readwrite', async (tx) => {
-      const judgments = tx.objectStore('judgments');
-      const items = tx.objectStore('items');
-      await tx.objectStore('runs').delete(id);
-      const itemIds = new Set<string>();
-      let cursor = await judgments
-        .index('by-run')
-        .openCursor(IDBKeyRange.bound([id], [id, AFTER_ALL]));
-      while (cursor) {
-        itemIds.add(cursor.value.itemId);
-        await cursor.delete();
-        cursor = await cursor.continue();
-      }
-      for (const itemId of itemIds) {
-        const item = await items.get(itemId);
-        if (!item || item.datasetId !== undefined) continue;
-        if ((await judgments.index('by-item').count(itemId)) > 0) continue;
-        await Promise.all([items.delete(itemId), tx.objectStore('labels').delete(itemId)]);
-      }
-    });
+    await inTx(
+      this.db,
+      ['runs', 'judgments', 'items', 'labels', 'digests'],
+      'readwrite',
+      async (tx) => {
+        const judgments = tx.objectStore('judgments');
+        const items = tx.objectStore('items');
+        await tx.objectStore('runs').delete(id);
+        await tx.objectStore('digests').delete(digestRange(id));
+        const itemIds = new Set<string>();
+        let cursor = await judgments
+          .index('by-run')
+          .openCursor(IDBKeyRange.bound([id], [id, AFTER_ALL]));
+        while (cursor) {
+          itemIds.add(cursor.value.itemId);
+          await cursor.delete();
+          cursor = await cursor.continue();
+        }
+        for (const itemId of itemIds) {
+          const item = await items.get(itemId);
+          if (!item || item.datasetId !== undefined) continue;
+          if ((await judgments.index('by-item').count(itemId)) > 0) continue;
+          await Promise.all([items.delete(itemId), tx.objectStore('labels').delete(itemId)]);
+        }
+      },
+    );
   }
 }

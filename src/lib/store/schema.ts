@@ -3,7 +3,7 @@ import type { DBSchema } from 'idb';
 import type { FinishReason, GenerateUsage, JudgeEngine } from '../engine/types';
 
 /** Latest schema version; db.ts migrates every older database up to it. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** Which engine produced a judgment. */
 export type EngineKind = JudgeEngine['kind'];
@@ -220,6 +220,80 @@ export interface LabelRecord {
   datasetId?: string;
 }
 
+/** What the review needs of a judgment, without its text (see ReviewDigestChunk). */
+export interface JudgmentFacts {
+  id: string;
+  runId: string;
+  itemId: string;
+  protocol: string;
+  order: JudgmentOrder;
+  sample: number;
+  verdict: StoredVerdict;
+  score?: number | null;
+  probabilities?: VerdictProbabilities | null;
+  parse: ParseStatus;
+  usage: Pick<GenerateUsage, 'promptTokens' | 'completionTokens' | 'totalMs'>;
+  createdAt: number;
+}
+
+/** What the review needs of an item, without its texts: label, subset, models, lengths, a snippet. */
+export interface ItemFacts {
+  id: string;
+  datasetId?: string;
+  index: number;
+  label?: ItemLabel;
+  modelA?: string;
+  modelB?: string;
+  /** `category`, else `meta.subset`, else `meta.category`. */
+  subset: string | null;
+  /** The prompt's first characters (PROMPT_SNIPPET), for list lines. */
+  prompt: string;
+  lenA: number;
+  lenB?: number;
+}
+
+/**
+ * Judgment facts by column (see ReviewDigestChunk): strings in arrays, one character per
+ * judgment for each code, and the numbers in one Float64Array (NaN = null), so reading 20,000
+ * of them is a few copies rather than 20,000 objects to rebuild.
+ */
+export interface JudgmentColumns {
+  id: string[];
+  itemId: string[];
+  protocol: string[];
+  /** Per judgment: order (A = AB, B = BA), verdict (A, B, t = tie, - = none), parse (o, r, f). */
+  codes: string;
+  /** Per judgment: sample, createdAt, promptTokens, completionTokens, totalMs, score, pA, pB, pTie. */
+  num: Float64Array;
+}
+
+/** Item facts by column (null = absent). */
+export interface ItemColumns {
+  id: string[];
+  datasetId: (string | null)[];
+  label: (ItemLabel | null)[];
+  modelA: (string | null)[];
+  modelB: (string | null)[];
+  subset: (string | null)[];
+  prompt: string[];
+  /** Per item: index, lenA, lenB (NaN = single answer). */
+  num: Float64Array;
+}
+
+/**
+ * v3: one chunk of a run's review digest, kept current by JudgmentStore writes in the same
+ * transaction, so a run's review opens without reading every judgment's text and every item.
+ * Chunks are appended in write order; a judgment written again appears again (the last wins).
+ * `items` holds the facts of the chunk's judgments' items. A digest whose distinct judgment
+ * count differs from the run's stored judgments is stale and is rebuilt (DigestStore).
+ */
+export interface ReviewDigestChunk {
+  runId: string;
+  chunk: number;
+  judgments: JudgmentColumns;
+  items: ItemColumns;
+}
+
 /**
  * The database. Index rules:
  * - `judgments.by-key` is NOT unique: the same work may legitimately be stored more than once
@@ -260,7 +334,11 @@ export interface ArbiterDB extends DBSchema {
     value: LabelRecord;
     indexes: { 'by-dataset': string };
   };
+  digests: {
+    key: [string, number];
+    value: ReviewDigestChunk;
+  };
 }
 
 /** Names of the object stores. */
-export type StoreName = 'datasets' | 'items' | 'runs' | 'judgments' | 'labels';
+export type StoreName = 'datasets' | 'items' | 'runs' | 'judgments' | 'labels' | 'digests';

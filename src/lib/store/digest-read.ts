@@ -1,0 +1,141 @@
+// Reading review digests: a run's facts if current, else rebuilt from its records (review pages only).
+import type { IDBPDatabase } from 'idb';
+import type { ArbiterDB, ItemFacts, JudgmentFacts, ReviewDigestChunk } from './schema';
+import {
+  decodeChunk,
+  DIGEST_CHUNK,
+  digestRange,
+  encodeChunk,
+  itemFacts,
+  judgmentFacts,
+  type OpenChunk,
+} from './digests';
+import { inTx, requests } from './tx';
+
+/** Judgments read per step while rebuilding a digest. */
+const REBUILD_BATCH = 1000;
+
+// Arrays sort after every string and number, so [x, []] bounds all keys that start with x.
+const AFTER_ALL: never[] = [];
+
+/** A run's digest as read: judgments (last write of each id wins) and the facts of their items. */
+export interface RunDigest {
+  judgments: JudgmentFacts[];
+  items: Map<string, ItemFacts>;
+}
+
+/** Merges chunks in order: a judgment id seen again replaces the earlier entry in place. */
+function merge(stored: readonly ReviewDigestChunk[]): RunDigest {
+  const byId = new Map<string, JudgmentFacts>();
+  const items = new Map<string, ItemFacts>();
+  for (const c of stored.map(decodeChunk)) {
+    for (const j of c.judgments) byId.set(j.id, j);
+    for (const i of c.items) items.set(i.id, i);
+  }
+  return { judgments: [...byId.values()], items };
+}
+
+/** Progress of a digest rebuild: judgments read so far of `total`. */
+export type DigestProgress = (done: number, total: number) => void;
+
+/** Reads, checks and rebuilds runs' review digests. */
+export class DigestStore {
+  constructor(private readonly db: IDBPDatabase<ArbiterDB>) {}
+
+  /**
+   * The run's digest if it is current (its distinct judgments match the run's stored count),
+   * else null. One readonly transaction: the chunks and a key count.
+   */
+  async read(runId: string): Promise<RunDigest | null> {
+    const { chunks, count } = await inTx(
+      this.db,
+      ['digests', 'judgments'],
+      'readonly',
+      async (tx) => {
+        const [chunks, count] = await Promise.all([
+          tx.objectStore('digests').getAll(digestRange(runId)),
+          tx
+            .objectStore('judgments')
+            .index('by-run')
+            .count(IDBKeyRange.bound([runId], [runId, AFTER_ALL])),
+        ]);
+        return { chunks, count };
+      },
+    );
+    if (chunks.length === 0) return count === 0 ? { judgments: [], items: new Map() } : null;
+    const digest = merge(chunks);
+    return digest.judgments.length === count ? digest : null;
+  }
+
+  /**
+   * Builds the run's digest from its judgments and items (reading them in batches, reporting
+   * progress) and stores it, unless the run's judgments changed meanwhile (then the next read
+   * finds it stale again). Resolves with the digest built.
+   */
+  async rebuild(runId: string, onProgress?: DigestProgress): Promise<RunDigest> {
+    const total = await inTx(this.db, ['judgments'], 'readonly', (tx) =>
+      tx
+        .objectStore('judgments')
+        .index('by-run')
+        .count(IDBKeyRange.bound([runId], [runId, AFTER_ALL])),
+    );
+    onProgress?.(0, total);
+    const facts: JudgmentFacts[] = [];
+    const items = new Map<string, ItemFacts>();
+    let after: [number, string] | null = null;
+    for (;;) {
+      const lower: unknown[] = after ? [runId, ...after] : [runId];
+      const { batch, found } = await inTx(
+        this.db,
+        ['judgments', 'items'],
+        'readonly',
+        async (tx) => {
+          const batch = await tx
+            .objectStore('judgments')
+            .index('by-run')
+            .getAll(IDBKeyRange.bound(lower, [runId, AFTER_ALL], after !== null), REBUILD_BATCH);
+          const ids = [...new Set(batch.map((j) => j.itemId))].filter((id) => !items.has(id));
+          const store = tx.objectStore('items');
+          const found = await requests(ids, (id) => store.get(id));
+          return { batch, found };
+        },
+      );
+      for (const j of batch) facts.push(judgmentFacts(j));
+      for (const it of found) if (it) items.set(it.id, itemFacts(it));
+      onProgress?.(facts.length, Math.max(total, facts.length));
+      if (batch.length < REBUILD_BATCH) break;
+      const last = batch[batch.length - 1]!;
+      after = [last.createdAt, last.id];
+    }
+    const chunks: OpenChunk[] = [];
+    for (let i = 0; i < facts.length; i += DIGEST_CHUNK) {
+      const js = facts.slice(i, i + DIGEST_CHUNK);
+      const ids = new Set(js.map((j) => j.itemId));
+      const its = [...ids].map((id) => items.get(id)).filter((f): f is ItemFacts => !!f);
+      chunks.push({ runId, chunk: chunks.length, judgments: js, items: its });
+    }
+    await inTx(this.db, ['digests', 'judgments'], 'readwrite', async (tx) => {
+      const now = await tx
+        .objectStore('judgments')
+        .index('by-run')
+        .count(IDBKeyRange.bound([runId], [runId, AFTER_ALL]));
+      if (now !== facts.length) return;
+      const store = tx.objectStore('digests');
+      await store.delete(digestRange(runId));
+      await requests(chunks, (c) => store.put(encodeChunk(c)));
+    });
+    return { judgments: facts, items };
+  }
+
+  /** The run's digest: current from the store, else rebuilt (with progress) and stored. */
+  async get(runId: string, onProgress?: DigestProgress): Promise<RunDigest> {
+    return (await this.read(runId)) ?? this.rebuild(runId, onProgress);
+  }
+
+  /** Drops a run's digest (it is rebuilt on next use). */
+  async invalidate(runId: string): Promise<void> {
+    await inTx(this.db, ['digests'], 'readwrite', (tx) =>
+      tx.objectStore('digests').delete(digestRange(runId)),
+    );
+  }
+}
