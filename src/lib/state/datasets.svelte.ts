@@ -11,6 +11,7 @@ import type {
   WireError,
 } from '../data/import/protocol';
 import type { FieldMapping, FormatId, RowError, TargetField } from '../data/formats/types';
+import { holdLock, importLockName } from '../run/coordination';
 import { newId, StoreError, type DatasetRecord, type ItemRecord } from '../store';
 import type { StorageState } from './storage.svelte';
 
@@ -79,6 +80,8 @@ export class DatasetsState {
 
   private worker: ImportWorker | null = null;
   private datasetId: string | null = null;
+  /** Releases the running import's Web Lock (see importLockName). */
+  private unlockImport: (() => void) | null = null;
   private source = '';
   private filter: RowFilter | undefined;
   private promptsOnly = false;
@@ -164,6 +167,7 @@ export class DatasetsState {
     this.importTotal = 0;
     this.result = null;
     this.datasetId = null;
+    this.releaseImportLock();
     this.source = source;
     this.filter = opts.filter;
     this.autoImport = opts.autoImport ?? false;
@@ -272,8 +276,15 @@ export class DatasetsState {
       this.phase = 'failed';
       return;
     }
-    this.datasetId = newId();
+    const datasetId = newId();
+    this.datasetId = datasetId;
     this.phase = 'importing';
+    this.releaseImportLock();
+    // Held until the dataset record is written: a start-up sweep in another tab leaves these items alone.
+    const unlock = await holdLock(importLockName(datasetId));
+    // Cancelled or replaced while the lock was taken.
+    if (this.datasetId !== datasetId || !this.worker) return unlock();
+    this.unlockImport = unlock;
     this.imported = 0;
     this.importTotal = this.rowCount;
     // Rows that failed to map are listed after the read errors; a new mapping starts them afresh.
@@ -283,7 +294,7 @@ export class DatasetsState {
       type: 'adapt',
       format: this.format,
       mapping: $state.snapshot(this.mapping),
-      target: { dbName: this.storage.dbName, datasetId: this.datasetId },
+      target: { dbName: this.storage.dbName, datasetId },
       ...(this.filter ? { filter: this.filter } : {}),
     });
   }
@@ -307,6 +318,7 @@ export class DatasetsState {
         'No row could be imported with this mapping; see the errors below. Change the format or mapping and try again.';
       this.phase = 'review';
       this.datasetId = null;
+      this.releaseImportLock();
       return;
     }
     const promptOnly =
@@ -324,6 +336,7 @@ export class DatasetsState {
       const repos = await this.storage.repositories();
       // The dataset record goes last: until it exists, the items are not a dataset anyone lists.
       await repos.datasets.put(record);
+      this.releaseImportLock();
       this.result = record;
       this.phase = 'done';
       this.stopWorker();
@@ -368,13 +381,20 @@ export class DatasetsState {
     this.phase = phase;
     this.datasetId = null;
     this.stopWorker();
-    if (cleaned || !datasetId) return;
+    if (cleaned || !datasetId) return this.releaseImportLock();
     try {
       const repos = await this.storage.repositories();
       await repos.datasets.delete(datasetId);
     } catch {
-      // Still unlisted; nothing more to do now.
+      // Still unlisted; the start-up sweep (sweepOrphanItems) removes them later.
+    } finally {
+      this.releaseImportLock();
     }
+  }
+
+  private releaseImportLock(): void {
+    this.unlockImport?.();
+    this.unlockImport = null;
   }
 
   private async fail(message: string): Promise<void> {

@@ -1,5 +1,6 @@
 // State of the Runs pages: new-run form with estimate, the runner this tab owns, live state from other tabs, exports.
 import { exportJudgmentsBlob } from '../data/export';
+import { sweepOrphanItems } from '../data/orphans';
 import {
   alpacaEvalAnnotations,
   arenaHardJudgmentsJsonl,
@@ -49,7 +50,9 @@ import { pageTemplates } from './judge.svelte';
 type RunMessage =
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'changed'; runId: string }
-  | { type: 'owner'; runId: string | null };
+  | { type: 'owner'; runId: string | null }
+  /** A watching tab asks the tab judging `runId` to pause or cancel it. */
+  | { type: 'command'; runId: string; action: 'pause' | 'cancel' };
 
 /** The new-run form. */
 export interface RunForm {
@@ -137,6 +140,8 @@ export class RunsState {
   activeRunId = $state<string | null>(null);
   /** This tab holds the engine lock. */
   owner = $state(false);
+  /** Pause/cancel sent to the tab judging a run, until that tab reports the change. */
+  requested = $state.raw<Record<string, 'pause' | 'cancel'>>({});
 
   /** The run open on #/runs/<id>: its record, its subset's items and a page of results. */
   detail = $state.raw<RunRecord | null>(null);
@@ -154,6 +159,9 @@ export class RunsState {
   readonly categories = $derived(categoriesOf(this.formItems));
   readonly subset = $derived(selectItems(this.formItems, formFilter(this.form)));
   readonly estimate = $derived<RunEstimate | null>(this.computeEstimate());
+
+  /** Whether this tab's engine is generating for something else (set by AppState: the Judge page). */
+  engineBusyElsewhere: () => boolean = () => false;
 
   private runner: BatchRunner | null = null;
   private waiting = false;
@@ -188,8 +196,15 @@ export class RunsState {
     if (m.type === 'progress') {
       this.live = { ...this.live, [m.progress.runId]: m.progress };
       if (this.detail?.id === m.progress.runId) this.schedulePage();
-      if (m.progress.status !== 'running') void this.refresh();
+      if (m.progress.status !== 'running') {
+        this.clearRequest(m.progress.runId);
+        void this.refresh();
+      }
+    } else if (m.type === 'command') {
+      // Only the tab judging the run acts; it writes the status and tells every tab.
+      if (this.runner?.runId === m.runId) this.runner[m.action]();
     } else if (m.type === 'changed') {
+      this.clearRequest(m.runId);
       void this.refresh();
       if (this.detail?.id === m.runId) void this.openDetail(m.runId);
       // A run resumed elsewhere may need an owner: queue for the engine.
@@ -228,7 +243,17 @@ export class RunsState {
   async init(): Promise<void> {
     await this.refresh();
     await this.recover();
+    await this.sweep();
     await this.ensureWorker();
+  }
+
+  /** Removes items an import left behind when its tab closed (housekeeping: a failure waits for the next start). */
+  private async sweep(): Promise<void> {
+    try {
+      await sweepOrphanItems(await this.storage.repositories());
+    } catch {
+      // Nothing is lost: the items stay unlisted until a later start sweeps them.
+    }
   }
 
   async refresh(): Promise<void> {
@@ -335,6 +360,8 @@ export class RunsState {
       await this.refresh();
       return;
     }
+    // One engine, one generation at a time: let the Judge page's pair finish first.
+    while (this.engineBusyElsewhere()) await new Promise((r) => setTimeout(r, 250));
     const releaseRun = await holdLock(runLockName(run.id));
     const releaseAwake = keepAwake();
     this.activeRunId = run.id;
@@ -433,19 +460,37 @@ export class RunsState {
   }
 
   async pause(runId: string): Promise<void> {
-    if (this.runner?.runId === runId) {
-      this.runner.pause();
-      return;
-    }
-    await this.setStatus(runId, 'paused');
+    await this.stop(runId, 'pause');
   }
 
   async cancel(runId: string): Promise<void> {
+    await this.stop(runId, 'cancel');
+  }
+
+  /**
+   * Pauses or cancels a run wherever it is judged: here, by the runner; in another tab, by asking
+   * that tab over the channel (it stops after the current generation and reports to every tab);
+   * nowhere, by writing the status.
+   */
+  private async stop(runId: string, action: 'pause' | 'cancel'): Promise<void> {
     if (this.runner?.runId === runId) {
-      this.runner.cancel();
+      this.runner[action]();
       return;
     }
-    await this.setStatus(runId, 'cancelled');
+    if (hasLocks() && !(await isLockFree(runLockName(runId)))) {
+      this.requested = { ...this.requested, [runId]: action };
+      this.channel.post({ type: 'command', runId, action });
+      // Nobody answered (the run ended meanwhile): let the buttons work again.
+      setTimeout(() => this.clearRequest(runId), 15_000);
+      return;
+    }
+    await this.setStatus(runId, action === 'pause' ? 'paused' : 'cancelled');
+  }
+
+  private clearRequest(runId: string): void {
+    if (!(runId in this.requested)) return;
+    const { [runId]: _done, ...rest } = this.requested;
+    this.requested = rest;
   }
 
   async resume(runId: string): Promise<void> {
