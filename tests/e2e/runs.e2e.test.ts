@@ -77,7 +77,9 @@ test('a second tab follows the run read-only and takes over when the owner close
   const second = await context.newPage();
   await second.goto(new URL(`#/runs/${runId}`, baseURL).href);
   await second.getByTestId('readonly-banner').waitFor();
-  expect(await second.getByTestId('run-pause').isDisabled()).toBe(true);
+  // Pause and Cancel ask the owner tab (runs-coordination.e2e.test.ts); Resume is not offered.
+  expect(await second.getByTestId('run-pause').isDisabled()).toBe(false);
+  expect(await second.getByTestId('run-resume').count()).toBe(0);
   // Live progress arrives from the owner tab.
   const seen = await num(second, 'run-done');
   await expect.poll(() => num(second, 'run-done'), { timeout: 20_000 }).toBeGreaterThan(seen);
