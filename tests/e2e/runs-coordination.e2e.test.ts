@@ -169,3 +169,51 @@ test('on start, items of an import that never finished are swept; an import runn
   await page.getByText('E2E set 5').first().waitFor();
   expect(app.errors).toEqual([]);
 });
+
+test('a 10,000-item run: the results list is virtualised, scrolls by keyboard and keeps only rows on screen in the page', async () => {
+  const app = await openApp(baseURL);
+  apps.push(app);
+  const { page } = app;
+  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '2000'));
+  await loadTestModel(page);
+  await seedDataset(page, 10_000);
+  const runId = await startRun(page, baseURL);
+  await expect.poll(() => num(page, 'run-done'), { timeout: 60_000 }).toBeGreaterThan(4);
+  await page.getByTestId('run-pause').click();
+  await expect.poll(() => status(page), { timeout: 20_000 }).toBe('paused');
+  await page.reload();
+  await page.getByTestId('results-count').getByText('10,000 items').waitFor();
+
+  const rows = page.getByTestId('result-row');
+  const indexes = async () =>
+    (await rows.evaluateAll((els) => els.map((e) => Number(e.firstElementChild?.textContent))))
+      .filter((x) => Number.isFinite(x))
+      .sort((a, b) => a - b);
+  // Only a screenful (plus virtua's buffer) is in the DOM, not 10,000 rows.
+  const first = await indexes();
+  expect(first[0]).toBe(0);
+  expect(first.length).toBeGreaterThan(5);
+  expect(first.length).toBeLessThan(80);
+  // The first item was judged before the pause: its verdict is read and shown.
+  await expect
+    .poll(() => page.getByTestId('result-verdict').first().textContent())
+    .toMatch(/^(A|B|tie)$/);
+
+  // Keyboard: focus the list, End goes to the last row, PageUp moves back, Home returns.
+  const list = page.getByTestId('results-rows');
+  await list.focus();
+  expect(await list.evaluate((e) => e === document.activeElement)).toBe(true);
+  await page.keyboard.press('End');
+  await expect.poll(async () => (await indexes()).at(-1), { timeout: 10_000 }).toBe(9999);
+  const last = await page.getByRole('row').filter({ hasText: /^9999/ }).first();
+  await last.waitFor();
+  // Not judged yet: shown as pending once its judgments were read (no verdict).
+  expect(await last.getByTestId('result-verdict').textContent()).toMatch(/^(…|none)$/);
+  await page.keyboard.press('PageUp');
+  await expect.poll(async () => (await indexes()).at(-1), { timeout: 10_000 }).toBeLessThan(9999);
+  await page.keyboard.press('Home');
+  await expect.poll(async () => (await indexes())[0], { timeout: 10_000 }).toBe(0);
+  expect((await indexes()).length).toBeLessThan(80);
+  expect((await storedRun(page, runId))?.status).toBe('paused');
+  expect(app.errors).toEqual([]);
+});

@@ -67,8 +67,8 @@ export interface RunForm {
   labels: NonNullable<RunFilter['labels']>;
 }
 
-/** Rows of the results table per page. */
-export const PAGE_SIZE = 50;
+/** Results read beyond each end of the visible rows, so a short scroll finds them ready. */
+const RESULT_MARGIN = 30;
 
 const defaultOptions = (): RunOptions => ({
   bothOrders: true,
@@ -146,8 +146,10 @@ export class RunsState {
   /** The run open on #/runs/<id>: its record, its subset's items and a page of results. */
   detail = $state.raw<RunRecord | null>(null);
   detailItems = $state.raw<ItemRecord[]>([]);
-  page = $state(0);
-  pageRows = $state.raw<ItemResult[]>([]);
+  /** Results read so far, by item id (the list is virtualised: only rows on screen are read). */
+  results = $state.raw<Map<string, ItemResult>>(new Map());
+  /** Item positions [from, to) the results list shows now. */
+  private visible: [number, number] = [0, 40];
   detailError = $state<unknown>(null);
   exporting = $state(false);
 
@@ -538,53 +540,64 @@ export class RunsState {
         return;
       }
       if (this.detail?.id !== runId || this.detailItems.length === 0) {
-        this.page = 0;
+        this.results = new Map();
+        this.visible = [0, 40];
         this.detailItems =
           run.datasetId && run.spec
             ? selectItems(await datasetItems(repos, run.datasetId), run.spec.filter)
             : [];
       }
       this.detail = run;
-      await this.loadPage();
+      await this.loadVisible(true);
     } catch (e) {
       this.detailError = e;
     }
   }
 
-  get pages(): number {
-    return Math.max(1, Math.ceil(this.detailItems.length / PAGE_SIZE));
-  }
-
-  async goPage(n: number): Promise<void> {
-    this.page = Math.min(Math.max(0, n), this.pages - 1);
-    await this.loadPage();
+  /**
+   * The results list shows items [from, to) (virtualised): reads their judgments unless already
+   * read, so a 10,000-item run reads only what is on screen. `refresh` re-reads them (live runs).
+   */
+  async showRange(from: number, to: number, refresh = false): Promise<void> {
+    this.visible = [Math.max(0, from), Math.min(this.detailItems.length, Math.max(from, to))];
+    await this.loadVisible(refresh);
   }
 
   private schedulePage(): void {
-    // Live runs refresh the visible page at most once a second.
+    // Live runs refresh the visible rows at most once a second.
     this.pageTimer ??= setTimeout(() => {
       this.pageTimer = null;
-      void this.loadPage();
+      void this.loadVisible(true);
     }, 1000);
   }
 
-  /** Reads the judgments of the visible page's items only, so a 10,000-item run pages fast. */
-  async loadPage(): Promise<void> {
+  /** Reads the judgments of the visible items (with a margin) that are not read yet, or all of them on refresh. */
+  async loadVisible(refresh = false): Promise<void> {
     const run = this.detail;
     if (!run) return;
     try {
       const repos = await this.storage.repositories();
-      const items = this.detailItems.slice(this.page * PAGE_SIZE, (this.page + 1) * PAGE_SIZE);
-      const fresh = await repos.runs.get(run.id);
-      const lists = await Promise.all(items.map((i) => repos.judgments.byItem(i.id)));
-      this.pageRows = items.map((item, k) =>
-        itemResult(
-          item,
-          (lists[k] ?? []).filter((j) => j.runId === run.id),
-          fresh?.failures ?? [],
+      const [from, to] = this.visible;
+      const want = this.detailItems
+        .slice(Math.max(0, from - RESULT_MARGIN), to + RESULT_MARGIN)
+        .filter((i) => refresh || !this.results.has(i.id));
+      if (want.length === 0) return;
+      const fresh = refresh ? await repos.runs.get(run.id) : run;
+      const lists = await Promise.all(want.map((i) => repos.judgments.byItem(i.id)));
+      if (this.detail?.id !== run.id) return;
+      const next = new Map(this.results);
+      want.forEach((item, k) =>
+        next.set(
+          item.id,
+          itemResult(
+            item,
+            (lists[k] ?? []).filter((j) => j.runId === run.id),
+            fresh?.failures ?? [],
+          ),
         ),
       );
-      if (fresh) this.detail = fresh;
+      this.results = next;
+      if (fresh && refresh) this.detail = fresh;
     } catch (e) {
       this.detailError = e;
     }
