@@ -26,7 +26,10 @@ export interface ImportRowError extends RowError {
 /** Label counts of a dataset ("none" = no label; numbers are scores). */
 export type LabelDistribution = { label: string; count: number }[];
 
-const PAGE_SIZE = 50;
+/** Items read per request for the virtualised item list (by dataset index). */
+const CHUNK = 100;
+/** Chunks kept in memory; farther ones are dropped and read again if scrolled back to. */
+const MAX_CHUNKS = 30;
 
 /** A storage error from the worker, shown like one raised here (same name, message and hint). */
 function fromWire(e: WireError): StoreError {
@@ -71,8 +74,9 @@ export class DatasetsState {
   detail = $state.raw<DatasetRecord | null>(null);
   detailMissing = $state(false);
   detailError = $state<unknown>(null);
-  items = $state.raw<ItemRecord[]>([]);
-  page = $state(0);
+  /** Items read so far, by chunk (dataset index / CHUNK); the list is virtualised over itemCount rows. */
+  chunks = $state.raw<Map<number, ItemRecord[]>>(new Map());
+  private reading = new Set<number>();
   distribution = $state.raw<LabelDistribution | null>(null);
 
   accuracies = $state.raw<PublishedAccuracy[] | null>(null);
@@ -95,7 +99,6 @@ export class DatasetsState {
     private readonly fetcher: (url: string) => Promise<Response> = (url) => fetch(url),
   ) {}
 
-  readonly pageSize = PAGE_SIZE;
   readonly bundled = BUNDLED_SETS;
 
   async refresh(): Promise<void> {
@@ -505,14 +508,14 @@ export class DatasetsState {
     }
   }
 
-  /** Opens a dataset: its record, the first page of items and (in the background) its label counts. */
+  /** Opens a dataset: its record, the first items and (in the background) its label counts. */
   async open(id: string): Promise<void> {
     const generation = ++this.generation;
     this.detail = null;
     this.detailMissing = false;
     this.detailError = null;
-    this.items = [];
-    this.page = 0;
+    this.chunks = new Map();
+    this.reading.clear();
     this.distribution = null;
     try {
       const repos = await this.storage.repositories();
@@ -523,29 +526,61 @@ export class DatasetsState {
         return;
       }
       this.detail = d;
-      await this.goToPage(0);
+      await this.showItems(0, 20);
       void this.countLabels(d.id);
     } catch (e) {
       this.detailError = e;
     }
   }
 
-  get pageCount(): number {
-    return Math.max(1, Math.ceil((this.detail?.itemCount ?? 0) / PAGE_SIZE));
+  /** The item at dataset index `i` once read; undefined while it is being read. */
+  itemAt(i: number): ItemRecord | undefined {
+    const chunk = this.chunks.get(Math.floor(i / CHUNK));
+    return chunk?.find((it) => it.index === i);
   }
 
-  async goToPage(page: number): Promise<void> {
+  /** Whether the chunk holding index `i` was read (so a missing item there does not exist). */
+  isRead(i: number): boolean {
+    return this.chunks.has(Math.floor(i / CHUNK));
+  }
+
+  /**
+   * The item list shows indexes [from, to): reads the chunks around them that are not in memory,
+   * one request each, and drops the chunks farthest away beyond MAX_CHUNKS, so memory stays
+   * bounded at any dataset size.
+   */
+  async showItems(from: number, to: number): Promise<void> {
     const d = this.detail;
     if (!d) return;
-    const p = Math.min(Math.max(0, Math.floor(page)), this.pageCount - 1);
+    const first = Math.max(0, Math.floor(from / CHUNK) - 1);
+    const last = Math.floor(Math.max(from, to - 1) / CHUNK) + 1;
+    const wanted: number[] = [];
+    for (let c = first; c <= last && c * CHUNK < d.itemCount; c++) {
+      if (!this.chunks.has(c) && !this.reading.has(c)) wanted.push(c);
+    }
+    if (wanted.length === 0) return;
+    wanted.forEach((c) => this.reading.add(c));
     try {
       const repos = await this.storage.repositories();
-      const items = await repos.items.byDataset(d.id, { from: p * PAGE_SIZE, limit: PAGE_SIZE });
+      const read = await Promise.all(
+        wanted.map((c) => repos.items.byDataset(d.id, { from: c * CHUNK, limit: CHUNK })),
+      );
       if (this.detail?.id !== d.id) return;
-      this.items = items;
-      this.page = p;
+      const next = new Map(this.chunks);
+      wanted.forEach((c, k) =>
+        next.set(
+          c,
+          (read[k] ?? []).filter((it) => it.index < (c + 1) * CHUNK),
+        ),
+      );
+      const centre = (first + last) / 2;
+      const far = [...next.keys()].sort((x, y) => Math.abs(y - centre) - Math.abs(x - centre));
+      while (next.size > MAX_CHUNKS) next.delete(far.shift() as number);
+      this.chunks = next;
     } catch (e) {
       this.detailError = e;
+    } finally {
+      wanted.forEach((c) => this.reading.delete(c));
     }
   }
 
