@@ -75,8 +75,9 @@ export class DatasetsState {
   detailMissing = $state(false);
   detailError = $state<unknown>(null);
   /** Items read so far, by chunk (dataset index / CHUNK); the list is virtualised over itemCount rows. */
-  chunks = $state.raw<Map<number, ItemRecord[]>>(new Map());
-  private reading = new Set<number>();
+  chunks = $state.raw<Record<number, ItemRecord[]>>({});
+  /** Chunks being read now. */
+  private reading: number[] = [];
   distribution = $state.raw<LabelDistribution | null>(null);
 
   accuracies = $state.raw<PublishedAccuracy[] | null>(null);
@@ -514,8 +515,8 @@ export class DatasetsState {
     this.detail = null;
     this.detailMissing = false;
     this.detailError = null;
-    this.chunks = new Map();
-    this.reading.clear();
+    this.chunks = {};
+    this.reading = [];
     this.distribution = null;
     try {
       const repos = await this.storage.repositories();
@@ -535,13 +536,13 @@ export class DatasetsState {
 
   /** The item at dataset index `i` once read; undefined while it is being read. */
   itemAt(i: number): ItemRecord | undefined {
-    const chunk = this.chunks.get(Math.floor(i / CHUNK));
+    const chunk = this.chunks[Math.floor(i / CHUNK)];
     return chunk?.find((it) => it.index === i);
   }
 
   /** Whether the chunk holding index `i` was read (so a missing item there does not exist). */
   isRead(i: number): boolean {
-    return this.chunks.has(Math.floor(i / CHUNK));
+    return Math.floor(i / CHUNK) in this.chunks;
   }
 
   /**
@@ -556,31 +557,31 @@ export class DatasetsState {
     const last = Math.floor(Math.max(from, to - 1) / CHUNK) + 1;
     const wanted: number[] = [];
     for (let c = first; c <= last && c * CHUNK < d.itemCount; c++) {
-      if (!this.chunks.has(c) && !this.reading.has(c)) wanted.push(c);
+      if (!(c in this.chunks) && !this.reading.includes(c)) wanted.push(c);
     }
     if (wanted.length === 0) return;
-    wanted.forEach((c) => this.reading.add(c));
+    this.reading.push(...wanted);
     try {
       const repos = await this.storage.repositories();
       const read = await Promise.all(
         wanted.map((c) => repos.items.byDataset(d.id, { from: c * CHUNK, limit: CHUNK })),
       );
       if (this.detail?.id !== d.id) return;
-      const next = new Map(this.chunks);
-      wanted.forEach((c, k) =>
-        next.set(
-          c,
-          (read[k] ?? []).filter((it) => it.index < (c + 1) * CHUNK),
-        ),
-      );
+      const next = { ...this.chunks };
+      wanted.forEach((c, k) => {
+        next[c] = (read[k] ?? []).filter((it) => it.index < (c + 1) * CHUNK);
+      });
       const centre = (first + last) / 2;
-      const far = [...next.keys()].sort((x, y) => Math.abs(y - centre) - Math.abs(x - centre));
-      while (next.size > MAX_CHUNKS) next.delete(far.shift() as number);
+      const far = Object.keys(next)
+        .map(Number)
+        .sort((x, y) => Math.abs(y - centre) - Math.abs(x - centre));
+      for (let extra = far.length - MAX_CHUNKS; extra > 0; extra--)
+        delete next[far.shift() as number];
       this.chunks = next;
     } catch (e) {
       this.detailError = e;
     } finally {
-      wanted.forEach((c) => this.reading.delete(c));
+      this.reading = this.reading.filter((c) => !wanted.includes(c));
     }
   }
 

@@ -147,7 +147,7 @@ export class RunsState {
   detail = $state.raw<RunRecord | null>(null);
   detailItems = $state.raw<ItemRecord[]>([]);
   /** Results read so far, by item id (the list is virtualised: only rows on screen are read). */
-  results = $state.raw<Map<string, ItemResult>>(new Map());
+  results = $state.raw<Record<string, ItemResult>>({});
   /** Item positions [from, to) the results list shows now. */
   private visible: [number, number] = [0, 40];
   detailError = $state<unknown>(null);
@@ -540,7 +540,7 @@ export class RunsState {
         return;
       }
       if (this.detail?.id !== runId || this.detailItems.length === 0) {
-        this.results = new Map();
+        this.results = {};
         this.visible = [0, 40];
         this.detailItems =
           run.datasetId && run.spec
@@ -580,22 +580,19 @@ export class RunsState {
       const [from, to] = this.visible;
       const want = this.detailItems
         .slice(Math.max(0, from - RESULT_MARGIN), to + RESULT_MARGIN)
-        .filter((i) => refresh || !this.results.has(i.id));
+        .filter((i) => refresh || !(i.id in this.results));
       if (want.length === 0) return;
       const fresh = refresh ? await repos.runs.get(run.id) : run;
       const lists = await Promise.all(want.map((i) => repos.judgments.byItem(i.id)));
       if (this.detail?.id !== run.id) return;
-      const next = new Map(this.results);
-      want.forEach((item, k) =>
-        next.set(
-          item.id,
-          itemResult(
-            item,
-            (lists[k] ?? []).filter((j) => j.runId === run.id),
-            fresh?.failures ?? [],
-          ),
-        ),
-      );
+      const next = { ...this.results };
+      want.forEach((item, k) => {
+        next[item.id] = itemResult(
+          item,
+          (lists[k] ?? []).filter((j) => j.runId === run.id),
+          fresh?.failures ?? [],
+        );
+      });
       this.results = next;
       if (fresh && refresh) this.detail = fresh;
     } catch (e) {
