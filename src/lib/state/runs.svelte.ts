@@ -251,6 +251,8 @@ export class RunsState {
 
   /** Removes items an import left behind when its tab closed (housekeeping: a failure waits for the next start). */
   private async sweep(): Promise<void> {
+    // Without Web Locks an import running in another tab cannot be told from an abandoned one.
+    if (!hasLocks()) return;
     try {
       await sweepOrphanItems(await this.storage.repositories());
     } catch {
