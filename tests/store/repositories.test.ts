@@ -207,6 +207,37 @@ describe('judgments: CRUD and indexes', () => {
     expect(await repo.judgments.count('run-10')).toBe(1);
   });
 
+  test('putMany writes a batch and the run patch together, or nothing of either', async () => {
+    await repo.runs.put(makeRun());
+    const batch = [0, 1, 2].map((i) => makeJudgment({ id: `pm-${i}`, key: `K${i}` }));
+    await repo.judgments.putMany(batch, {
+      id: 'run-1',
+      patch: { progress: { total: 6, done: 3, failed: 0 } },
+      now: 42,
+    });
+    expect(await repo.judgments.count('run-1')).toBe(3);
+    expect(await repo.runs.get('run-1')).toMatchObject({ progress: { done: 3 }, updatedAt: 42 });
+    // An uncloneable record in the middle: the whole batch and the run patch are rolled back.
+    const bad = [
+      makeJudgment({ id: 'pm-3' }),
+      { ...makeJudgment({ id: 'pm-4' }), meta: { fn: () => 1 } } as never,
+      makeJudgment({ id: 'pm-5' }),
+    ];
+    await expect(
+      repo.judgments.putMany(bad, {
+        id: 'run-1',
+        patch: { progress: { total: 6, done: 6, failed: 0 } },
+      }),
+    ).rejects.toBeInstanceOf(StoreError);
+    expect(await repo.judgments.existingIds(['pm-3', 'pm-4', 'pm-5'])).toEqual(new Set());
+    expect((await repo.runs.get('run-1'))?.progress.done).toBe(3);
+    // A missing run rolls back the judgments too.
+    await expect(
+      repo.judgments.putMany([makeJudgment({ id: 'pm-6' })], { id: 'gone', patch: {} }),
+    ).rejects.toBeInstanceOf(StoreError);
+    expect(await repo.judgments.get('pm-6')).toBeUndefined();
+  });
+
   test('all() streams in batches, oldest first, per run or everything', async () => {
     for (let i = 0; i < 7; i++) {
       await repo.judgments.put(makeJudgment({ id: `r1-${i}`, createdAt: 100 - i }));

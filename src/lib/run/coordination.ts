@@ -5,6 +5,12 @@ export const ENGINE_LOCK = 'arbiter.batch-runner';
 /** Held while a run (batch or one pair) is being judged, so start-up recovery never touches a live run. */
 export const runLockName = (runId: string): string => `arbiter.run.${runId}`;
 
+/**
+ * Held by the tab importing a dataset from before its first item is written until its dataset
+ * record is (or the import is cleaned up), so a start-up sweep never takes a live import's items.
+ */
+export const importLockName = (datasetId: string): string => `arbiter.import.${datasetId}`;
+
 type Locks = LockManager | undefined;
 
 function locks(): Locks {
@@ -45,6 +51,18 @@ export async function isLockFree(name: string): Promise<boolean> {
   const l = locks();
   if (!l) return true;
   return l.request(name, { ifAvailable: true }, (lock) => lock !== null) as Promise<boolean>;
+}
+
+/**
+ * Runs `fn` holding `name` if nobody holds it now, and resolves with its result; resolves with
+ * null at once when it is held. Without Web Locks, runs `fn`.
+ */
+export async function withLockIfFree<T>(name: string, fn: () => Promise<T>): Promise<T | null> {
+  const l = locks();
+  if (!l) return fn();
+  return l.request(name, { ifAvailable: true }, (lock) =>
+    lock ? fn() : null,
+  ) as Promise<T | null>;
 }
 
 /** True when some tab holds `name`. */

@@ -43,6 +43,7 @@ export class AppState {
     this.storage = new StorageState(services.dbName);
     this.models = new ModelState(services.engine, services.testModels);
     this.judge = new JudgeState(services.engine, this.models, this.storage);
+    this.judge.batchRunOnEngine = () => (this.runs?.owner === true ? this.runs.activeRunId : null);
     this.history = new HistoryState(this.storage);
     this.openai = new OpenAIServerState(this.models);
     this.local = new LocalModelsState(this.models);
@@ -67,7 +68,12 @@ export class AppState {
   async loadRuns(): Promise<RunsState> {
     if (!this.runs) {
       const { RunsState } = await import('./runs.svelte');
-      this.runs ??= new RunsState(this.services.engine, this.models, this.storage);
+      if (!this.runs) {
+        this.runs = new RunsState(this.services.engine, this.models, this.storage);
+        // A pair being judged on the Judge page finishes before a batch run takes the engine.
+        this.runs.engineBusyElsewhere = () =>
+          this.judge.status === 'running' || this.judge.status === 'checking';
+      }
     }
     return this.runs;
   }

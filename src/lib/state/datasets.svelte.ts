@@ -11,6 +11,7 @@ import type {
   WireError,
 } from '../data/import/protocol';
 import type { FieldMapping, FormatId, RowError, TargetField } from '../data/formats/types';
+import { holdLock, importLockName } from '../run/coordination';
 import { newId, StoreError, type DatasetRecord, type ItemRecord } from '../store';
 import type { StorageState } from './storage.svelte';
 import { downloadBlob } from '../ui/download';
@@ -26,7 +27,10 @@ export interface ImportRowError extends RowError {
 /** Label counts of a dataset ("none" = no label; numbers are scores). */
 export type LabelDistribution = { label: string; count: number }[];
 
-const PAGE_SIZE = 50;
+/** Items read per request for the virtualised item list (by dataset index). */
+const CHUNK = 100;
+/** Chunks kept in memory; farther ones are dropped and read again if scrolled back to. */
+const MAX_CHUNKS = 30;
 
 /** A storage error from the worker, shown like one raised here (same name, message and hint). */
 function fromWire(e: WireError): StoreError {
@@ -71,8 +75,10 @@ export class DatasetsState {
   detail = $state.raw<DatasetRecord | null>(null);
   detailMissing = $state(false);
   detailError = $state<unknown>(null);
-  items = $state.raw<ItemRecord[]>([]);
-  page = $state(0);
+  /** Items read so far, by chunk (dataset index / CHUNK); the list is virtualised over itemCount rows. */
+  chunks = $state.raw<Record<number, ItemRecord[]>>({});
+  /** Chunks being read now. */
+  private reading: number[] = [];
   distribution = $state.raw<LabelDistribution | null>(null);
 
   accuracies = $state.raw<PublishedAccuracy[] | null>(null);
@@ -80,6 +86,8 @@ export class DatasetsState {
 
   private worker: ImportWorker | null = null;
   private datasetId: string | null = null;
+  /** Releases the running import's Web Lock (see importLockName). */
+  private unlockImport: (() => void) | null = null;
   private source = '';
   private filter: RowFilter | undefined;
   private promptsOnly = false;
@@ -93,7 +101,6 @@ export class DatasetsState {
     private readonly fetcher: (url: string) => Promise<Response> = (url) => fetch(url),
   ) {}
 
-  readonly pageSize = PAGE_SIZE;
   readonly bundled = BUNDLED_SETS;
 
   async refresh(): Promise<void> {
@@ -165,6 +172,7 @@ export class DatasetsState {
     this.importTotal = 0;
     this.result = null;
     this.datasetId = null;
+    this.releaseImportLock();
     this.source = source;
     this.filter = opts.filter;
     this.autoImport = opts.autoImport ?? false;
@@ -273,8 +281,15 @@ export class DatasetsState {
       this.phase = 'failed';
       return;
     }
-    this.datasetId = newId();
+    const datasetId = newId();
+    this.datasetId = datasetId;
     this.phase = 'importing';
+    this.releaseImportLock();
+    // Held until the dataset record is written: a start-up sweep in another tab leaves these items alone.
+    const unlock = await holdLock(importLockName(datasetId));
+    // Cancelled or replaced while the lock was taken.
+    if (this.datasetId !== datasetId || !this.worker) return unlock();
+    this.unlockImport = unlock;
     this.imported = 0;
     this.importTotal = this.rowCount;
     // Rows that failed to map are listed after the read errors; a new mapping starts them afresh.
@@ -284,7 +299,7 @@ export class DatasetsState {
       type: 'adapt',
       format: this.format,
       mapping: $state.snapshot(this.mapping),
-      target: { dbName: this.storage.dbName, datasetId: this.datasetId },
+      target: { dbName: this.storage.dbName, datasetId },
       ...(this.filter ? { filter: this.filter } : {}),
     });
   }
@@ -308,6 +323,7 @@ export class DatasetsState {
         'No row could be imported with this mapping; see the errors below. Change the format or mapping and try again.';
       this.phase = 'review';
       this.datasetId = null;
+      this.releaseImportLock();
       return;
     }
     const promptOnly =
@@ -325,6 +341,7 @@ export class DatasetsState {
       const repos = await this.storage.repositories();
       // The dataset record goes last: until it exists, the items are not a dataset anyone lists.
       await repos.datasets.put(record);
+      this.releaseImportLock();
       this.result = record;
       this.phase = 'done';
       this.stopWorker();
@@ -369,13 +386,20 @@ export class DatasetsState {
     this.phase = phase;
     this.datasetId = null;
     this.stopWorker();
-    if (cleaned || !datasetId) return;
+    if (cleaned || !datasetId) return this.releaseImportLock();
     try {
       const repos = await this.storage.repositories();
       await repos.datasets.delete(datasetId);
     } catch {
-      // Still unlisted; nothing more to do now.
+      // Still unlisted; the start-up sweep (sweepOrphanItems) removes them later.
+    } finally {
+      this.releaseImportLock();
     }
+  }
+
+  private releaseImportLock(): void {
+    this.unlockImport?.();
+    this.unlockImport = null;
   }
 
   private async fail(message: string): Promise<void> {
@@ -486,14 +510,14 @@ export class DatasetsState {
     }
   }
 
-  /** Opens a dataset: its record, the first page of items and (in the background) its label counts. */
+  /** Opens a dataset: its record, the first items and (in the background) its label counts. */
   async open(id: string): Promise<void> {
     const generation = ++this.generation;
     this.detail = null;
     this.detailMissing = false;
     this.detailError = null;
-    this.items = [];
-    this.page = 0;
+    this.chunks = {};
+    this.reading = [];
     this.distribution = null;
     try {
       const repos = await this.storage.repositories();
@@ -504,29 +528,61 @@ export class DatasetsState {
         return;
       }
       this.detail = d;
-      await this.goToPage(0);
+      await this.showItems(0, 20);
       void this.countLabels(d.id);
     } catch (e) {
       this.detailError = e;
     }
   }
 
-  get pageCount(): number {
-    return Math.max(1, Math.ceil((this.detail?.itemCount ?? 0) / PAGE_SIZE));
+  /** The item at dataset index `i` once read; undefined while it is being read. */
+  itemAt(i: number): ItemRecord | undefined {
+    const chunk = this.chunks[Math.floor(i / CHUNK)];
+    return chunk?.find((it) => it.index === i);
   }
 
-  async goToPage(page: number): Promise<void> {
+  /** Whether the chunk holding index `i` was read (so a missing item there does not exist). */
+  isRead(i: number): boolean {
+    return Math.floor(i / CHUNK) in this.chunks;
+  }
+
+  /**
+   * The item list shows indexes [from, to): reads the chunks around them that are not in memory,
+   * one request each, and drops the chunks farthest away beyond MAX_CHUNKS, so memory stays
+   * bounded at any dataset size.
+   */
+  async showItems(from: number, to: number): Promise<void> {
     const d = this.detail;
     if (!d) return;
-    const p = Math.min(Math.max(0, Math.floor(page)), this.pageCount - 1);
+    const first = Math.max(0, Math.floor(from / CHUNK) - 1);
+    const last = Math.floor(Math.max(from, to - 1) / CHUNK) + 1;
+    const wanted: number[] = [];
+    for (let c = first; c <= last && c * CHUNK < d.itemCount; c++) {
+      if (!(c in this.chunks) && !this.reading.includes(c)) wanted.push(c);
+    }
+    if (wanted.length === 0) return;
+    this.reading.push(...wanted);
     try {
       const repos = await this.storage.repositories();
-      const items = await repos.items.byDataset(d.id, { from: p * PAGE_SIZE, limit: PAGE_SIZE });
+      const read = await Promise.all(
+        wanted.map((c) => repos.items.byDataset(d.id, { from: c * CHUNK, limit: CHUNK })),
+      );
       if (this.detail?.id !== d.id) return;
-      this.items = items;
-      this.page = p;
+      const next = { ...this.chunks };
+      wanted.forEach((c, k) => {
+        next[c] = (read[k] ?? []).filter((it) => it.index < (c + 1) * CHUNK);
+      });
+      const centre = (first + last) / 2;
+      const far = Object.keys(next)
+        .map(Number)
+        .sort((x, y) => Math.abs(y - centre) - Math.abs(x - centre));
+      for (let extra = far.length - MAX_CHUNKS; extra > 0; extra--)
+        delete next[far.shift() as number];
+      this.chunks = next;
     } catch (e) {
       this.detailError = e;
+    } finally {
+      this.reading = this.reading.filter((c) => !wanted.includes(c));
     }
   }
 

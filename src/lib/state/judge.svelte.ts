@@ -83,6 +83,11 @@ export class JudgeState {
   options = $state<PairOptions>(defaultOptions());
 
   status = $state<JudgeStatus>('idle');
+  /**
+   * The batch run using this tab's engine now, if any (set by AppState). One engine runs one
+   * generation at a time: Judge waits until that run is paused or finished.
+   */
+  batchRunOnEngine: () => string | null = () => null;
   streams = $state<Stream[]>([]);
   verdict = $state.raw<PairVerdict | null>(null);
   records = $state.raw<JudgmentRecord[]>([]);
@@ -242,6 +247,13 @@ export class JudgeState {
    */
   async judge(again = false): Promise<void> {
     if (this.status === 'running' || this.status === 'checking') return;
+    if (this.batchRunOnEngine() !== null) {
+      this.status = 'error';
+      this.error = new Error(
+        'The judge model is busy with a batch run in this tab. Pause it (Runs) or wait until it finishes, then judge.',
+      );
+      return;
+    }
     this.reset();
     this.resultSignature = this.signature;
     const ctx = this.context();

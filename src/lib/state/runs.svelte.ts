@@ -1,5 +1,6 @@
 // State of the Runs pages: new-run form with estimate, the runner this tab owns, live state from other tabs, exports.
 import { exportJudgmentsBlob } from '../data/export';
+import { sweepOrphanItems } from '../data/orphans';
 import {
   alpacaEvalAnnotations,
   arenaHardJudgmentsJsonl,
@@ -50,7 +51,9 @@ import { downloadBlob } from '../ui/download';
 type RunMessage =
   | { type: 'progress'; progress: BatchProgress }
   | { type: 'changed'; runId: string }
-  | { type: 'owner'; runId: string | null };
+  | { type: 'owner'; runId: string | null }
+  /** A watching tab asks the tab judging `runId` to pause or cancel it. */
+  | { type: 'command'; runId: string; action: 'pause' | 'cancel' };
 
 /** The new-run form. */
 export interface RunForm {
@@ -65,8 +68,8 @@ export interface RunForm {
   labels: NonNullable<RunFilter['labels']>;
 }
 
-/** Rows of the results table per page. */
-export const PAGE_SIZE = 50;
+/** Results read beyond each end of the visible rows, so a short scroll finds them ready. */
+const RESULT_MARGIN = 30;
 
 const defaultOptions = (): RunOptions => ({
   bothOrders: true,
@@ -127,12 +130,16 @@ export class RunsState {
   activeRunId = $state<string | null>(null);
   /** This tab holds the engine lock. */
   owner = $state(false);
+  /** Pause/cancel sent to the tab judging a run, until that tab reports the change. */
+  requested = $state.raw<Record<string, 'pause' | 'cancel'>>({});
 
   /** The run open on #/runs/<id>: its record, its subset's items and a page of results. */
   detail = $state.raw<RunRecord | null>(null);
   detailItems = $state.raw<ItemRecord[]>([]);
-  page = $state(0);
-  pageRows = $state.raw<ItemResult[]>([]);
+  /** Results read so far, by item id (the list is virtualised: only rows on screen are read). */
+  results = $state.raw<Record<string, ItemResult>>({});
+  /** Item positions [from, to) the results list shows now. */
+  private visible: [number, number] = [0, 40];
   detailError = $state<unknown>(null);
   exporting = $state(false);
 
@@ -144,6 +151,9 @@ export class RunsState {
   readonly categories = $derived(categoriesOf(this.formItems));
   readonly subset = $derived(selectItems(this.formItems, formFilter(this.form)));
   readonly estimate = $derived<RunEstimate | null>(this.computeEstimate());
+
+  /** Whether this tab's engine is generating for something else (set by AppState: the Judge page). */
+  engineBusyElsewhere: () => boolean = () => false;
 
   private runner: BatchRunner | null = null;
   private waiting = false;
@@ -178,8 +188,15 @@ export class RunsState {
     if (m.type === 'progress') {
       this.live = { ...this.live, [m.progress.runId]: m.progress };
       if (this.detail?.id === m.progress.runId) this.schedulePage();
-      if (m.progress.status !== 'running') void this.refresh();
+      if (m.progress.status !== 'running') {
+        this.clearRequest(m.progress.runId);
+        void this.refresh();
+      }
+    } else if (m.type === 'command') {
+      // Only the tab judging the run acts; it writes the status and tells every tab.
+      if (this.runner?.runId === m.runId) this.runner[m.action]();
     } else if (m.type === 'changed') {
+      this.clearRequest(m.runId);
       void this.refresh();
       if (this.detail?.id === m.runId) void this.openDetail(m.runId);
       // A run resumed elsewhere may need an owner: queue for the engine.
@@ -218,7 +235,19 @@ export class RunsState {
   async init(): Promise<void> {
     await this.refresh();
     await this.recover();
+    await this.sweep();
     await this.ensureWorker();
+  }
+
+  /** Removes items an import left behind when its tab closed (housekeeping: a failure waits for the next start). */
+  private async sweep(): Promise<void> {
+    // Without Web Locks an import running in another tab cannot be told from an abandoned one.
+    if (!hasLocks()) return;
+    try {
+      await sweepOrphanItems(await this.storage.repositories());
+    } catch {
+      // Nothing is lost: the items stay unlisted until a later start sweeps them.
+    }
   }
 
   async refresh(): Promise<void> {
@@ -325,6 +354,8 @@ export class RunsState {
       await this.refresh();
       return;
     }
+    // One engine, one generation at a time: let the Judge page's pair finish first.
+    while (this.engineBusyElsewhere()) await new Promise((r) => setTimeout(r, 250));
     const releaseRun = await holdLock(runLockName(run.id));
     const releaseAwake = keepAwake();
     this.activeRunId = run.id;
@@ -423,19 +454,37 @@ export class RunsState {
   }
 
   async pause(runId: string): Promise<void> {
-    if (this.runner?.runId === runId) {
-      this.runner.pause();
-      return;
-    }
-    await this.setStatus(runId, 'paused');
+    await this.stop(runId, 'pause');
   }
 
   async cancel(runId: string): Promise<void> {
+    await this.stop(runId, 'cancel');
+  }
+
+  /**
+   * Pauses or cancels a run wherever it is judged: here, by the runner; in another tab, by asking
+   * that tab over the channel (it stops after the current generation and reports to every tab);
+   * nowhere, by writing the status.
+   */
+  private async stop(runId: string, action: 'pause' | 'cancel'): Promise<void> {
     if (this.runner?.runId === runId) {
-      this.runner.cancel();
+      this.runner[action]();
       return;
     }
-    await this.setStatus(runId, 'cancelled');
+    if (hasLocks() && !(await isLockFree(runLockName(runId)))) {
+      this.requested = { ...this.requested, [runId]: action };
+      this.channel.post({ type: 'command', runId, action });
+      // Nobody answered (the run ended meanwhile): let the buttons work again.
+      setTimeout(() => this.clearRequest(runId), 15_000);
+      return;
+    }
+    await this.setStatus(runId, action === 'pause' ? 'paused' : 'cancelled');
+  }
+
+  private clearRequest(runId: string): void {
+    if (!(runId in this.requested)) return;
+    const { [runId]: _done, ...rest } = this.requested;
+    this.requested = rest;
   }
 
   async resume(runId: string): Promise<void> {
@@ -483,53 +532,61 @@ export class RunsState {
         return;
       }
       if (this.detail?.id !== runId || this.detailItems.length === 0) {
-        this.page = 0;
+        this.results = {};
+        this.visible = [0, 40];
         this.detailItems =
           run.datasetId && run.spec
             ? selectItems(await datasetItems(repos, run.datasetId), run.spec.filter)
             : [];
       }
       this.detail = run;
-      await this.loadPage();
+      await this.loadVisible(true);
     } catch (e) {
       this.detailError = e;
     }
   }
 
-  get pages(): number {
-    return Math.max(1, Math.ceil(this.detailItems.length / PAGE_SIZE));
-  }
-
-  async goPage(n: number): Promise<void> {
-    this.page = Math.min(Math.max(0, n), this.pages - 1);
-    await this.loadPage();
+  /**
+   * The results list shows items [from, to) (virtualised): reads their judgments unless already
+   * read, so a 10,000-item run reads only what is on screen. `refresh` re-reads them (live runs).
+   */
+  async showRange(from: number, to: number, refresh = false): Promise<void> {
+    this.visible = [Math.max(0, from), Math.min(this.detailItems.length, Math.max(from, to))];
+    await this.loadVisible(refresh);
   }
 
   private schedulePage(): void {
-    // Live runs refresh the visible page at most once a second.
+    // Live runs refresh the visible rows at most once a second.
     this.pageTimer ??= setTimeout(() => {
       this.pageTimer = null;
-      void this.loadPage();
+      void this.loadVisible(true);
     }, 1000);
   }
 
-  /** Reads the judgments of the visible page's items only, so a 10,000-item run pages fast. */
-  async loadPage(): Promise<void> {
+  /** Reads the judgments of the visible items (with a margin) that are not read yet, or all of them on refresh. */
+  async loadVisible(refresh = false): Promise<void> {
     const run = this.detail;
     if (!run) return;
     try {
       const repos = await this.storage.repositories();
-      const items = this.detailItems.slice(this.page * PAGE_SIZE, (this.page + 1) * PAGE_SIZE);
-      const fresh = await repos.runs.get(run.id);
-      const lists = await Promise.all(items.map((i) => repos.judgments.byItem(i.id)));
-      this.pageRows = items.map((item, k) =>
-        itemResult(
+      const [from, to] = this.visible;
+      const want = this.detailItems
+        .slice(Math.max(0, from - RESULT_MARGIN), to + RESULT_MARGIN)
+        .filter((i) => refresh || !(i.id in this.results));
+      if (want.length === 0) return;
+      const fresh = refresh ? await repos.runs.get(run.id) : run;
+      const lists = await Promise.all(want.map((i) => repos.judgments.byItem(i.id)));
+      if (this.detail?.id !== run.id) return;
+      const next = { ...this.results };
+      want.forEach((item, k) => {
+        next[item.id] = itemResult(
           item,
           (lists[k] ?? []).filter((j) => j.runId === run.id),
           fresh?.failures ?? [],
-        ),
-      );
-      if (fresh) this.detail = fresh;
+        );
+      });
+      this.results = next;
+      if (fresh && refresh) this.detail = fresh;
     } catch (e) {
       this.detailError = e;
     }

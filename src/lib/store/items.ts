@@ -76,6 +76,24 @@ export class ItemStore {
     );
   }
 
+  /**
+   * Every distinct datasetId among the items, in order: one cursor step per dataset (it jumps
+   * past each dataset's items), however many items there are.
+   */
+  async datasetIds(): Promise<string[]> {
+    return inTx(this.db, ['items'], 'readonly', async (tx) => {
+      const ids: string[] = [];
+      let cursor = await tx.objectStore('items').index('by-dataset').openKeyCursor();
+      while (cursor) {
+        const id = cursor.key[0];
+        ids.push(id);
+        // Arrays sort after numbers: [id, []] is past every [id, index].
+        cursor = await cursor.continue([id, [] as unknown as number]);
+      }
+      return ids;
+    });
+  }
+
   /** Deletes one item and its label; its judgments stay (history keeps their text and key). */
   async delete(id: string): Promise<void> {
     this.facts.forget([id]);
