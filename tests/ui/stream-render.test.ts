@@ -98,6 +98,41 @@ describe('FrameBatcher', () => {
     },
   );
 
+  it("a new stream's first text, and a new run's, go on the next frame, not when the budget allows", () => {
+    vi.useFakeTimers();
+    try {
+      let now = 1000;
+      const frames: (() => void)[] = [];
+      const applied: string[] = [];
+      const b = new FrameBatcher<string, string>(
+        (k, v) => applied.push(`${k}=${v}`),
+        (run) => frames.push(run),
+        100,
+        () => now,
+        { msPerUnit: 0.0125, maxIntervalMs: 1000, measure: (_s, done) => done(10) },
+      );
+      b.set('AB', 'a', 1);
+      frames.shift()!();
+      now += 10;
+      // AB's next text waits for the budget (a 10 ms render wants 800 chars)...
+      b.set('AB', 'ab', 1);
+      expect(frames).toHaveLength(0);
+      // ...but BA's first text is shown on the next frame, with AB's latest.
+      b.set('BA', 'b', 1);
+      expect(frames).toHaveLength(1);
+      frames.shift()!();
+      expect(applied).toEqual(['AB=a', 'AB=ab', 'BA=b']);
+      // A new run starts over: its first text does not wait either.
+      b.clear();
+      b.set('AB', 'x', 1);
+      expect(frames).toHaveLength(1);
+      vi.advanceTimersByTime(2000);
+      expect(frames).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('an explicit flush (a judgment finished) renders at once, whatever the budget', () => {
     const applied: number[] = [];
     const b = new FrameBatcher<string, number>(

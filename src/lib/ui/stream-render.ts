@@ -35,6 +35,9 @@ export class FrameBatcher<K, V> {
   private units = 0;
   /** What the last measured render cost, in ms (0 until one is measured). */
   private cost = 0;
+  /** Keys shown since the last `clear`: a new key's first text (a stream starting) never waits. */
+  private readonly seen = new Set<K>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly apply: (key: K, value: V) => void,
@@ -51,16 +54,33 @@ export class FrameBatcher<K, V> {
   set(key: K, value: V, units = 0): void {
     this.pending.set(key, value);
     this.units += units;
-    if (this.scheduled) return;
+    const fresh = !this.seen.has(key);
+    this.seen.add(key);
+    if (this.scheduled) {
+      // A stream's first text goes on the next frame, not when the interval or budget allows.
+      if (fresh && this.timer !== null) {
+        clearTimeout(this.timer);
+        this.timer = null;
+        this.schedule(this.run);
+      }
+      return;
+    }
     this.scheduled = true;
-    const run = () => {
-      this.scheduled = false;
-      this.flush(true);
-    };
-    const wait = Math.max(this.last + this.minIntervalMs - this.now(), this.budgetWait());
-    if (wait > 0) setTimeout(() => this.schedule(run), wait);
-    else this.schedule(run);
+    const wait = fresh
+      ? 0
+      : Math.max(this.last + this.minIntervalMs - this.now(), this.budgetWait());
+    if (wait > 0)
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.schedule(this.run);
+      }, wait);
+    else this.schedule(this.run);
   }
+
+  private readonly run = () => {
+    this.scheduled = false;
+    this.flush(true);
+  };
 
   /** Until the text arriving at its present rate pays for a render like the last one. */
   private budgetWait(): number {
@@ -92,10 +112,12 @@ export class FrameBatcher<K, V> {
       });
   }
 
-  /** Forget what is pending (a new run replaced the streams). */
+  /** Forget what is pending and shown (a new run replaced the streams); its first text goes at once. */
   clear(): void {
     this.pending.clear();
+    this.seen.clear();
     this.units = 0;
+    this.last = -Infinity;
   }
 }
 
