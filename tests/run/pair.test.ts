@@ -166,11 +166,11 @@ describe('runPair', () => {
     const plan = await planJudgments(c);
     const engine = new DeterministicEngine();
     const events: string[] = [];
-    const put = repos.judgments.put.bind(repos.judgments);
-    repos.judgments.put = async (j) => {
-      events.push(`write ${j.order} starts`);
-      await put(j);
-      events.push(`write ${j.order} done`);
+    const putMany = repos.judgments.putMany.bind(repos.judgments);
+    repos.judgments.putMany = async (js, run) => {
+      for (const j of js) events.push(`write ${j.order} starts`);
+      await putMany(js, run);
+      for (const j of js) events.push(`write ${j.order} done`);
     };
     const original = engine.generate.bind(engine);
     engine.generate = (req, opts) => {
@@ -197,12 +197,12 @@ describe('runPair', () => {
   test('a storage failure does not stop the judging; it is reported and earlier records stay', async () => {
     const c = ctx();
     const plan = await planJudgments(c);
-    const put = repos.judgments.put.bind(repos.judgments);
+    const putMany = repos.judgments.putMany.bind(repos.judgments);
     let calls = 0;
-    repos.judgments.put = async (j) => {
+    repos.judgments.putMany = async (js, run) => {
       calls++;
       if (calls === 2) throw new StorageQuotaExceededError();
-      return put(j);
+      return putMany(js, run);
     };
     const errors: unknown[] = [];
     const res = await runPair(repos, new DeterministicEngine(), c, plan, {
@@ -214,6 +214,62 @@ describe('runPair', () => {
     expect(errors).toHaveLength(1);
     expect(await repos.judgments.count()).toBe(1);
     expect((await repos.runs.get(res.runId))?.status).toBe('done');
+  });
+
+  test('every write lands a judgment together with the run progress that counts it', async () => {
+    const c = ctx({}, { samples: 2 });
+    const plan = await planJudgments(c);
+    const seen: [number, number, string | undefined][] = [];
+    const putMany = repos.judgments.putMany.bind(repos.judgments);
+    repos.judgments.putMany = async (js, run) => {
+      await putMany(js, run);
+      // What IndexedDB holds once this transaction committed.
+      const stored = await repos.judgments.byRun(run?.id ?? '');
+      const r = await repos.runs.get(run?.id ?? '');
+      seen.push([stored.length, r?.progress.done ?? -1, r?.status]);
+    };
+    const res = await runPair(repos, new DeterministicEngine(), c, plan);
+    expect(await res.saved).toBeNull();
+    expect(seen).toEqual([
+      [1, 1, 'running'],
+      [2, 2, 'running'],
+      [3, 3, 'running'],
+      [4, 4, 'done'],
+    ]);
+    expect((await repos.runs.get(res.runId))?.summary).toMatchObject({ consistency: 'flipped' });
+  });
+
+  test('a crash while the last judgment and the final status are written leaves neither: the run counts exactly what is stored', async () => {
+    const c = ctx();
+    const plan = await planJudgments(c);
+    // The tab dies inside the final transaction, after the judgment's put and at the run's put.
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (
+      this: IDBObjectStore,
+      value: unknown,
+      key?: IDBValidKey,
+    ) {
+      if (this.name === 'runs' && (value as { status?: string }).status === 'done') {
+        this.transaction.abort();
+        throw new DOMException('crashed', 'AbortError');
+      }
+      return put.call(this, value, key);
+    };
+    let res;
+    try {
+      res = await runPair(repos, new DeterministicEngine(), c, plan);
+      await res.saved;
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    const stored = await repos.judgments.byRun(res.runId);
+    const run = await repos.runs.get(res.runId);
+    // The first order's judgment is counted by the run; the last one was rolled back with the
+    // status, so the run stays "running" (start-up recovery marks it interrupted) and is resumable.
+    // Two transactions would have left both judgments beside a run counting one.
+    expect(stored.map((j) => j.order)).toEqual(['AB']);
+    expect(run).toMatchObject({ status: 'running', progress: { done: 1, total: 2 } });
+    expect(await res.saved).toBeInstanceOf(Error);
   });
 
   test('Stop rejects with AbortedError, keeps the finished order and marks the run cancelled', async () => {

@@ -58,6 +58,97 @@ describe('FrameBatcher', () => {
     }
   });
 
+  it.each([
+    // [chars per ms, measured render cost ms, wait from the set 20 ms after the last render]
+    [0.2, 4, 980], // 50 tok/s: 4 ms wants 320 chars = 1.6 s, capped at 1 s after the last render
+    [1.2, 4, 246], // 300 tok/s: the 296 chars still owed arrive in 246.7 ms
+    [4, 4, 80], // 1,000 tok/s: paid in 60 ms, but renders are 100 ms apart at least
+    [0.2, 0.5, 180], // a cheaper render wants only 40 chars: 36 more in 180 ms
+  ])(
+    'with a budget, waits until new text at %f chars/ms pays for a %f ms render (%i ms)',
+    (rate, cost, expected) => {
+      vi.useFakeTimers();
+      try {
+        let now = 1000;
+        const frames: (() => void)[] = [];
+        const applied: number[] = [];
+        const b = new FrameBatcher<string, number>(
+          (_k, v) => applied.push(v),
+          (run) => frames.push(run),
+          100,
+          () => now,
+          { msPerUnit: 0.0125, maxIntervalMs: 1000, measure: (_s, done) => done(cost) },
+        );
+        b.set('AB', 0, 10);
+        frames.shift()!();
+        expect(applied).toEqual([0]);
+        // Text keeps arriving at `rate`; the first piece, 20 ms later, schedules the next render.
+        now += 20;
+        b.set('AB', 1, rate * 20);
+        vi.advanceTimersByTime(expected - 1);
+        expect(frames).toHaveLength(0);
+        vi.advanceTimersByTime(2);
+        expect(frames).toHaveLength(1);
+        now += expected;
+        frames.shift()!();
+        expect(applied).toEqual([0, 1]);
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
+
+  it("a new stream's first text, and a new run's, go on the next frame, not when the budget allows", () => {
+    vi.useFakeTimers();
+    try {
+      let now = 1000;
+      const frames: (() => void)[] = [];
+      const applied: string[] = [];
+      const b = new FrameBatcher<string, string>(
+        (k, v) => applied.push(`${k}=${v}`),
+        (run) => frames.push(run),
+        100,
+        () => now,
+        { msPerUnit: 0.0125, maxIntervalMs: 1000, measure: (_s, done) => done(10) },
+      );
+      b.set('AB', 'a', 1);
+      frames.shift()!();
+      now += 10;
+      // AB's next text waits for the budget (a 10 ms render wants 800 chars)...
+      b.set('AB', 'ab', 1);
+      expect(frames).toHaveLength(0);
+      // ...but BA's first text is shown on the next frame, with AB's latest.
+      b.set('BA', 'b', 1);
+      expect(frames).toHaveLength(1);
+      frames.shift()!();
+      expect(applied).toEqual(['AB=a', 'AB=ab', 'BA=b']);
+      // A new run starts over: its first text does not wait either.
+      b.clear();
+      b.set('AB', 'x', 1);
+      expect(frames).toHaveLength(1);
+      vi.advanceTimersByTime(2000);
+      expect(frames).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('an explicit flush (a judgment finished) renders at once, whatever the budget', () => {
+    const applied: number[] = [];
+    const b = new FrameBatcher<string, number>(
+      (_k, v) => applied.push(v),
+      () => undefined,
+      100,
+      () => 0,
+      { msPerUnit: 0.0125, maxIntervalMs: 1000, measure: (_s, done) => done(50) },
+    );
+    b.set('AB', 1, 1);
+    b.flush();
+    b.set('AB', 2, 1);
+    b.flush();
+    expect(applied).toEqual([1, 2]);
+  });
+
   it('flush applies at once; clear drops what is pending', () => {
     const frames: (() => void)[] = [];
     const applied: number[] = [];

@@ -3,8 +3,8 @@
 /**
  * A postMessage costs the page about 0.1–0.2 ms of main-thread time however small it is; at
  * 300–1,000 tok/s one message per token would cost more than rendering. The first delta goes at
- * once (time to first token), later ones at most every `intervalMs` (50 ms: the page renders
- * streamed text about 20 times a second, see ui/stream-render.ts FrameBatcher), and
+ * once (time to first token), later ones at most every `intervalMs` (100 ms: the page renders
+ * streamed text at most 10 times a second, see ui/stream-render.ts FrameBatcher), and
  * `flush()` sends the rest before the result. A slow model (> 1 interval per token) still sends
  * every token as it comes.
  */
@@ -16,7 +16,7 @@ export class DeltaCoalescer {
 
   constructor(
     private readonly post: (delta: string, tokens: number) => void,
-    private readonly intervalMs = 50,
+    private readonly intervalMs = 100,
     private readonly now: () => number = () => performance.now(),
   ) {}
 

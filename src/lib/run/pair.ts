@@ -10,7 +10,7 @@ import {
   type Order,
   type Template,
 } from '../judge';
-import type { EngineKind, JudgmentParams, JudgmentRecord, Repositories } from '../store';
+import type { EngineKind, JudgmentParams, JudgmentRecord, Repositories, RunPatch } from '../store';
 import { judgmentKey, newId } from '../store';
 import { fromRecords } from './records';
 import { roundUsage } from '../data/round';
@@ -226,18 +226,39 @@ export async function runPair(
 
   const records: JudgmentRecord[] = [];
   const progress = () => ({ total: plan.length, done: records.length, failed: 0 });
+  // A judgment and the run's progress land in one transaction, so storage never holds a judgment
+  // the run does not count. The last judgment waits for the verdict (a microtask later) and lands
+  // with the final status and summary: a crash can no longer leave it beside a "running" run.
+  let last: JudgmentRecord | null = null;
   const save = (j: Judgment) => {
     const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
     const record = toRecord(j, { runId, itemId, key, params, ctx });
     records.push(record);
     hooks.onJudgment?.(record);
-    const last = records.length === plan.length;
+    if (records.length === plan.length) {
+      last = record;
+      return;
+    }
     const snapshot = progress();
     void write(async () => {
-      await repos.judgments.put(record);
+      await repos.judgments.putMany([record], { id: runId, patch: { progress: snapshot } });
       hooks.onSaved?.(record);
-      // The last judgment's progress is written together with the final status.
-      if (!last) await repos.runs.update(runId, { progress: snapshot });
+    });
+  };
+  /** The final write: the last judgment (if any) with the run's end state, in one transaction. */
+  const finish = (patch: RunPatch) => {
+    const record = last;
+    last = null;
+    if (!record) return write(() => repos.runs.update(runId, patch));
+    return write(async () => {
+      try {
+        await repos.judgments.putMany([record], { id: runId, patch });
+        hooks.onSaved?.(record);
+      } catch (e) {
+        // The judgment could not be stored (quota, say): the run still must not stay "running".
+        await repos.runs.update(runId, patch).catch(() => undefined);
+        throw e;
+      }
     });
   };
 
@@ -247,22 +268,15 @@ export async function runPair(
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       onJudgment: save,
     });
-    const saved = write(() =>
-      repos.runs.update(runId, {
-        status: 'done',
-        progress: progress(),
-        summary: summaryOf(result),
-      }),
-    ).then(() => storageError);
+    const saved = finish({
+      status: 'done',
+      progress: progress(),
+      summary: summaryOf(result),
+    }).then(() => storageError);
     return { runId, itemId, result, records, saved };
   } catch (e) {
     const cancelled = (e as Error | undefined)?.name === 'AbortedError';
-    await write(() =>
-      repos.runs.update(runId, {
-        status: cancelled ? 'cancelled' : 'failed',
-        progress: progress(),
-      }),
-    );
+    await finish({ status: cancelled ? 'cancelled' : 'failed', progress: progress() });
     throw e;
   }
 }

@@ -50,3 +50,22 @@ export function renderMarkdown(text: string): string {
   void loadMarkdown().catch(() => undefined);
   return plainHtml(text);
 }
+
+let warmed = false;
+
+/**
+ * Render a small sample once, when the page is idle: the first block of a streamed judgment would
+ * otherwise pay for compiling the Markdown parser and the sanitizer, a long task mid-stream.
+ */
+export function warmMarkdown(): void {
+  if (warmed) return;
+  warmed = true;
+  // The renderer's chunk may still be on its way; warm the real one, not the plain fallback.
+  void loadMarkdown().then(
+    (render) =>
+      render(
+        'A **bold** and *em* claim with `code` and a [link](https://example.org).\n\n- one\n- two\n\n1. first\n\n> quote\n\n# Heading\n\n```\ncode\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n',
+      ),
+    () => (warmed = false),
+  );
+}

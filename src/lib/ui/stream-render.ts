@@ -2,50 +2,134 @@
 // DOM-free except BlockView; the Markdown renderer (ui/markdown.ts, which needs a DOM) is passed in.
 
 /**
- * Coalesces many updates into at most one flush per animation frame, and at most one per
- * `minIntervalMs`. A fast engine sends a token every millisecond; every render costs layout and
- * paint of the growing text, so the screen gets the latest value per key about 20 times a second,
- * aligned to a frame. Reading keeps up; the main thread stays free.
+ * What a render may cost: a render (style, layout and paint of the growing text, about 1–5 ms on
+ * a software-rendered page) is paid for by the new text it shows. A slow stream waits until
+ * enough text has arrived to pay for the last render's cost, up to `maxIntervalMs`; a fast one
+ * renders every `minIntervalMs`. So the page's cost per streamed token stays near `msPerUnit`
+ * times the characters of a token, at any token rate and however costly a render turns out.
+ */
+export interface RenderBudget {
+  /** Main-thread ms a render may cost per unit (character) of new text it shows. */
+  msPerUnit: number;
+  /** While text arrives, it reaches the screen at least this often, whatever a render costs. */
+  maxIntervalMs: number;
+  /**
+   * Calls `done` with the ms from `start` (a flush inside a frame) until that frame is rendered.
+   * Default: a message posted from the frame, which runs after the frame's style, layout and paint.
+   */
+  measure?: (start: number, done: (ms: number) => void) => void;
+}
+
+/**
+ * Coalesces many updates into at most one flush per animation frame, at most one per
+ * `minIntervalMs`, and, with a `budget`, only as often as the new text pays for a render. A fast
+ * engine sends a token every millisecond; every render costs layout and paint of the growing
+ * text, so the screen gets the latest value per key, aligned to a frame. Reading keeps up; the
+ * main thread stays free.
  */
 export class FrameBatcher<K, V> {
   private readonly pending = new Map<K, V>();
   private scheduled = false;
   private last = -Infinity;
+  /** Units (characters) set since the last flush. */
+  private units = 0;
+  /** What the last measured render cost, in ms (0 until one is measured). */
+  private cost = 0;
+  /** Keys shown since the last `clear`: a new key's first text (a stream starting) never waits. */
+  private readonly seen = new Set<K>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly apply: (key: K, value: V) => void,
     private readonly schedule: (run: () => void) => void = nextFrame,
     private readonly minIntervalMs = 50,
     private readonly now: () => number = () => performance.now(),
+    private readonly budget: RenderBudget | null = null,
   ) {}
 
-  /** Keep `value` as the latest for `key`; it reaches `apply` on a coming frame (or `flush`). */
-  set(key: K, value: V): void {
+  /**
+   * Keep `value` as the latest for `key`; it reaches `apply` on a coming frame (or `flush`).
+   * `units`: how much new text it brings (for the budget).
+   */
+  set(key: K, value: V, units = 0): void {
     this.pending.set(key, value);
-    if (this.scheduled) return;
+    this.units += units;
+    const fresh = !this.seen.has(key);
+    this.seen.add(key);
+    if (this.scheduled) {
+      // A stream's first text goes on the next frame, not when the interval or budget allows.
+      if (fresh && this.timer !== null) {
+        clearTimeout(this.timer);
+        this.timer = null;
+        this.schedule(this.run);
+      }
+      return;
+    }
     this.scheduled = true;
-    const run = () => {
-      this.scheduled = false;
-      this.flush();
-    };
-    const wait = this.last + this.minIntervalMs - this.now();
-    if (wait > 0) setTimeout(() => this.schedule(run), wait);
-    else this.schedule(run);
+    const wait = fresh
+      ? 0
+      : Math.max(this.last + this.minIntervalMs - this.now(), this.budgetWait());
+    if (wait > 0)
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.schedule(this.run);
+      }, wait);
+    else this.schedule(this.run);
   }
 
-  /** Apply everything pending now (a judgment finished, or the run stopped). */
-  flush(): void {
+  private readonly run = () => {
+    this.scheduled = false;
+    this.flush(true);
+  };
+
+  /** Until the text arriving at its present rate pays for a render like the last one. */
+  private budgetWait(): number {
+    const b = this.budget;
+    if (!b || this.cost === 0) return 0;
+    const need = this.cost / b.msPerUnit;
+    if (this.units >= need) return 0;
+    const now = this.now();
+    const rate = this.units / Math.max(1, now - this.last);
+    const paid = rate > 0 ? (need - this.units) / rate : Infinity;
+    return Math.min(paid, this.last + b.maxIntervalMs - now);
+  }
+
+  /**
+   * Apply everything pending now (a judgment finished, or the run stopped). `inFrame`: called
+   * from the scheduled frame, so the frame's rendering cost can be measured.
+   */
+  flush(inFrame = false): void {
     if (this.pending.size === 0) return;
-    this.last = this.now();
+    const start = this.now();
+    this.last = start;
+    this.units = 0;
     const all = [...this.pending];
     this.pending.clear();
     for (const [k, v] of all) this.apply(k, v);
+    if (inFrame && this.budget)
+      (this.budget.measure ?? afterFrame)(start, (ms) => {
+        this.cost = ms;
+      });
   }
 
-  /** Forget what is pending (a new run replaced the streams). */
+  /** Forget what is pending and shown (a new run replaced the streams); its first text goes at once. */
   clear(): void {
     this.pending.clear();
+    this.seen.clear();
+    this.units = 0;
+    this.last = -Infinity;
   }
+}
+
+/** Posted from inside a frame, a message runs once the frame's rendering work is done. */
+function afterFrame(start: number, done: (ms: number) => void): void {
+  if (typeof MessageChannel !== 'function') return;
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => {
+    ch.port1.close();
+    done(performance.now() - start);
+  };
+  ch.port2.postMessage(null);
 }
 
 function nextFrame(run: () => void): void {
@@ -209,15 +293,20 @@ function countFences(text: string, base: number): number {
 /** Applies BlockUpdates to a container: finished blocks are appended once, the tail is one text node. */
 export class BlockView {
   private readonly blocks: HTMLElement;
-  private readonly tail: HTMLElement;
+  private readonly tail: Text;
 
   constructor(readonly root: HTMLElement) {
     root.replaceChildren();
+    // Set here, once: an attribute in the component's markup would be set again by every update
+    // of the component's other attributes (Svelte groups them), re-resolving the direction.
+    root.dir = 'auto';
     this.blocks = root.ownerDocument.createElement('div');
     this.blocks.className = 'md';
-    this.tail = root.ownerDocument.createElement('div');
-    this.tail.className = 'plain';
-    root.append(this.blocks, this.tail);
+    const tail = root.ownerDocument.createElement('div');
+    tail.className = 'plain';
+    this.tail = root.ownerDocument.createTextNode('');
+    tail.append(this.tail);
+    root.append(this.blocks, tail);
   }
 
   apply(u: BlockUpdate): void {
@@ -234,6 +323,10 @@ export class BlockView {
       }
     }
     const t = u.tail.trimEnd();
-    if (this.tail.textContent !== t) this.tail.textContent = t;
+    const shown = this.tail.data;
+    if (shown === t) return;
+    // A growing tail is appended to, so the browser reshapes only the new text, not all of it.
+    if (shown && t.startsWith(shown)) this.tail.appendData(t.slice(shown.length));
+    else this.tail.data = t;
   }
 }

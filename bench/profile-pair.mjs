@@ -1,0 +1,196 @@
+// Profile: where the page's main-thread time goes while one pair streams (Chrome trace via CDP).
+// Not a benchmark table: a diagnosis aid for bench/judge-overhead.mjs. Prints the long tasks (> 50 ms)
+// with what they did, main-thread time by event kind, and the hottest JS functions (self time).
+// Run: node bench/profile-pair.mjs [--tps 300 --tokens 2000 --trace out.json]
+import { build, preview } from 'vite';
+import { chromium } from 'playwright-core';
+import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+
+const { values } = parseArgs({
+  options: {
+    tps: { type: 'string', default: '300' },
+    tokens: { type: 'string', default: '2000' },
+    trace: { type: 'string' },
+    'skip-build': { type: 'boolean', default: false },
+    // Analyse a saved trace instead of running a pair.
+    read: { type: 'string' },
+  },
+});
+if (values.read) {
+  analyse(JSON.parse(readFileSync(values.read, 'utf8')).traceEvents);
+  process.exit(0);
+}
+const root = new URL('../', import.meta.url).pathname;
+const outDir = process.env.ARBITER_BENCH_OUT ?? 'node_modules/.arbiter-profile';
+// Unminified, so the profile names functions; the cost differs little from the minified build.
+if (!values['skip-build'])
+  await build({ root, mode: 'e2e', logLevel: 'error', build: { outDir, minify: false } });
+const server = await preview({
+  root,
+  mode: 'e2e',
+  logLevel: 'error',
+  build: { outDir },
+  preview: { port: 0, host: '127.0.0.1' },
+});
+const base = server.resolvedUrls.local[0];
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage'],
+});
+
+try {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await page.goto(`${base}#/models`);
+  await page.evaluate(
+    ([t, n]) => {
+      localStorage.setItem('arbiter.test.tps', String(t));
+      localStorage.setItem('arbiter.test.tokens', String(n));
+    },
+    [values.tps, values.tokens],
+  );
+  await page.reload();
+  await page.locator('input[name=model][value="arbiter-test-judge"]').check();
+  await page.getByTestId('load-model').click();
+  await page.getByTestId('model-ready').waitFor();
+  await page.goto(`${base}#/judge`);
+  await page.locator('#prompt').fill('Profile question: which answer is better?');
+  await page.locator('#answer-a').fill('Answer A, short.');
+  await page.locator('#answer-b').fill('Answer B, different.');
+
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const done = new Promise((res) => cdp.once('Tracing.tracingComplete', res));
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: {
+      includedCategories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'toplevel',
+        'v8',
+        'v8.execute',
+        'blink',
+        'disabled-by-default-v8.cpu_profiler',
+        'disabled-by-default-v8.gc',
+      ],
+    },
+  });
+  const t0 = Date.now();
+  await page.getByTestId('judge').click();
+  await page.getByTestId('verdict-card').waitFor({ timeout: 600_000 });
+  await page.locator('[data-testid=streams][data-rendered=full]').waitFor({ timeout: 20_000 });
+  await page.waitForTimeout(300);
+  await cdp.send('Tracing.end');
+  await done;
+  if (values.trace) writeFileSync(values.trace, JSON.stringify({ traceEvents: events }));
+  console.log(
+    `${values.tps} tok/s × ${values.tokens} tokens, pair took ${Date.now() - t0} ms; load ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  analyse(events);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+function analyse(events) {
+  const names = new Map();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
+  // The page's main thread: the renderer main thread with the most tasks.
+  const counts = new Map();
+  for (const e of events)
+    if (e.name === 'RunTask' && names.get(`${e.pid}:${e.tid}`) === 'CrRendererMain')
+      counts.set(`${e.pid}:${e.tid}`, (counts.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
+  const main = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const mine = events
+    .filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X')
+    .sort((a, b) => a.ts - b.ts);
+  const tasks = mine.filter((e) => e.name === 'RunTask');
+  const total = tasks.reduce((s, t) => s + (t.dur ?? 0), 0) / 1000;
+  console.log(`main thread: ${tasks.length} tasks, ${total.toFixed(1)} ms in tasks`);
+
+  // Self time per event name (excluding RunTask itself), nested by ts/dur containment.
+  const self = new Map();
+  const stack = [];
+  for (const e of mine) {
+    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) parent.self -= e.dur ?? 0;
+    const node = { ts: e.ts, dur: e.dur ?? 0, self: e.dur ?? 0, name: e.name };
+    stack.push(node);
+    e.__node = node;
+  }
+  for (const e of mine) self.set(e.name, (self.get(e.name) ?? 0) + e.__node.self);
+  console.log('\nself time by event (ms):');
+  for (const [n, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 18))
+    console.log(`  ${n.padEnd(36)} ${(v / 1000).toFixed(1)}`);
+
+  const long = tasks.filter((t) => t.dur > 50_000);
+  console.log(`\nlong tasks (> 50 ms): ${long.length}`);
+  const first = tasks[0]?.ts ?? 0;
+  for (const t of long) {
+    const inside = mine.filter(
+      (e) => e.ts >= t.ts && e.ts + (e.dur ?? 0) <= t.ts + t.dur && e !== t,
+    );
+    const by = new Map();
+    for (const e of inside) by.set(e.name, (by.get(e.name) ?? 0) + e.__node.self);
+    const fn = inside
+      .filter(
+        (e) =>
+          e.name === 'FunctionCall' ||
+          e.name === 'TimerFire' ||
+          e.name === 'EventDispatch' ||
+          e.name === 'FireAnimationFrame',
+      )
+      .filter((e) => (e.dur ?? 0) > 1000)
+      .map(
+        (e) =>
+          `${e.name}:${e.args?.data?.functionName || e.args?.data?.type || ''}@${(e.args?.data?.url ?? '').split('/').pop()}:${e.args?.data?.lineNumber ?? ''} ${((e.dur ?? 0) / 1000).toFixed(1)}`,
+      )
+      .slice(0, 6);
+    console.log(
+      `  at +${((t.ts - first) / 1000).toFixed(0)} ms: ${(t.dur / 1000).toFixed(1)} ms — ${[...by]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([n, v]) => `${n} ${(v / 1000).toFixed(1)}`)
+        .join(', ')}`,
+    );
+    for (const f of fn) console.log(`      ${f}`);
+  }
+
+  // JS self time by function, from the sampling profiler's chunks (emitted on profiler threads,
+  // tied to the main thread's Profile event by id). Samples inside long tasks are counted apart.
+  const profile = events.find((e) => e.name === 'Profile' && `${e.pid}:${e.tid}` === main);
+  const nodes = new Map();
+  const byFn = new Map();
+  const inLong = new Map();
+  let ts = profile?.args?.data?.startTime ?? 0;
+  for (const e of events) {
+    if (e.name !== 'ProfileChunk' || e.id !== profile?.id) continue;
+    const c = e.args?.data?.cpuProfile;
+    for (const n of c?.nodes ?? []) nodes.set(n.id, n.callFrame);
+    const deltas = e.args?.data?.timeDeltas ?? [];
+    (c?.samples ?? []).forEach((id, i) => {
+      const d = deltas[i] ?? 0;
+      ts += d;
+      const f = nodes.get(id);
+      if (!f || f.functionName === '(idle)' || f.functionName === '(program)') return;
+      const k = `${f.functionName || '(anon)'} ${(f.url ?? '').split('/').pop()}:${f.lineNumber}:${f.columnNumber}`;
+      byFn.set(k, (byFn.get(k) ?? 0) + d);
+      if (long.some((t) => ts >= t.ts && ts <= t.ts + t.dur))
+        inLong.set(k, (inLong.get(k) ?? 0) + d);
+    });
+  }
+  console.log('\nhottest JS (self ms, sampled):');
+  for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    console.log(`  ${(v / 1000).toFixed(1).padStart(7)}  ${k}`);
+  console.log('\nhottest JS inside long tasks (self ms, sampled):');
+  for (const [k, v] of [...inLong].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    console.log(`  ${(v / 1000).toFixed(1).padStart(7)}  ${k}`);
+}
