@@ -9,7 +9,7 @@ import {
   type ItemRecord,
   type RunOptions,
 } from '../../src/lib/store';
-import { BatchRunner, newBatchRun } from '../../src/lib/run/batch';
+import { BatchRunner, datasetItems, newBatchRun } from '../../src/lib/run/batch';
 import { DeterministicEngine } from '../../tests/support/deterministic-engine';
 import { benchJudgment, persistJudgments, type PersistStats } from '../store-persist';
 
@@ -95,6 +95,24 @@ async function persistBatches(
       filter: {},
     });
     await repos.runs.put(run);
+    // The run's dataset exists, as it does for the runner (benchJudgment judges item-<i/2>); the
+    // judgment writes read its facts for the review digest. Not timed.
+    const items: ItemRecord[] = Array.from({ length: Math.ceil(n / 2) }, (_, k) => ({
+      id: `item-${k}`,
+      datasetId: 'ds',
+      index: k,
+      prompt: `Question ${k}: which answer is better? `.repeat(4),
+      responseA: 'The first answer, a few sentences long. '.repeat(10),
+      responseB: 'The second answer, a few sentences long. '.repeat(10),
+      label: k % 2 ? 'A' : 'B',
+      meta: {},
+    }));
+    await repos.datasets.import(
+      { id: 'ds', name: 'bench', source: 'bench', format: 'arbiter', itemCount: 0, createdAt: 0 },
+      items,
+    );
+    // The runner reads its dataset's items before judging (which also primes the item facts).
+    await datasetItems(repos, 'ds');
     // Built before timing: the runner builds each record when its generation ends.
     const records = Array.from({ length: n }, (_, i) => benchJudgment(i, run.id, textChars));
     const times: number[] = [];
