@@ -421,11 +421,12 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
       out,
       '-c',
       '32',
+      // Refusals count as retries; on a loaded test machine one item can meet many in a row.
       '--retries',
-      '8',
+      '20',
     ]);
     expect(r.stderr).not.toContain('unexpected');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout).toBe(0);
     expect(judgments(readOut(out))).toHaveLength(120);
     // 32 → 16 → 8 → 4 (or lower) after the first bursts of refusals, shown in the summary…
     const m =
