@@ -177,16 +177,18 @@ export interface CountTable {
   sums: Float64Array;
 }
 
-// A row's vector is the same in every group it falls into (overall, its subset): compute it once.
-const vectors = new WeakMap<ReviewRow, Float64Array>();
+// A row's vector and its pattern key are the same in every group it falls into (overall, its
+// subset): compute them once.
+const vectors = new WeakMap<ReviewRow, { c: Float64Array; key: string }>();
 
-function vectorOf(r: ReviewRow): Float64Array {
-  let c = vectors.get(r);
-  if (!c) {
-    c = rowCounts(r);
-    vectors.set(r, c);
+function vectorOf(r: ReviewRow): { c: Float64Array; key: string } {
+  let v = vectors.get(r);
+  if (!v) {
+    const c = rowCounts(r);
+    v = { c, key: patternKey(c) };
+    vectors.set(r, v);
   }
-  return c;
+  return v;
 }
 
 /** A short key of a vector: its non-zero cells (most are zero). */
@@ -202,9 +204,8 @@ export function countTable(rows: readonly ReviewRow[]): CountTable {
   const patternOf = new Uint32Array(rows.length);
   const sums = new Float64Array(WIDTH);
   rows.forEach((r, i) => {
-    const c = vectorOf(r);
+    const { c, key } = vectorOf(r);
     for (let k = 0; k < WIDTH; k++) sums[k]! += c[k]!;
-    const key = patternKey(c);
     let p = keys.get(key);
     if (p === undefined) {
       p = patterns.length;
