@@ -169,10 +169,22 @@ export function buildRows(input: ReviewInput, gold: GoldSource = 'dataset'): Rev
         : raw.sort(byOrderThenSample);
     const item = items.get(itemId);
     const human = labels.get(itemId);
-    const agg = (pairwise && fastPair(js)) || aggregateJudgments(pairwise, js.map(asSample));
-    const ab: JudgmentFacts[] = [];
-    const ba: JudgmentFacts[] = [];
-    for (const j of js) (j.order === 'AB' ? ab : ba).push(j);
+    const fast = pairwise ? fastPair(js) : null;
+    const agg = fast ?? aggregateJudgments(pairwise, js.map(asSample));
+    let verdictAB: Verdict | null | undefined;
+    let verdictBA: Verdict | null | undefined;
+    if (fast) {
+      // At most one judgment per order: its majority is its verdict.
+      for (const j of js)
+        if (j.order === 'AB') verdictAB = j.verdict;
+        else verdictBA = j.verdict;
+    } else {
+      const ab: JudgmentFacts[] = [];
+      const ba: JudgmentFacts[] = [];
+      for (const j of js) (j.order === 'AB' ? ab : ba).push(j);
+      verdictAB = majorityOf(ab);
+      verdictBA = majorityOf(ba);
+    }
     const datasetLabel = asVerdict(item?.label);
     const humanLabel = asVerdict(human?.label);
     let promptTokens = 0;
@@ -196,8 +208,8 @@ export function buildRows(input: ReviewInput, gold: GoldSource = 'dataset'): Rev
       human,
       humanLabel,
       label: gold === 'mine' && humanLabel !== null ? humanLabel : datasetLabel,
-      verdictAB: majorityOf(ab),
-      verdictBA: majorityOf(ba),
+      verdictAB,
+      verdictBA,
       verdict: agg.verdict,
       consistency: agg.consistency,
       confidence: agg.confidence,
