@@ -38,7 +38,7 @@ describe('fastPair', () => {
     for (const js of cases) {
       const slow = aggregateJudgments(
         true,
-        js.map((j) => ({ ...j, probabilities: j.probabilities ?? null })),
+        js.map((j) => ({ ...j, probabilities: j.probabilities ?? null, score: j.score })),
       );
       expect(fastPair(js), JSON.stringify(js.map((j) => [j.order, j.verdict]))).toEqual(slow);
     }
