@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createRepositories, type Repositories as Repos } from '../../src/lib/store';
-import { DigestStore } from '../../src/lib/store/digest-read';
+import { COMPACT_CHUNK, DigestStore, packChunks } from '../../src/lib/store/digest-read';
 import {
   DIGEST_CHUNK,
   PROMPT_SNIPPET,
@@ -208,11 +208,61 @@ describe('review digest', () => {
     expect(await repos.digests.read('run-1')).toBeNull();
     await repos.digests.get('run-1');
     expect(await current(repos)).toEqual(await expected(repos));
-    expect(await db.count('digests', digestRange('run-1'))).toBe(Math.ceil(600 / DIGEST_CHUNK));
+    // Rebuilt compact: one large chunk, then a small tail for appends.
+    expect(await db.count('digests', digestRange('run-1'))).toBe(2);
     await repos.judgments.delete('j-7-AB');
     expect(await repos.digests.read('run-1')).toBeNull();
     await repos.digests.get('run-1');
     expect(await current(repos)).toEqual(await expected(repos));
+  });
+
+  test('packChunks: large chunks, then a tail of at most DIGEST_CHUNK with every item of its judgments', () => {
+    const items = new Map(
+      [0, 1, 2].map((i) => [`item-${i}`, itemFacts(makeItem({ id: `item-${i}` }))]),
+    );
+    const facts = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        judgmentFacts(makeJudgment({ id: `j${i}`, itemId: `item-${i % 3}` })),
+      );
+    const sizes = (n: number) => packChunks('r', facts(n), items).map((c) => c.judgments.length);
+    expect(sizes(0)).toEqual([]);
+    expect(sizes(10)).toEqual([10]);
+    expect(sizes(DIGEST_CHUNK)).toEqual([DIGEST_CHUNK]);
+    expect(sizes(DIGEST_CHUNK + 1)).toEqual([DIGEST_CHUNK, 1]);
+    expect(sizes(2 * COMPACT_CHUNK + 100)).toEqual([COMPACT_CHUNK, COMPACT_CHUNK, 64, 36]);
+    expect(sizes(20_000)).toEqual([4096, 4096, 4096, 4096, 3584, 32]);
+    const packed = packChunks('r', facts(DIGEST_CHUNK + 1), items);
+    expect(packed.map((c) => c.chunk)).toEqual([0, 1]);
+    expect(packed[1]!.items.map((i) => i.id)).toEqual(['item-1']); // j64 judges item-(64 % 3)
+    expect(packed[0]!.items.map((i) => i.id).sort()).toEqual(['item-0', 'item-1', 'item-2']);
+  });
+
+  test('compact() rewrites appended chunks into few, stays current, and later appends still land', async () => {
+    const { db, repos } = await setup();
+    for (let i = 0; i < 300; i += 20) await repos.judgments.putMany(judgments(i, i + 20));
+    await repos.judgments.put({ ...judgments(4, 5)[0]!, verdict: 'tie' });
+    expect(await db.count('digests', digestRange('run-1'))).toBe(Math.ceil(601 / DIGEST_CHUNK));
+    const before = await repos.digests.read('run-1');
+    expect(before?.chunks).toBe(10);
+    expect(await repos.digests.compact('run-1')).toBe(true);
+    expect(await db.count('digests', digestRange('run-1'))).toBe(2);
+    expect(await current(repos)).toEqual(await expected(repos));
+    expect((await current(repos)).judgments.find((j) => j.id === 'j-4-AB')?.verdict).toBe('tie');
+    // Already compact: nothing to do.
+    expect(await repos.digests.compact('run-1')).toBe(false);
+    // Appends go to the small tail chunk, then new chunks after it.
+    await repos.judgments.putMany(judgments(300, 400));
+    expect(await current(repos)).toEqual(await expected(repos));
+    expect(await db.count('digests', digestRange('run-1'))).toBe(2 + Math.ceil((200 - 40) / 64));
+  });
+
+  test('compact() leaves a stale digest alone (the next read rebuilds it)', async () => {
+    const { db, repos } = await setup();
+    for (let i = 0; i < 300; i += 20) await repos.judgments.putMany(judgments(i, i + 20));
+    await db.put('judgments', judgments(300, 301)[0]!);
+    expect(await repos.digests.compact('run-1')).toBe(false);
+    expect(await db.count('digests', digestRange('run-1'))).toBe(10);
+    expect(await repos.digests.read('run-1')).toBeNull();
   });
 
   test('a judgment written before its item: the item is missing from the digest until rebuilt', async () => {

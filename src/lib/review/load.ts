@@ -1,6 +1,6 @@
 // Reads one run for review through the repositories: the run, its review digest (facts, no texts) and labels.
 import type { Repositories } from '../store';
-import { DigestStore, type DigestProgress } from '../store/digest-read';
+import { COMPACT_AFTER, DigestStore, type DigestProgress } from '../store/digest-read';
 import type {
   DatasetRecord,
   ItemFacts,
@@ -20,6 +20,21 @@ export interface LoadedRun {
   items: ItemFacts[];
   /** Your labels by item id; updated in place as you label. */
   labels: Map<string, LabelRecord>;
+  /** Whether the digest was read from many small chunks (worth a `compactRun` once painted). */
+  fragmented: boolean;
+}
+
+/**
+ * Rewrites the run's digest into a few large chunks so the next open reads a handful of records.
+ * Off the first-render path: callers run it after the numbers are painted. Failure is harmless
+ * (the digest stays as it was), so it resolves false instead of rejecting.
+ */
+export async function compactRun(repos: Repositories, runId: string): Promise<boolean> {
+  try {
+    return await new DigestStore(repos.judgments.database).compact(runId);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -58,5 +73,12 @@ export async function readRun(
     (await Promise.all(ids.map((id) => repos.labels.get(id)))).filter(
       (l): l is LabelRecord => l !== undefined,
     );
-  return { run, dataset, judgments, items, labels: new Map(labels.map((l) => [l.itemId, l])) };
+  return {
+    run,
+    dataset,
+    judgments,
+    items,
+    labels: new Map(labels.map((l) => [l.itemId, l])),
+    fragmented: digest.chunks > COMPACT_AFTER,
+  };
 }

@@ -1,5 +1,12 @@
 // One row per judged item of a run: the item, its labels and its verdict as aggregateJudgments defines it.
-import { aggregateJudgments, majorityVerdict, type Consistency } from '../judge/aggregate';
+import {
+  aggregateJudgments,
+  combineOrders,
+  majorityVerdict,
+  type Consistency,
+  type ItemAggregate,
+  type VerdictSample,
+} from '../judge/aggregate';
 import type { PairRecord } from '../judge/metrics';
 import type { Verdict } from '../judge/types';
 import type { ItemFacts, ItemRecord, JudgmentFacts, LabelRecord, RunRecord } from '../store/schema';
@@ -85,6 +92,59 @@ function majorityOf(js: readonly JudgmentFacts[]): Verdict | null | undefined {
   return majorityVerdict(js.map((j) => j.verdict)).verdict;
 }
 
+const byOrderThenSample = (a: JudgmentFacts, b: JudgmentFacts) =>
+  a.order === b.order
+    ? a.sample - b.sample || a.createdAt - b.createdAt
+    : a.order < b.order
+      ? -1
+      : 1;
+
+const asSample = (j: JudgmentFacts): VerdictSample => ({
+  order: j.order,
+  verdict: j.verdict,
+  probabilities: j.probabilities ?? null,
+  score: j.score,
+});
+
+/**
+ * aggregateJudgments for a pairwise item with at most one judgment per order (every run with one
+ * sample), without its per-item arrays: the same verdict, consistency and means (a one-verdict
+ * majority is that verdict; the means add in the same order). Null for any other shape.
+ */
+export function fastPair(js: readonly JudgmentFacts[]): ItemAggregate | null {
+  if (js.length > 2) return null;
+  let ab: Verdict | null | undefined;
+  let ba: Verdict | null | undefined;
+  for (const j of js) {
+    if (j.order === 'AB') {
+      if (ab !== undefined) return null;
+      ab = j.verdict;
+    } else {
+      if (ba !== undefined) return null;
+      ba = j.verdict;
+    }
+  }
+  const combined = combineOrders(ab, ba);
+  const final = combined.verdict;
+  let n = 0;
+  let conf = 0;
+  let prefA = 0;
+  for (const j of js) {
+    const p = j.probabilities;
+    if (!p) continue;
+    n++;
+    if (final !== null) conf += p[final] ?? 0;
+    prefA += p.A + (p.tie ?? 0) / 2;
+  }
+  return {
+    verdict: final,
+    consistency: combined.consistency,
+    confidence: final === null || n === 0 ? null : conf / n,
+    preferenceA: n === 0 ? null : prefA / n,
+    scores: null,
+  };
+}
+
 /**
  * Groups a run's judgments by item and aggregates each item with the judge core. Items with no
  * judgment are not rows. `gold` picks the label metrics compare with.
@@ -102,27 +162,29 @@ export function buildRows(input: ReviewInput, gold: GoldSource = 'dataset'): Rev
   }
   const rows: ReviewRow[] = [];
   for (const [itemId, raw] of byItem) {
-    const js = raw.sort((a, b) =>
-      a.order === b.order
-        ? a.sample - b.sample || a.createdAt - b.createdAt
-        : a.order < b.order
-          ? -1
-          : 1,
-    );
+    // Two judgments (the usual run: one per order) arrive AB first: no sort needed.
+    const js =
+      raw.length === 2 && raw[0]!.order === 'AB' && raw[1]!.order === 'BA'
+        ? raw
+        : raw.sort(byOrderThenSample);
     const item = items.get(itemId);
     const human = labels.get(itemId);
-    const agg = aggregateJudgments(
-      pairwise,
-      js.map((j) => ({
-        order: j.order,
-        verdict: j.verdict,
-        probabilities: j.probabilities ?? null,
-        score: j.score,
-      })),
-    );
-    const ab: JudgmentFacts[] = [];
-    const ba: JudgmentFacts[] = [];
-    for (const j of js) (j.order === 'AB' ? ab : ba).push(j);
+    const fast = pairwise ? fastPair(js) : null;
+    const agg = fast ?? aggregateJudgments(pairwise, js.map(asSample));
+    let verdictAB: Verdict | null | undefined;
+    let verdictBA: Verdict | null | undefined;
+    if (fast) {
+      // At most one judgment per order: its majority is its verdict.
+      for (const j of js)
+        if (j.order === 'AB') verdictAB = j.verdict;
+        else verdictBA = j.verdict;
+    } else {
+      const ab: JudgmentFacts[] = [];
+      const ba: JudgmentFacts[] = [];
+      for (const j of js) (j.order === 'AB' ? ab : ba).push(j);
+      verdictAB = majorityOf(ab);
+      verdictBA = majorityOf(ba);
+    }
     const datasetLabel = asVerdict(item?.label);
     const humanLabel = asVerdict(human?.label);
     let promptTokens = 0;
@@ -146,8 +208,8 @@ export function buildRows(input: ReviewInput, gold: GoldSource = 'dataset'): Rev
       human,
       humanLabel,
       label: gold === 'mine' && humanLabel !== null ? humanLabel : datasetLabel,
-      verdictAB: majorityOf(ab),
-      verdictBA: majorityOf(ba),
+      verdictAB,
+      verdictBA,
       verdict: agg.verdict,
       consistency: agg.consistency,
       confidence: agg.confidence,

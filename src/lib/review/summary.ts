@@ -177,38 +177,50 @@ export interface CountTable {
   sums: Float64Array;
 }
 
-// A row's vector is the same in every group it falls into (overall, its subset): compute it once.
-const vectors = new WeakMap<ReviewRow, Float64Array>();
+// A row's vector and its hash are the same in every group it falls into (overall, its subset):
+// compute them once.
+const vectors = new WeakMap<ReviewRow, { c: Float64Array; hash: number }>();
 
-function vectorOf(r: ReviewRow): Float64Array {
-  let c = vectors.get(r);
-  if (!c) {
-    c = rowCounts(r);
-    vectors.set(r, c);
+function vectorOf(r: ReviewRow): { c: Float64Array; hash: number } {
+  let v = vectors.get(r);
+  if (!v) {
+    const c = rowCounts(r);
+    v = { c, hash: hashOf(c) };
+    vectors.set(r, v);
   }
-  return c;
+  return v;
 }
 
-/** A short key of a vector: its non-zero cells (most are zero). */
-function patternKey(c: Float64Array): string {
-  let key = '';
-  for (let k = 0; k < WIDTH; k++) if (c[k] !== 0) key += `${k}:${c[k]},`;
-  return key;
+/** FNV-1a over the cells, kept to 30 bits (a small-integer Map key); counts are whole numbers. */
+function hashOf(c: Float64Array): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < WIDTH; k++) {
+    h ^= c[k]! | 0;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h & 0x3fffffff;
+}
+
+function sameVector(a: Float64Array, b: Float64Array): boolean {
+  for (let k = 0; k < WIDTH; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 export function countTable(rows: readonly ReviewRow[]): CountTable {
-  const keys = new Map<string, number>();
+  // Patterns by hash; a hash shared by different vectors keeps a list (compared cell by cell).
+  const byHash = new Map<number, number[]>();
   const patterns: Float64Array[] = [];
   const patternOf = new Uint32Array(rows.length);
   const sums = new Float64Array(WIDTH);
   rows.forEach((r, i) => {
-    const c = vectorOf(r);
+    const { c, hash } = vectorOf(r);
     for (let k = 0; k < WIDTH; k++) sums[k]! += c[k]!;
-    const key = patternKey(c);
-    let p = keys.get(key);
+    let list = byHash.get(hash);
+    if (!list) byHash.set(hash, (list = []));
+    let p = list.find((q) => sameVector(patterns[q]!, c));
     if (p === undefined) {
       p = patterns.length;
-      keys.set(key, p);
+      list.push(p);
       patterns.push(c);
     }
     patternOf[i] = p;

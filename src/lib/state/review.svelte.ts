@@ -26,7 +26,7 @@ import { filterRows, NO_FILTER, type TriageFilter } from '../review/filter';
 import { compareRuns, type RunComparison } from '../review/compare';
 import { buildLeaderboard, type Leaderboard } from '../review/leaderboard';
 import { reviewCsv, reviewJsonl } from '../review/export';
-import { readRun, type LoadedRun as Loaded } from '../review/load';
+import { compactRun, readRun, type LoadedRun as Loaded } from '../review/load';
 import {
   META_PROTOCOL,
   isMetaSummary,
@@ -184,11 +184,18 @@ export class ReviewState {
       this.cursor = 0;
       this.rebuild();
       performance.mark('arbiter:review:built');
+      if (loaded.fragmented) void this.compactAfterPaint(runId);
     } catch (e) {
       if (generation === this.generation) this.error = e;
     } finally {
       if (generation === this.generation) this.loading = false;
     }
+  }
+
+  /** Compacts the run's digest once the first screen is painted, so the next open reads less. */
+  private async compactAfterPaint(runId: string): Promise<void> {
+    await afterPaint();
+    await compactRun(await this.repos(), runId);
   }
 
   /** Rows and dashboard from the loaded records; intervals follow in the background. */
