@@ -21,6 +21,6 @@ test('blocks streamed as plain text before the renderer loaded become Markdown w
   flushSync();
   expect(panel().querySelector('strong')?.textContent).toBe('correct');
   expect(panel().textContent).toContain('Still thinking about the');
-  unmount(app);
+  await unmount(app);
   target.remove();
 });
