@@ -192,7 +192,7 @@ function taskCpu(events, r) {
   // Trace µs → page ms.
   const toPage = (ts) => ts / 1000 - (mark.ts / 1000 - r.sync);
   const tasks = events.filter(
-    (e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === mark.pid && e.tid === mark.tid,
+    (e) => isTask(e) && e.ph === 'X' && e.pid === mark.pid && e.tid === mark.tid,
   );
   const pick = (from, to) => {
     const inside = tasks.filter((t) => {
@@ -218,6 +218,9 @@ function taskCpu(events, r) {
     afterMaxCpuMs: a.maxCpu,
   };
 }
+
+// A task of the thread's scheduler ("RunTask" in the devtools categories).
+const isTask = (e) => e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask';
 
 async function metrics(cdp) {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
