@@ -15,7 +15,9 @@ function prefixes(text: string, step: number): string[] {
 
 describe('BlockView', () => {
   // The renderer is a lazily loaded chunk: until it arrives, blocks are plain text.
-  beforeAll(() => loadMarkdown());
+  beforeAll(async () => {
+    await loadMarkdown();
+  });
 
   it.each([1, 3, 11])(
     'shows every character of the stream (chunks of %i), the tail in one text node that only grows',
