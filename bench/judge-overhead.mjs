@@ -75,6 +75,7 @@ async function measurePair(page, cdp, i) {
     });
     obs.observe(document.body, { childList: true, subtree: true, characterData: true });
   });
+  const tracing = await startTrace(cdp);
   const before = await metrics(cdp);
   await page.getByTestId('judge').click();
   await page.getByTestId('verdict-card').waitFor({ timeout: 300_000 });
@@ -108,7 +109,12 @@ async function measurePair(page, cdp, i) {
     const longest = (window.__longTasks ?? [])
       .filter((t) => t.startTime + t.duration >= m.first && t.startTime <= lastToken)
       .reduce((x, t) => Math.max(x, t.duration), 0);
+    // Ties the trace's clock to the page's: the mark's trace event has this startTime.
+    const sync = performance.mark('arbiter-bench-sync').startTime;
     return {
+      first: m.first,
+      lastToken,
+      sync,
       clickToFirst: m.first - m.click,
       clickToVerdict: m.verdict - m.click,
       clickToCommitted: committed - m.click,
@@ -125,6 +131,7 @@ async function measurePair(page, cdp, i) {
   if ((await page.locator('[data-testid=streams]').count()) > 0)
     await page.locator('[data-testid=streams][data-rendered=full]').waitFor({ timeout: 10_000 });
   const after = await metrics(cdp);
+  Object.assign(r, taskCpu(await tracing.stop(), r));
   r.taskMs = (after.TaskDuration - before.TaskDuration) * 1000;
   // CPU time of the main thread: unlike task durations (wall clock), it does not grow when other
   // processes take the CPU, which they do on a shared machine.
@@ -141,6 +148,79 @@ async function measurePair(page, cdp, i) {
   r.cpuPerToken = r.threadMs / r.tokens;
   return r;
 }
+
+/**
+ * A trace of the page's tasks (category "toplevel": every task's wall time `dur` and the CPU time
+ * its thread really ran, `tdur`), so a long task made of CPU starvation (the machine is shared)
+ * can be told apart from one made of our own work. Costs the page next to nothing.
+ */
+async function startTrace(cdp) {
+  const events = [];
+  const onData = (e) => events.push(...e.value);
+  cdp.on('Tracing.dataCollected', onData);
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: ['toplevel', 'blink.user_timing'] },
+  });
+  return {
+    async stop() {
+      const done = new Promise((res) => cdp.once('Tracing.tracingComplete', res));
+      await cdp.send('Tracing.end');
+      await done;
+      cdp.off('Tracing.dataCollected', onData);
+      return events;
+    },
+  };
+}
+
+/**
+ * From the trace: the longest task while streaming (first token to last token) by wall time with
+ * its CPU time, the task with the most CPU time in that window, and the same after the last token
+ * (verdict, final save, full rendering of the texts).
+ */
+function taskCpu(events, r) {
+  const mark = events.find((e) => e.name === 'arbiter-bench-sync');
+  const none = {
+    streamWallMs: NaN,
+    streamWallCpuMs: NaN,
+    streamMaxCpuMs: NaN,
+    afterWallMs: NaN,
+    afterWallCpuMs: NaN,
+    afterMaxCpuMs: NaN,
+  };
+  if (!mark) return none;
+  // Trace µs → page ms.
+  const toPage = (ts) => ts / 1000 - (mark.ts / 1000 - r.sync);
+  const tasks = events.filter(
+    (e) => isTask(e) && e.ph === 'X' && e.pid === mark.pid && e.tid === mark.tid,
+  );
+  const pick = (from, to) => {
+    const inside = tasks.filter((t) => {
+      const start = toPage(t.ts);
+      return start + t.dur / 1000 >= from && start <= to;
+    });
+    const longest = inside.reduce((x, t) => (!x || t.dur > x.dur ? t : x), null);
+    const cpu = (t) => (t?.tdur ?? NaN) / 1000;
+    return {
+      wall: longest ? longest.dur / 1000 : 0,
+      wallCpu: longest ? cpu(longest) : 0,
+      maxCpu: inside.reduce((x, t) => Math.max(x, cpu(t)), 0),
+    };
+  };
+  const s = pick(r.first, r.lastToken);
+  const a = pick(r.lastToken, Infinity);
+  return {
+    streamWallMs: s.wall,
+    streamWallCpuMs: s.wallCpu,
+    streamMaxCpuMs: s.maxCpu,
+    afterWallMs: a.wall,
+    afterWallCpuMs: a.wallCpu,
+    afterMaxCpuMs: a.maxCpu,
+  };
+}
+
+// A task of the thread's scheduler ("RunTask" in the devtools categories).
+const isTask = (e) => e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask';
 
 async function metrics(cdp) {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
@@ -234,6 +314,13 @@ try {
     ['main-thread CPU time per pair (ms)', (r) => r.threadMs, 1],
     ['main-thread CPU ms per streamed token', (r) => r.cpuPerToken, 3],
     ['longest task while streaming (ms, 0 = none >50)', (r) => r.longestStreamingTask, 0],
+    // From the trace: wall time counts waiting for a CPU on a loaded machine, CPU time does not.
+    ['longest streaming task, wall (ms, trace)', (r) => r.streamWallMs, 1],
+    ["  that task's CPU time (ms)", (r) => r.streamWallCpuMs, 1],
+    ['most CPU in one streaming task (ms)', (r) => r.streamMaxCpuMs, 1],
+    ['longest task after last token, wall (ms)', (r) => r.afterWallMs, 1],
+    ["  that task's CPU time (ms)", (r) => r.afterWallCpuMs, 1],
+    ['most CPU in one task after last token (ms)', (r) => r.afterMaxCpuMs, 1],
     ['last token → verdict on screen (ms)', (r) => r.lastToVerdict, 1],
     ['last token → committed in IndexedDB (ms)', (r) => r.lastToCommitted, 1],
     ['tokens streamed per pair', (r) => r.tokens, 0],

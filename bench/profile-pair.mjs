@@ -14,6 +14,9 @@ const { values } = parseArgs({
     tokens: { type: 'string', default: '2000' },
     trace: { type: 'string' },
     'skip-build': { type: 'boolean', default: false },
+    // Pairs judged (untraced) first, so the trace shows a warm page (compiled code, open database)
+    // as bench/judge-overhead.mjs measures it, not first-run compilation.
+    warm: { type: 'string', default: '1' },
     // Analyse a saved trace instead of running a pair.
     read: { type: 'string' },
   },
@@ -57,6 +60,14 @@ try {
   await page.getByTestId('load-model').click();
   await page.getByTestId('model-ready').waitFor();
   await page.goto(`${base}#/judge`);
+  for (let i = 0; i < Number(values.warm); i++) {
+    await page.locator('#prompt').fill(`Warm-up question ${i}: which answer is better?`);
+    await page.locator('#answer-a').fill(`Answer A ${i}.`);
+    await page.locator('#answer-b').fill(`Answer B ${i}.`);
+    await page.getByTestId('judge').click();
+    await page.getByTestId('verdict-card').waitFor({ timeout: 600_000 });
+    await page.locator('[data-testid=streams][data-rendered=full]').waitFor({ timeout: 20_000 });
+  }
   await page.locator('#prompt').fill('Profile question: which answer is better?');
   await page.locator('#answer-a').fill('Answer A, short.');
   await page.locator('#answer-b').fill('Answer B, different.');

@@ -26,6 +26,22 @@ test('judges a pair: both orders stream, then the verdict shows a detected flip'
     a: 'Paris.',
     b: 'Lyon.',
   });
+  // The first order's text as the streaming view last showed it, before the full view replaces it.
+  await page.evaluate(() => {
+    new MutationObserver(() => {
+      const streams = document.querySelector<HTMLElement>('[data-testid=streams]');
+      const answer = streams?.querySelector(
+        '[data-testid=stream-AB] [data-testid=judgment-answer]',
+      );
+      if (streams?.dataset.rendered === 'streaming' && answer)
+        (window as { __streamed?: string }).__streamed = answer.textContent ?? '';
+    }).observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    });
+  });
   await page.getByTestId('judge').click();
   // Streaming: the first order's panel fills while it is still generating, before any verdict.
   const first = page.getByTestId('stream-AB');
@@ -36,6 +52,17 @@ test('judges a pair: both orders stream, then the verdict shows a detected flip'
 
   const card = page.getByTestId('verdict-card');
   await card.waitFor({ timeout: 30_000 });
+  // What streamed (block by block) is what the full view shows once its Markdown has been
+  // rendered in idle-time slices: not a character dropped across the switch.
+  const squash = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, '');
+  const streamed = squash(
+    await page.evaluate(() => (window as { __streamed?: string }).__streamed),
+  );
+  expect(streamed.length).toBeGreaterThan(20);
+  await page.locator('[data-testid=streams][data-rendered=full]').waitFor();
+  expect(
+    squash(await first.getByTestId('judgment-answer').getByTestId('rendered-text').textContent()),
+  ).toBe(streamed);
   expect(await card.getAttribute('data-consistency')).toBe('flipped');
   expect(await page.getByTestId('consistency').textContent()).toMatch(/Flipped/);
   expect(await page.getByTestId('verdict-headline').textContent()).toMatch(/flipped/i);

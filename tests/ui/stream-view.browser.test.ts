@@ -1,7 +1,7 @@
 // BlockView in a real DOM: the streamed text is shown exactly, and a growing tail is appended to, not replaced.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BlockRenderer, BlockView } from '../../src/lib/ui/stream-render';
-import { renderMarkdown } from '../../src/lib/ui/markdown-render';
+import { loadMarkdown, renderMarkdown } from '../../src/lib/ui/markdown';
 
 const TEXT =
   'First paragraph with **bold**.\n\n- one\n- two\n\nA <b>tag</b> stays text.\n\nThe open tail grows word by word until the end';
@@ -14,6 +14,11 @@ function prefixes(text: string, step: number): string[] {
 }
 
 describe('BlockView', () => {
+  // The renderer is a lazily loaded chunk: until it arrives, blocks are plain text.
+  beforeAll(async () => {
+    await loadMarkdown();
+  });
+
   it.each([1, 3, 11])(
     'shows every character of the stream (chunks of %i), the tail in one text node that only grows',
     (step) => {

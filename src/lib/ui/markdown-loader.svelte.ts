@@ -1,7 +1,9 @@
 // Holds the Markdown renderer once its chunk has loaded, so views rendered before then re-render with it.
 type Render = (markdown: string) => string;
+type Parts = (markdown: string) => Generator<string, void, void>;
 
 let renderer = $state.raw<Render | null>(null);
+let parts: Parts | null = null;
 let loading: Promise<Render> | null = null;
 
 /** The renderer if loaded (a reactive read: a $derived that calls this re-runs when it arrives). */
@@ -12,7 +14,10 @@ export function loadedRenderer(): Render | null {
 /** Loads marked and DOMPurify (once); the app starts this right after its first paint. */
 export function loadMarkdown(): Promise<Render> {
   loading ??= import('./markdown-render').then(
-    (m) => (renderer = m.renderMarkdown),
+    (m) => {
+      parts = m.renderMarkdownParts;
+      return (renderer = m.renderMarkdown);
+    },
     (err: unknown) => {
       // A failed chunk load (offline before the app was cached) is retried on the next call.
       loading = null;
@@ -20,4 +25,10 @@ export function loadMarkdown(): Promise<Render> {
     },
   );
   return loading;
+}
+
+/** The renderer in parts (renderMarkdownParts), once loaded. */
+export async function loadMarkdownParts(): Promise<Parts> {
+  await loadMarkdown();
+  return parts as Parts;
 }

@@ -111,7 +111,10 @@ function markBidi(root: DocumentFragment): void {
  * text shows as text, images as their source, links are click-only, bidi controls are marks.
  */
 export function renderMarkdown(text: string): string {
-  const html = marked.parse(text) as string;
+  return sanitize(marked.parse(text) as string);
+}
+
+function sanitize(html: string): string {
   const fragment = DOMPurify.sanitize(html, {
     ALLOWED_TAGS,
     ALLOWED_ATTR,
@@ -123,4 +126,16 @@ export function renderMarkdown(text: string): string {
   const host = document.createElement('div');
   host.append(fragment);
   return host.innerHTML;
+}
+
+/**
+ * renderMarkdown(text) in parts, so a long text renders over several short tasks: the first
+ * call lexes the whole text (reference links resolve across blocks), every later one parses and
+ * sanitizes one top-level block. The parts joined are exactly renderMarkdown(text): marked's
+ * parser renders top-level tokens one by one, and each part is balanced HTML on its own.
+ */
+export function* renderMarkdownParts(text: string): Generator<string, void, void> {
+  const tokens = marked.lexer(text);
+  yield '';
+  for (const token of tokens) if (token.type !== 'space') yield sanitize(marked.parser([token]));
 }

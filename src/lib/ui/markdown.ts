@@ -1,6 +1,6 @@
 // The rule for showing untrusted text as Markdown, and the entry views use (the renderer itself loads after first paint).
 import { revealBidi, bidiTitle } from './bidi';
-import { loadMarkdown, loadedRenderer } from './markdown-loader.svelte';
+import { loadMarkdown, loadMarkdownParts, loadedRenderer } from './markdown-loader.svelte';
 
 export { revealBidi, visibleText, bidiTitle } from './bidi';
 export { loadMarkdown } from './markdown-loader.svelte';
@@ -45,6 +45,8 @@ export function plainHtml(text: string): string {
  * re-renders when it arrives.
  */
 export function renderMarkdown(text: string): string {
+  const done = prerendered.get(text);
+  if (done !== undefined) return done;
   const render = loadedRenderer();
   if (render) return render(text);
   void loadMarkdown().catch(() => undefined);
@@ -68,4 +70,51 @@ export function warmMarkdown(): void {
       ),
     () => (warmed = false),
   );
+}
+
+/** HTML rendered ahead in idle time (prerenderMarkdown), by text; the last few only. */
+const prerendered = new Map<string, string>();
+const PRERENDERED_MAX = 8;
+
+/**
+ * Render `texts` ahead, in idle-time slices of a block or more, so that the renderMarkdown calls
+ * a view makes next find their HTML ready: rendering a long text at once is a long task (tens of
+ * ms for a 2,000-token judgment). Each slice stops with a few ms of the idle period to spare.
+ */
+export async function prerenderMarkdown(
+  texts: readonly string[],
+  signal?: AbortSignal,
+): Promise<void> {
+  const parts = await loadMarkdownParts();
+  for (const text of texts) {
+    if (prerendered.has(text)) continue;
+    const it = parts(text);
+    let html = '';
+    for (let done = false; !done;) {
+      const deadline = await idle();
+      if (signal?.aborted) return;
+      // At least one part per slice, so a busy page (no idle time, only the timeout) still gets on.
+      do {
+        const r = it.next();
+        if (r.done) done = true;
+        else html += r.value;
+      } while (!done && deadline.timeRemaining() > 4);
+    }
+    prerendered.set(text, html);
+    if (prerendered.size > PRERENDERED_MAX)
+      prerendered.delete(prerendered.keys().next().value as string);
+  }
+}
+
+function idle(): Promise<{ timeRemaining: () => number }> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(resolve, { timeout: 500 });
+    else {
+      // No idle callbacks (Safari): a task of its own with a short budget.
+      setTimeout(() => {
+        const end = performance.now() + 8;
+        resolve({ timeRemaining: () => Math.max(0, end - performance.now()) });
+      });
+    }
+  });
 }
