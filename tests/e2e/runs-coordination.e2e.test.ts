@@ -45,7 +45,8 @@ test('Judge waits while a batch run in this tab uses the engine, and works once 
   await expect.poll(() => status(page), { timeout: 20_000 }).toBe('paused');
   await page.goto(new URL('#/judge', baseURL).href);
   await page.getByTestId('judge').waitFor();
-  expect(await page.getByTestId('engine-busy').count()).toBe(0);
+  // "Paused" shows at once; the engine is free when the generation in flight has ended.
+  await expect.poll(() => page.getByTestId('engine-busy').count(), { timeout: 20_000 }).toBe(0);
   expect(await page.getByTestId('judge').isDisabled()).toBe(false);
   await page.getByTestId('judge').click();
   await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
