@@ -57,8 +57,13 @@ test(
     await page.getByTestId('judge').click();
     await page.getByTestId('stream-AB').waitFor();
     await page.getByTestId('verdict-card').waitFor({ timeout: 90_000 });
-    // The model's output really carried the payloads, and the page shows them as text.
-    expect(await page.getByTestId('stream-AB').textContent()).toContain(`${TRACKER}/md-image.png`);
+    // The model's output really carried the payloads, and the page shows them as text. Collapsed
+    // thinking is rendered only when opened (and a fast stream can collapse it before any render).
+    const stream = page.getByTestId('stream-AB');
+    await stream.locator('details').evaluateAll((ds) => {
+      for (const d of ds) (d as HTMLDetailsElement).open = true;
+    });
+    await expect.poll(() => stream.textContent()).toContain(`${TRACKER}/md-image.png`);
     expect(await renderAll(page)).toBeGreaterThan(0);
     await page.waitForTimeout(300);
 
