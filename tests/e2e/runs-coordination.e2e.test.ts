@@ -54,6 +54,51 @@ test('Judge waits while a batch run in this tab uses the engine, and works once 
   expect(app.errors).toEqual([]);
 });
 
+test('the test prompt, the demo and the meta-judge wait too while a batch run in this tab uses the engine', async () => {
+  const app = await openApp(baseURL);
+  apps.push(app);
+  const { page } = app;
+  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '100'));
+  await loadTestModel(page);
+  await seedDataset(page, 40);
+  const runId = await startRun(page, baseURL);
+  await expect.poll(() => num(page, 'run-done'), { timeout: 20_000 }).toBeGreaterThan(0);
+
+  await page.goto(new URL('#/models', baseURL).href);
+  await page.getByTestId('model-ready').waitFor();
+  const busy = page.getByTestId('engine-busy');
+  await busy.waitFor();
+  expect(await busy.textContent()).toMatch(/The test prompt is available\s+again/);
+  expect(await page.getByTestId('test-prompt').isDisabled()).toBe(true);
+
+  await page.goto(new URL('#/demo', baseURL).href);
+  await page.getByTestId('humans').waitFor();
+  await busy.waitFor();
+  expect(await busy.textContent()).toMatch(/The demo is available\s+again/);
+  expect(await page.getByTestId('humans-run').isDisabled()).toBe(true);
+
+  // The run's own item: its two orders are two judgments the meta-judge could compare.
+  await page.goto(new URL(`#/review/${runId}`, baseURL).href);
+  await page.getByTestId('meta-judge').waitFor({ timeout: 20_000 });
+  const picks = page.getByTestId('meta-pick');
+  await expect.poll(() => picks.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  await picks.nth(0).check();
+  await picks.nth(1).check();
+  await busy.waitFor();
+  expect(await busy.textContent()).toMatch(/The meta-judge is available\s+again/);
+  expect(await page.getByTestId('meta-run').isDisabled()).toBe(true);
+
+  // Paused, the engine is free again for each of them.
+  await page.goto(new URL(`#/runs/${runId}`, baseURL).href);
+  await page.getByTestId('run-pause').click();
+  await expect.poll(() => status(page), { timeout: 20_000 }).toBe('paused');
+  await page.goto(new URL('#/models', baseURL).href);
+  await expect.poll(() => page.getByTestId('engine-busy').count(), { timeout: 20_000 }).toBe(0);
+  await page.getByTestId('test-prompt').click();
+  await page.getByTestId('test-speed').waitFor({ timeout: 30_000 });
+  expect(app.errors).toEqual([]);
+});
+
 test('a watching tab pauses and cancels the run another tab is judging; every tab follows', async () => {
   const app = await openApp(baseURL);
   apps.push(app);

@@ -43,7 +43,8 @@ export class AppState {
     this.storage = new StorageState(services.dbName);
     this.models = new ModelState(services.engine, services.testModels);
     this.judge = new JudgeState(services.engine, this.models, this.storage);
-    this.judge.batchRunOnEngine = () => (this.runs?.owner === true ? this.runs.activeRunId : null);
+    this.models.batchRunOnEngine = () => (this.runs?.owner === true ? this.runs.activeRunId : null);
+    this.judge.batchRunOnEngine = () => this.models.batchRunOnEngine();
     this.history = new HistoryState(this.storage);
     this.openai = new OpenAIServerState(this.models);
     this.local = new LocalModelsState(this.models);
@@ -70,9 +71,14 @@ export class AppState {
       const { RunsState } = await import('./runs.svelte');
       if (!this.runs) {
         this.runs = new RunsState(this.services.engine, this.models, this.storage);
-        // A pair being judged on the Judge page finishes before a batch run takes the engine.
+        // A generation started elsewhere in this tab (Judge, Demo, test prompt, meta-judge)
+        // finishes before a batch run takes the engine.
         this.runs.engineBusyElsewhere = () =>
-          this.judge.status === 'running' || this.judge.status === 'checking';
+          this.judge.status === 'running' ||
+          this.judge.status === 'checking' ||
+          this.demo?.busy === true ||
+          this.models.testRunning ||
+          this.review?.metaRunning === true;
       }
     }
     return this.runs;

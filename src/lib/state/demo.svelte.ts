@@ -87,6 +87,7 @@ export class DemoState {
     private readonly storage: StorageState,
   ) {
     this.judge = new JudgeState(engine, models, storage);
+    this.judge.batchRunOnEngine = () => models.batchRunOnEngine();
     this.presenter = localStorage.getItem(PRESENTER_KEY) === '1';
   }
 

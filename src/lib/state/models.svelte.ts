@@ -41,6 +41,10 @@ export interface TestPromptResult {
 const CUSTOM_KEY = 'arbiter.customModels';
 const SELECTED_KEY = 'arbiter.selectedModel';
 
+/** Why a generation is refused while a batch run holds the engine, and what to do. */
+export const ENGINE_BUSY =
+  'The judge model is busy with a batch run in this tab. Pause it (Runs) or wait until it finishes, then try again.';
+
 export class ModelState {
   private readonly engine: JudgeEngine;
   /** Models of the e2e build's test engine; empty in production. */
@@ -60,6 +64,11 @@ export class ModelState {
   cacheError = $state<unknown>(null);
   testResult = $state.raw<TestPromptResult | null>(null);
   testRunning = $state(false);
+  /**
+   * The batch run using this tab's engine now, if any (set by AppState). One engine runs one
+   * generation at a time, so every other use of it (Judge, Demo, test prompt, meta-judge) waits.
+   */
+  batchRunOnEngine: () => string | null = () => null;
   testError = $state<unknown>(null);
   /** The test prompt's answer as it streams. */
   testText = $state('');
@@ -180,6 +189,10 @@ export class ModelState {
   async runTestPrompt(): Promise<void> {
     const spec = this.loaded?.spec;
     if (!spec || this.testRunning) return;
+    if (this.batchRunOnEngine() !== null) {
+      this.testError = new Error(ENGINE_BUSY);
+      return;
+    }
     this.testRunning = true;
     this.testError = null;
     this.testResult = null;

@@ -37,7 +37,7 @@ import {
   type MetaRunContext,
   type MetaSummary,
 } from '../review/meta';
-import type { ModelState } from './models.svelte';
+import { ENGINE_BUSY, type ModelState } from './models.svelte';
 import type { StorageState } from './storage.svelte';
 
 /** A meta-judge comparison shown under an item. */
@@ -482,6 +482,10 @@ export class ReviewState {
       this.metaError = new Error('Load a model first (Models page): the meta-judge runs on it.');
       return;
     }
+    if (this.models.batchRunOnEngine() !== null) {
+      this.metaError = new Error(ENGINE_BUSY);
+      return;
+    }
     this.metaRunning = true;
     this.metaError = null;
     this.metaStream = '';
@@ -560,6 +564,11 @@ export class ReviewState {
       this.metaStream = '';
       await this.loadItemJudgments(item.id);
     }
+  }
+
+  /** The batch run holding this tab's engine, if any: the meta-judge waits for it. */
+  get batchRunOnEngine(): string | null {
+    return this.models.batchRunOnEngine();
   }
 
   stopMeta(): void {
