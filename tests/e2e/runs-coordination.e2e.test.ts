@@ -99,6 +99,40 @@ test('the test prompt, the demo and the meta-judge wait too while a batch run in
   expect(app.errors).toEqual([]);
 });
 
+test('a run cancelled from another tab while this tab waits to take it up is never judged', async () => {
+  const app = await openApp(baseURL);
+  apps.push(app);
+  const { page, context } = app;
+  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '5'));
+  await loadTestModel(page);
+  await seedDataset(page, 4);
+  // A pair on the Judge page holds the engine: the run this tab starts waits for it.
+  await fillPair(page, { prompt: 'Which number is prime?', a: '7 is prime.', b: '8 is prime.' });
+  await page.getByTestId('judge').click();
+  await page.getByTestId('stream-AB').waitFor();
+  const runId = await startRun(page, baseURL);
+
+  const second = await context.newPage();
+  await second.goto(new URL(`#/runs/${runId}`, baseURL).href);
+  await second.getByTestId('run-cancel').click();
+  await expect.poll(() => status(second), { timeout: 20_000 }).toBe('cancelled');
+  // Still only the pair's generations: the run was waiting, not judging.
+  expect(await engineRequests(page)).toBeLessThanOrEqual(2);
+
+  // The pair ends, the engine is free: the run must stay cancelled, never judged.
+  await page.goto(new URL('#/judge', baseURL).href);
+  await page.getByTestId('verdict-card').waitFor({ timeout: 90_000 });
+  await page.waitForTimeout(1500);
+  // No generation for the run: the engine did the pair's two orders and nothing since.
+  expect(await engineRequests(page)).toBe(2);
+  expect((await storedRun(page, runId))?.status).toBe('cancelled');
+  const judged = (await readStore<{ runId: string }>(page, 'judgments')).filter(
+    (j) => j.runId === runId,
+  );
+  expect(judged).toEqual([]);
+  expect(app.errors).toEqual([]);
+});
+
 test('a watching tab pauses and cancels the run another tab is judging; every tab follows', async () => {
   const app = await openApp(baseURL);
   apps.push(app);

@@ -30,6 +30,7 @@ import {
   keepAwake,
   runLockName,
   withLock,
+  withLockIfFree,
 } from '../run/coordination';
 import { estimateRun, type RunEstimate } from '../run/estimate';
 import { categoriesOf, selectItems } from '../run/subset';
@@ -357,6 +358,13 @@ export class RunsState {
     // One engine, one generation at a time: let the Judge page's pair finish first.
     while (this.engineBusyElsewhere()) await new Promise((r) => setTimeout(r, 250));
     const releaseRun = await holdLock(runLockName(run.id));
+    // Paused or cancelled from another tab while this one queued for the run: leave it so. A
+    // status written by a tab is written holding this lock (stop), so it is seen here.
+    const current = await repos.runs.get(run.id).catch(() => undefined);
+    if (current?.status !== 'running') {
+      releaseRun();
+      return;
+    }
     const releaseAwake = keepAwake();
     this.activeRunId = run.id;
     this.channel.post({ type: 'owner', runId: run.id });
@@ -471,14 +479,17 @@ export class RunsState {
       this.runner[action]();
       return;
     }
-    if (hasLocks() && !(await isLockFree(runLockName(runId)))) {
-      this.requested = { ...this.requested, [runId]: action };
-      this.channel.post({ type: 'command', runId, action });
-      // Nobody answered (the run ended meanwhile): let the buttons work again.
-      setTimeout(() => this.clearRequest(runId), 15_000);
-      return;
-    }
-    await this.setStatus(runId, action === 'pause' ? 'paused' : 'cancelled');
+    // Nobody judges it: write the status holding the run's lock, so a tab about to take the run
+    // up (it takes that lock first, then reads the status) cannot judge it after all.
+    const written = await withLockIfFree(runLockName(runId), async () => {
+      await this.setStatus(runId, action === 'pause' ? 'paused' : 'cancelled');
+      return true;
+    });
+    if (written) return;
+    this.requested = { ...this.requested, [runId]: action };
+    this.channel.post({ type: 'command', runId, action });
+    // Nobody answered (the run ended meanwhile): let the buttons work again.
+    setTimeout(() => this.clearRequest(runId), 15_000);
   }
 
   private clearRequest(runId: string): void {
