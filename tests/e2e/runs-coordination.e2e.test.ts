@@ -19,13 +19,19 @@ const status = (page: Page) => page.getByTestId('run-detail-status').textContent
 const storedRun = async (page: Page, runId: string) =>
   (await readStore<{ id: string; status: string }>(page, 'runs')).find((r) => r.id === runId);
 
-test('Judge waits while a batch run in this tab uses the engine, and works once it is paused', async () => {
+/** A tab with the test judge loaded at `tps` tokens a second and a dataset of `items` pairs. */
+async function tabWithModel(tps: number, items: number): Promise<E2EPage> {
   const app = await openApp(baseURL);
   apps.push(app);
+  await app.page.evaluate((t) => localStorage.setItem('arbiter.test.tps', String(t)), tps);
+  await loadTestModel(app.page);
+  await seedDataset(app.page, items);
+  return app;
+}
+
+test('Judge waits while a batch run in this tab uses the engine, and works once it is paused', async () => {
+  const app = await tabWithModel(100, 12);
   const { page } = app;
-  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '100'));
-  await loadTestModel(page);
-  await seedDataset(page, 12);
   const runId = await startRun(page, baseURL);
   await expect.poll(() => num(page, 'run-done'), { timeout: 20_000 }).toBeGreaterThan(0);
 
@@ -55,12 +61,8 @@ test('Judge waits while a batch run in this tab uses the engine, and works once 
 });
 
 test('the test prompt, the demo and the meta-judge wait too while a batch run in this tab uses the engine', async () => {
-  const app = await openApp(baseURL);
-  apps.push(app);
+  const app = await tabWithModel(100, 40);
   const { page } = app;
-  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '100'));
-  await loadTestModel(page);
-  await seedDataset(page, 40);
   const runId = await startRun(page, baseURL);
   await expect.poll(() => num(page, 'run-done'), { timeout: 20_000 }).toBeGreaterThan(0);
 
@@ -100,12 +102,8 @@ test('the test prompt, the demo and the meta-judge wait too while a batch run in
 });
 
 test('a run cancelled from another tab while this tab waits to take it up is never judged', async () => {
-  const app = await openApp(baseURL);
-  apps.push(app);
+  const app = await tabWithModel(5, 4);
   const { page, context } = app;
-  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '5'));
-  await loadTestModel(page);
-  await seedDataset(page, 4);
   // A pair on the Judge page holds the engine: the run this tab starts waits for it.
   await fillPair(page, { prompt: 'Which number is prime?', a: '7 is prime.', b: '8 is prime.' });
   await page.getByTestId('judge').click();
@@ -134,12 +132,8 @@ test('a run cancelled from another tab while this tab waits to take it up is nev
 });
 
 test('a watching tab pauses and cancels the run another tab is judging; every tab follows', async () => {
-  const app = await openApp(baseURL);
-  apps.push(app);
+  const app = await tabWithModel(100, 16);
   const { page, context } = app;
-  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '100'));
-  await loadTestModel(page);
-  await seedDataset(page, 16);
   const runId = await startRun(page, baseURL);
 
   const second = await context.newPage();
