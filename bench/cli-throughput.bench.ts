@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bench, describe } from 'vitest';
-import { buildCli, runCli } from '../tests/support/cli-process';
+import { buildCli, judgeArgs, runCli } from '../tests/support/cli-process';
 import { markerJudge, startOpenAIServer, type TestServer } from '../tests/support/openai-server';
 
 /**
@@ -52,20 +52,17 @@ async function run(mode: Mode, concurrency: number): Promise<Sample> {
   const input = dataset(items);
   const out = join(dir, `out-${inputN}.jsonl`);
   const server0 = process.cpuUsage();
-  const r = await runCli([
-    'judge',
-    input,
-    '--endpoint',
-    server.url,
-    '--model',
-    'test-judge',
-    '--out',
-    out,
-    '-c',
-    String(concurrency),
-    '-q',
-    ...(mode === 'stream' ? ['--stream'] : []),
-  ]);
+  const r = await runCli(
+    judgeArgs(
+      input,
+      server.url,
+      out,
+      '-c',
+      String(concurrency),
+      '-q',
+      ...(mode === 'stream' ? ['--stream'] : []),
+    ),
+  );
   const serverCpu = process.cpuUsage(server0);
   if (r.code !== 0) throw new Error(`CLI exit ${r.code}: ${r.stdout}${r.stderr}`);
   const m = /Time judging: (\d+) judgments in (\d+) ms/.exec(r.stdout);

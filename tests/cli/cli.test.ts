@@ -10,7 +10,7 @@ import {
   type WorkspaceRecord,
 } from '../../src/lib/data/workspace';
 import type { JudgmentRecord } from '../../src/lib/store/schema';
-import { buildCli, runCli } from '../support/cli-process';
+import { buildCli, judgeArgs, runCli } from '../support/cli-process';
 import { markerJudge, startOpenAIServer, type TestServer } from '../support/openai-server';
 
 let server: TestServer | null = null;
@@ -61,23 +61,20 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     server = await startOpenAIServer();
     const input = dataset(6);
     const out = join(dir, 'small.jsonl');
-    const r = await runCli([
-      'judge',
-      input,
-      '--endpoint',
-      `${server.url}/v1`,
-      '--model',
-      'test-judge',
-      '--protocol',
-      'j1-pairwise',
-      '--both-orders',
-      '--out',
-      out,
-      '--concurrency',
-      '4',
-      '--format',
-      'csv,alpaca-eval,fastchat,arena-hard',
-    ]);
+    const r = await runCli(
+      judgeArgs(
+        input,
+        `${server.url}/v1`,
+        out,
+        '--protocol',
+        'j1-pairwise',
+        '--both-orders',
+        '--concurrency',
+        '4',
+        '--format',
+        'csv,alpaca-eval,fastchat,arena-hard',
+      ),
+    );
     expect(r.stderr).not.toContain('unexpected');
     expect(r.code).toBe(0);
     const recs = readOut(out);
@@ -113,19 +110,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
 
     // A workspace file (this output, or an app export) judges again from the CLI: same items, same keys.
     const again = join(dir, 'again.jsonl');
-    const r2 = await runCli([
-      'judge',
-      out,
-      '--endpoint',
-      server.url,
-      '--model',
-      'test-judge',
-      '--out',
-      again,
-      '-c',
-      '4',
-      '-q',
-    ]);
+    const r2 = await runCli(judgeArgs(out, server.url, again, '-c', '4', '-q'));
     expect(r2.code).toBe(0);
     const items2 = readOut(again)
       .filter((x) => x.kind === 'item')
@@ -150,19 +135,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     const input = dataset(20, 'same.jsonl');
     const outs = [join(dir, 'seq.jsonl'), join(dir, 'par.jsonl')];
     for (const [i, c] of ['1', '16'].entries()) {
-      const r = await runCli([
-        'judge',
-        input,
-        '--endpoint',
-        server.url,
-        '--model',
-        'test-judge',
-        '--out',
-        outs[i]!,
-        '-c',
-        c,
-        '-q',
-      ]);
+      const r = await runCli(judgeArgs(input, server.url, outs[i]!, '-c', c, '-q'));
       expect(r.code).toBe(0);
     }
     const norm = (p: string) =>
@@ -180,18 +153,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     });
     const input = dataset(40, 'kill.jsonl');
     const out = join(dir, 'kill.jsonl.out');
-    const args = [
-      'judge',
-      input,
-      '--endpoint',
-      server.url,
-      '--model',
-      'test-judge',
-      '--out',
-      out,
-      '-c',
-      '4',
-    ];
+    const args = judgeArgs(input, server.url, out, '-c', '4');
     let killedAt = 0;
     const first = await runCli(args, {
       onSpawn: (child) => {
@@ -244,16 +206,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
         JSON.stringify({ prompt: 'p', response_a: 'a', response_b: 'b', label: 'maybe' }),
       ].join('\n'),
     );
-    const r = await runCli([
-      'judge',
-      path,
-      '--endpoint',
-      server.url,
-      '--model',
-      'test-judge',
-      '--out',
-      join(dir, 'bad.out'),
-    ]);
+    const r = await runCli(judgeArgs(path, server.url, join(dir, 'bad.out')));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.jsonl:2: /);
     expect(r.stderr).toMatch(/bad\.jsonl:3: /);
@@ -304,18 +257,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     });
     const input = dataset(4, 'fail.jsonl');
     const out = join(dir, 'fail.out');
-    const args = [
-      'judge',
-      input,
-      '--endpoint',
-      server.url,
-      '--model',
-      'test-judge',
-      '--out',
-      out,
-      '-c',
-      '2',
-    ];
+    const args = judgeArgs(input, server.url, out, '-c', '2');
     const r = await runCli(args);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/row 3 \(.*\): ServerError: .*scripted bad request/);
@@ -341,23 +283,20 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     const streamedFlags: unknown[][] = [];
     for (const [i, extra] of [[], ['--stream']].entries()) {
       server.requests.length = 0;
-      const r = await runCli([
-        'judge',
-        input,
-        '--endpoint',
-        server.url,
-        '--model',
-        'test-judge',
-        '--protocol',
-        'verdict-only',
-        '--logprobs',
-        '--out',
-        outs[i]!,
-        '-c',
-        '4',
-        '-q',
-        ...extra,
-      ]);
+      const r = await runCli(
+        judgeArgs(
+          input,
+          server.url,
+          outs[i]!,
+          '--protocol',
+          'verdict-only',
+          '--logprobs',
+          '-c',
+          '4',
+          '-q',
+          ...extra,
+        ),
+      );
       expect(r.code).toBe(0);
       streamedFlags.push(
         server.requests
@@ -410,21 +349,18 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     server = s;
     const input = dataset(60, 'busy.jsonl');
     const out = join(dir, 'busy.out');
-    const r = await runCli([
-      'judge',
-      input,
-      '--endpoint',
-      s.url,
-      '--model',
-      'test-judge',
-      '--out',
-      out,
-      '-c',
-      '32',
-      // Refusals count as retries; on a loaded test machine one item can meet many in a row.
-      '--retries',
-      '20',
-    ]);
+    const r = await runCli(
+      judgeArgs(
+        input,
+        s.url,
+        out,
+        '-c',
+        '32',
+        // Refusals count as retries; on a loaded test machine one item can meet many in a row.
+        '--retries',
+        '20',
+      ),
+    );
     expect(r.stderr).not.toContain('unexpected');
     expect(r.code, r.stdout).toBe(0);
     expect(judgments(readOut(out))).toHaveLength(120);
@@ -473,7 +409,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
         .join('\n'),
     );
     const out = join(dir, 'fit.out');
-    const args = ['judge', path, '--endpoint', server.url, '--model', 'test-judge', '--out', out];
+    const args = judgeArgs(path, server.url, out);
     const r = await runCli([...args, '--max-tokens', '64', '-c', '2']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Context window ${window} tokens (from the server)`);

@@ -10,6 +10,19 @@ export function buildCli(): void {
   execFileSync('npm', ['run', 'build:cli'], { cwd: repoRoot, stdio: 'ignore' });
 }
 
+/**
+ * `arbiter judge <input> --endpoint <endpoint> --model test-judge --out <out> …rest`: the command
+ * line every CLI test and benchmark starts from.
+ */
+export function judgeArgs(
+  input: string,
+  endpoint: string,
+  out: string,
+  ...rest: string[]
+): string[] {
+  return ['judge', input, '--endpoint', endpoint, '--model', 'test-judge', '--out', out, ...rest];
+}
+
 export interface CliRun {
   /** Exit code, or null when a signal ended it. */
   code: number | null;
