@@ -1,6 +1,8 @@
 // The update prompt never reloads the page while something runs: PwaState with a stand-in registration.
 import { expect, test } from 'vitest';
 import { PwaState, type RegisterSW } from '../../src/lib/state/pwa.svelte';
+import { AppState } from '../../src/lib/state/app.svelte';
+import { DeterministicEngine } from '../support/deterministic-engine';
 
 function setup(busy: { value: boolean }) {
   const applied: boolean[] = [];
@@ -51,4 +53,23 @@ test('nothing applies without a waiting version, even if accepted', () => {
   const a = setup({ value: false });
   a.pwa.accept();
   expect(a.applied).toEqual([]);
+});
+
+test('reading or importing a dataset is work an accepted update waits for (AppState.busy)', async () => {
+  const app = new AppState({
+    engine: new DeterministicEngine(),
+    testModels: [],
+    dbName: 'arbiter-busy-import',
+  });
+  const datasets = await app.datasets();
+  expect(app.busy).toBe(false);
+  for (const [phase, busy] of [
+    ['reading', true],
+    ['review', false],
+    ['importing', true],
+    ['done', false],
+  ] as const) {
+    datasets.phase = phase;
+    expect(app.busy, phase).toBe(busy);
+  }
 });

@@ -61,7 +61,9 @@ export class AppState {
       this.demo?.busy === true ||
       this.models.status === 'loading' ||
       (this.runs?.owner === true && this.runs.activeRunId !== null) ||
-      this.local.status === 'storing'
+      this.local.status === 'storing' ||
+      this.datasetsLoaded?.phase === 'reading' ||
+      this.datasetsLoaded?.phase === 'importing'
     );
   }
 
@@ -94,11 +96,13 @@ export class AppState {
   }
 
   private datasetsState: Promise<DatasetsState> | null = null;
+  /** The same, once loaded: an import in it is work an update must not cut short. */
+  private datasetsLoaded = $state.raw<DatasetsState | null>(null);
 
   /** The Datasets state, loaded with its views on first use so the main bundle stays small. */
   datasets(): Promise<DatasetsState> {
     this.datasetsState ??= import('./datasets.svelte').then(
-      (m) => new m.DatasetsState(this.storage),
+      (m) => (this.datasetsLoaded = new m.DatasetsState(this.storage)),
     );
     return this.datasetsState;
   }
