@@ -14,7 +14,7 @@ import type {
 } from '../store';
 import { newId } from '../store';
 import {
-  buildRows,
+  buildRowsFromTable,
   isPairwiseRun,
   withHuman,
   type GoldSource,
@@ -202,11 +202,11 @@ export class ReviewState {
   private rebuild(): void {
     const l = this.loaded;
     if (!l) return;
-    this.rows = buildRows(
-      { run: l.run, judgments: l.judgments, items: l.items, labels: [...l.labels.values()] },
+    this.rows = buildRowsFromTable(
+      { run: l.run, table: l.table, items: l.items, labels: [...l.labels.values()] },
       this.gold,
     );
-    this.dashboard = buildDashboard(this.rows, isPairwiseRun(l.judgments, l.run));
+    this.dashboard = buildDashboard(this.rows, isPairwiseRun(l.table, l.run));
     void this.computeIntervals();
   }
 
@@ -333,7 +333,7 @@ export class ReviewState {
       this.refreshTimer = null;
       const l = this.loaded;
       if (!l) return;
-      this.dashboard = buildDashboard(this.rows, isPairwiseRun(l.judgments, l.run));
+      this.dashboard = buildDashboard(this.rows, isPairwiseRun(l.table, l.run));
       void this.computeIntervals();
     }, 300);
   }
@@ -384,9 +384,9 @@ export class ReviewState {
     if (!l) return { run: undefined, rows: [] };
     return {
       run: l.run,
-      rows: buildRows({
+      rows: buildRowsFromTable({
         run: l.run,
-        judgments: l.judgments,
+        table: l.table,
         items: l.items,
         labels: [...l.labels.values()],
       }),
