@@ -15,6 +15,9 @@ const { values } = parseArgs({
     // Untraced opens first, so the trace shows a warm page (compiled code, compacted digest).
     opens: { type: 'string', default: '2' },
     trace: { type: 'string' },
+    // Traced opens; the JS sampling profiler (which slows the page) only with --js.
+    traced: { type: 'string', default: '1' },
+    js: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
   },
 });
@@ -92,43 +95,56 @@ try {
   }
   await toPicker(page);
 
-  const events = [];
-  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
-  const done = new Promise((res) => cdp.once('Tracing.tracingComplete', res));
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReportEvents',
-    traceConfig: {
-      includedCategories: [
-        'devtools.timeline',
-        'disabled-by-default-devtools.timeline',
-        'toplevel',
-        'v8',
-        'v8.execute',
-        'blink',
-        'blink.user_timing',
-        'disabled-by-default-v8.cpu_profiler',
-        'disabled-by-default-v8.gc',
-      ],
-    },
-  });
-  await page.waitForTimeout(100);
-  const r = await open(page);
-  await page.waitForTimeout(100);
-  await cdp.send('Tracing.end');
-  await done;
-  if (values.trace) writeFileSync(values.trace, JSON.stringify({ traceEvents: events }));
+  const cpu = [];
+  const walls = [];
+  for (let k = 0; k < Number(values.traced); k++) {
+    if (k > 0) await toPicker(page);
+    const events = [];
+    const onData = (e) => events.push(...e.value);
+    cdp.on('Tracing.dataCollected', onData);
+    const done = new Promise((res) => cdp.once('Tracing.tracingComplete', res));
+    await cdp.send('Tracing.start', {
+      transferMode: 'ReportEvents',
+      traceConfig: {
+        includedCategories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'toplevel',
+          'v8',
+          'v8.execute',
+          'blink',
+          'blink.user_timing',
+          ...(values.js ? ['disabled-by-default-v8.cpu_profiler'] : []),
+          'disabled-by-default-v8.gc',
+        ],
+      },
+    });
+    await page.waitForTimeout(100);
+    const r = await open(page);
+    await page.waitForTimeout(100);
+    await cdp.send('Tracing.end');
+    await done;
+    cdp.off('Tracing.dataCollected', onData);
+    if (values.trace) writeFileSync(values.trace, JSON.stringify({ traceEvents: events }));
+    console.log(
+      `\ntraced open ${k + 1}: ${r.ms.toFixed(1)} ms; load ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}\nmarks: ${r.marks.join(', ')}`,
+    );
+    const c = analyse(events, k === Number(values.traced) - 1);
+    if (c !== undefined) cpu.push(c);
+    walls.push(r.ms);
+  }
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(
-    `traced open: ${r.ms.toFixed(1)} ms; load ${loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ')}\nmarks: ${r.marks.join(', ')}`,
+    `\nhash change → painted, wall: min ${Math.min(...walls).toFixed(1)} median ${med(walls).toFixed(1)} ms; main-thread CPU: min ${Math.min(...cpu).toFixed(1)} median ${med(cpu).toFixed(1)} ms`,
   );
-  analyse(events);
 } finally {
   await browser.close();
   await server.close();
 }
 
-function analyse(events) {
+function analyse(events, detail) {
   const names = new Map();
   for (const e of events)
     if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
@@ -158,10 +174,15 @@ function analyse(events) {
     e.__node = node;
   }
   const tasks = mine.filter((e) => e.name === 'RunTask' && e.ts + e.dur >= from && e.ts <= to);
-  const busy = tasks.reduce((s, t) => s + t.dur, 0) / 1000;
+  // Tasks inside the window only (the one that set the hash is cut at the mark), wall and CPU.
+  const clip = (t) => Math.min(t.ts + t.dur, to) - Math.max(t.ts, from);
+  const busy = tasks.reduce((s, t) => s + clip(t), 0) / 1000;
+  const cpu =
+    tasks.reduce((s, t) => s + (t.tdur ?? t.dur) * (clip(t) / Math.max(1, t.dur)), 0) / 1000;
   console.log(
-    `\nwindow ${((to - from) / 1000).toFixed(1)} ms: ${tasks.length} tasks, ${busy.toFixed(1)} ms busy on the main thread`,
+    `window ${((to - from) / 1000).toFixed(1)} ms: ${tasks.length} tasks, ${busy.toFixed(1)} ms busy, ${cpu.toFixed(1)} ms CPU on the main thread`,
   );
+  if (!detail) return cpu;
   console.log('tasks over 1 ms (start from hash change, duration, what):');
   for (const t of tasks.filter((t) => t.dur > 1000)) {
     const inside = mine.filter((e) => e.ts >= t.ts && e.ts + (e.dur ?? 0) <= t.ts + t.dur);
@@ -170,7 +191,7 @@ function analyse(events) {
     const top = inside.find((e) => e !== t && e.dur > 200);
     const what = top?.args?.data?.functionName || top?.args?.data?.type || top?.name || '';
     console.log(
-      `  +${((t.ts - from) / 1000).toFixed(1).padStart(6)} ${(t.dur / 1000).toFixed(1).padStart(6)} ms  ${what}: ${[
+      `  +${((t.ts - from) / 1000).toFixed(1).padStart(6)} ${(t.dur / 1000).toFixed(1).padStart(6)} ms (CPU ${((t.tdur ?? 0) / 1000).toFixed(1)})  ${what}: ${[
         ...by,
       ]
         .sort((a, b) => b[1] - a[1])
@@ -179,8 +200,7 @@ function analyse(events) {
         .join(', ')}`,
     );
   }
-  const idle = (to - from) / 1000 - busy;
-  console.log(`main thread idle in the window: ${idle.toFixed(1)} ms`);
+  console.log(`main thread idle in the window: ${((to - from) / 1000 - busy).toFixed(1)} ms`);
 
   const profile = events.find((e) => e.name === 'Profile' && `${e.pid}:${e.tid}` === main);
   const nodes = new Map();
@@ -219,4 +239,5 @@ function analyse(events) {
   console.log('\nJS self time in the window, top functions (ms):');
   for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 30))
     console.log(`  ${(v / 1000).toFixed(1).padStart(6)}  ${k}`);
+  return cpu;
 }

@@ -25,6 +25,8 @@ export interface LoadedRun {
   readonly judgments: JudgmentFacts[];
   /** Facts of the judged items (prompts and answers are read on demand by id). */
   items: ItemFacts[];
+  /** The same by id (and maybe a few more: the digest's items of judgments since replaced). */
+  itemsById: ReadonlyMap<string, ItemFacts>;
   /** Your labels by item id; updated in place as you label. */
   labels: Map<string, LabelRecord>;
   /** Whether the digest was read from many small chunks (worth a `compactRun` once painted). */
@@ -73,8 +75,15 @@ export async function readRun(
     else missing.push(id);
   }
   // An item stored after its judgments (e.g. an import's order) is not in the digest: read it.
+  let itemsById = digest.items;
   if (missing.length > 0) {
-    for (const it of await repos.items.getMany(missing)) if (it) items.push(itemFacts(it));
+    itemsById = new Map(itemsById);
+    for (const it of await repos.items.getMany(missing))
+      if (it) {
+        const f = itemFacts(it);
+        items.push(f);
+        itemsById.set(f.id, f);
+      }
   }
   const labels =
     datasetLabels ??
@@ -89,6 +98,7 @@ export async function readRun(
       return digest.judgments;
     },
     items,
+    itemsById,
     labels: new Map(labels.map((l) => [l.itemId, l])),
     fragmented: digest.chunks > COMPACT_AFTER,
   };

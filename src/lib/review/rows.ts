@@ -261,7 +261,8 @@ export function buildRows(input: ReviewInput, gold: GoldSource = 'dataset'): Rev
 export interface TableInput {
   run?: RunRecord | undefined;
   table: JudgmentTable;
-  items: readonly ItemFacts[];
+  /** The judged items' facts, as a list or by id. */
+  items: readonly ItemFacts[] | ReadonlyMap<string, ItemFacts>;
   labels: readonly LabelRecord[];
 }
 
@@ -330,7 +331,9 @@ class TableRow implements ReviewRow {
     let conf = 0;
     let prefA = 0;
     let count = 0;
-    for (const j of ab >= 0 ? (ba >= 0 ? [ab, ba] : [ab]) : [ba]) {
+    for (let k = 0; k < 2; k++) {
+      const j = k === 0 ? ab : ba;
+      if (j < 0) continue;
       count++;
       const o = j * W;
       const pA = num[o + 6]!;
@@ -375,8 +378,9 @@ class TableRow implements ReviewRow {
 export function buildRowsFromTable(input: TableInput, gold: GoldSource = 'dataset'): ReviewRow[] {
   const t = input.table;
   const pairwise = isPairwiseRun(t, input.run);
-  const items = new Map<string, ItemFacts>();
-  for (const it of input.items) items.set(it.id, it);
+  const given = input.items;
+  const items: ReadonlyMap<string, ItemFacts> =
+    'get' in given ? given : new Map(given.map((it) => [it.id, it]));
   const labels = new Map(input.labels.map((l) => [l.itemId, l]));
   // Per item (in order of first judgment): its first two judgments; more go to `extra`.
   const groupOf = new Map<string, number>();

@@ -115,6 +115,8 @@ export class ReviewState {
   metaStream = $state('');
 
   private loaded: Loaded | null = null;
+  /** Resolves once the opened run's first screen is painted: item texts wait for it. */
+  private painted: Promise<void> = Promise.resolve();
   private generation = 0;
   private ciGeneration = 0;
   private abortMeta: AbortController | null = null;
@@ -183,6 +185,7 @@ export class ReviewState {
       this.filter = NO_FILTER;
       this.cursor = 0;
       this.rebuild();
+      this.painted = afterPaint();
       performance.mark('arbiter:review:built');
       if (loaded.fragmented) void this.compactAfterPaint(runId);
     } catch (e) {
@@ -203,7 +206,7 @@ export class ReviewState {
     const l = this.loaded;
     if (!l) return;
     this.rows = buildRowsFromTable(
-      { run: l.run, table: l.table, items: l.items, labels: [...l.labels.values()] },
+      { run: l.run, table: l.table, items: l.itemsById, labels: [...l.labels.values()] },
       this.gold,
     );
     this.dashboard = buildDashboard(this.rows, isPairwiseRun(l.table, l.run));
@@ -387,7 +390,7 @@ export class ReviewState {
       rows: buildRowsFromTable({
         run: l.run,
         table: l.table,
-        items: l.items,
+        items: l.itemsById,
         labels: [...l.labels.values()],
       }),
     };
@@ -438,6 +441,8 @@ export class ReviewState {
   async loadItemJudgments(itemId: string): Promise<void> {
     this.detailLoading = itemId;
     try {
+      // The item's texts (Markdown to render) never delay the numbers and the list.
+      await this.painted;
       const repos = await this.repos();
       const [all, item] = await Promise.all([
         repos.judgments.byItem(itemId),

@@ -86,14 +86,27 @@ function digestOf(
   };
 }
 
+/** One column of every chunk, end to end (a plain loop: flatMap is ten times slower here). */
+function concat(stored: readonly ReviewDigestChunk[], pick: (c: JudgmentColumns) => string[]) {
+  let n = 0;
+  for (const c of stored) n += pick(c.judgments).length;
+  const out = new Array<string>(n);
+  let at = 0;
+  for (const c of stored) {
+    const xs = pick(c.judgments);
+    for (let i = 0; i < xs.length; i++) out[at++] = xs[i]!;
+  }
+  return out;
+}
+
 /**
  * Merges chunks in order into one table: a judgment id seen again replaces the earlier entry in
  * place. Without repeats (the usual case, checked with one Set) the columns are concatenated.
  */
-function merge(runId: string, stored: readonly ReviewDigestChunk[]): RunDigest {
+export function mergeChunks(runId: string, stored: readonly ReviewDigestChunk[]): RunDigest {
   const items = new Map<string, ItemFacts>();
   for (const c of stored) for (const i of decodeItems(c.items)) items.set(i.id, i);
-  const ids = stored.flatMap((c) => c.judgments.id);
+  const ids = concat(stored, (c) => c.id);
   const W = JUDGMENT_NUMS;
   let table: JudgmentTable;
   if (new Set(ids).size === ids.length) {
@@ -107,8 +120,8 @@ function merge(runId: string, stored: readonly ReviewDigestChunk[]): RunDigest {
       runId,
       length: ids.length,
       id: ids,
-      itemId: stored.flatMap((c) => c.judgments.itemId),
-      protocol: stored.flatMap((c) => c.judgments.protocol),
+      itemId: concat(stored, (c) => c.itemId),
+      protocol: concat(stored, (c) => c.protocol),
       codes: stored.map((c) => c.judgments.codes).join(''),
       num,
     };
@@ -176,7 +189,7 @@ export class DigestStore {
     );
     if (chunks.length === 0)
       return count === 0 ? digestOf(tableOf(runId, []), new Map(), 0, []) : null;
-    const digest = merge(runId, chunks);
+    const digest = mergeChunks(runId, chunks);
     return digest.table.length === count ? digest : null;
   }
 
@@ -250,7 +263,7 @@ export class DigestStore {
           .count(IDBKeyRange.bound([runId], [runId, AFTER_ALL])),
       ]);
       if (stored.length <= 1) return false;
-      const digest = merge(runId, stored);
+      const digest = mergeChunks(runId, stored);
       if (digest.table.length !== count) return false;
       const chunks = packChunks(runId, digest.judgments, digest.items);
       if (chunks.length >= stored.length) return false;
