@@ -61,6 +61,14 @@ const open = (page) =>
     return { ms: performance.now() - t0, marks };
   });
 
+/** Until the open run's intervals are done (they run after the paint). */
+const intervalsDone = (page) =>
+  page.waitForFunction(
+    () => /resamples/.test(document.querySelector('[data-testid=ci-progress]')?.textContent ?? ''),
+    undefined,
+    { timeout: 120_000 },
+  );
+
 const toPicker = async (page) => {
   await page.goto(`${base}#/review`);
   await page.getByTestId('run-item').first().waitFor();
@@ -84,13 +92,7 @@ try {
   for (let i = 0; i < Number(values.opens); i++) {
     await toPicker(page);
     const r = await open(page);
-    // Until the intervals are done (they run after the paint).
-    await page.waitForFunction(
-      () =>
-        /resamples/.test(document.querySelector('[data-testid=ci-progress]')?.textContent ?? ''),
-      undefined,
-      { timeout: 120_000 },
-    );
+    await intervalsDone(page);
     console.log(`untraced open ${i + 1}: ${r.ms.toFixed(1)} ms`);
   }
   await toPicker(page);
@@ -98,7 +100,10 @@ try {
   const cpu = [];
   const walls = [];
   for (let k = 0; k < Number(values.traced); k++) {
-    if (k > 0) await toPicker(page);
+    if (k > 0) {
+      await intervalsDone(page);
+      await toPicker(page);
+    }
     const events = [];
     const onData = (e) => events.push(...e.value);
     cdp.on('Tracing.dataCollected', onData);
@@ -182,6 +187,23 @@ function analyse(events, detail) {
   console.log(
     `window ${((to - from) / 1000).toFixed(1)} ms: ${tasks.length} tasks, ${busy.toFixed(1)} ms busy, ${cpu.toFixed(1)} ms CPU on the main thread`,
   );
+  // Main-thread CPU between the review's marks (what each phase cost, whatever the load).
+  const at = [
+    'bench:hash',
+    'arbiter:review:open',
+    'arbiter:review:read',
+    'arbiter:review:built',
+    'bench:painted',
+  ].map(mark);
+  const phase = (a, b) =>
+    tasks.reduce((s, t) => {
+      const w = Math.min(t.ts + t.dur, b) - Math.max(t.ts, a);
+      return w > 0 ? s + (t.tdur ?? t.dur) * (w / Math.max(1, t.dur)) : s;
+    }, 0) / 1000;
+  if (at.every((x) => x !== undefined))
+    console.log(
+      `CPU by phase: to open ${phase(at[0], at[1]).toFixed(1)}, read ${phase(at[1], at[2]).toFixed(1)}, build ${phase(at[2], at[3]).toFixed(1)}, render ${phase(at[3], at[4]).toFixed(1)} ms`,
+    );
   if (!detail) return cpu;
   console.log('tasks over 1 ms (start from hash change, duration, what):');
   for (const t of tasks.filter((t) => t.dur > 1000)) {

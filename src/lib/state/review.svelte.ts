@@ -160,6 +160,8 @@ export class ReviewState {
   /** Opens a run's dashboard and triage list. */
   async open(runId: string): Promise<void> {
     const generation = ++this.generation;
+    // The last run's intervals, if still resampling, stop: they would compete with this read.
+    this.ciGeneration++;
     // Marks for bench/review.mjs: reading the store vs building the numbers.
     performance.mark('arbiter:review:open');
     this.runId = runId;
