@@ -204,6 +204,21 @@ function analyse(events, detail) {
     console.log(
       `CPU by phase: to open ${phase(at[0], at[1]).toFixed(1)}, read ${phase(at[1], at[2]).toFixed(1)}, build ${phase(at[2], at[3]).toFixed(1)}, render ${phase(at[3], at[4]).toFixed(1)} ms`,
     );
+  // What the main thread did in each phase: self time by trace event (nested events subtracted).
+  const names2 = ['to open', 'read', 'build', 'render'];
+  for (let k = 0; k < 4 && at.every((x) => x !== undefined); k++) {
+    const by = new Map();
+    for (const e of mine)
+      if (e.ts >= at[k] && e.ts < at[k + 1] && e.name !== 'RunTask')
+        by.set(e.name, (by.get(e.name) ?? 0) + e.__node.self);
+    console.log(
+      `  ${names2[k]}: ${[...by]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([n, v]) => `${n} ${(v / 1000).toFixed(1)}`)
+        .join(', ')}`,
+    );
+  }
   if (!detail) return cpu;
   console.log('tasks over 1 ms (start from hash change, duration, what):');
   for (const t of tasks.filter((t) => t.dur > 1000)) {
@@ -254,6 +269,18 @@ function analyse(events, detail) {
       `\ntask at +${((t.ts - from) / 1000).toFixed(1)} (${(t.dur / 1000).toFixed(1)} ms): ${[...m]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 10)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
+        .join('; ')}`,
+    );
+  }
+  // JS self time in the render phase (built → painted) alone.
+  if (at.every((x) => x !== undefined)) {
+    const m = new Map();
+    for (const [k, t, d] of samples) if (t >= at[3] && t <= at[4]) m.set(k, (m.get(k) ?? 0) + d);
+    console.log(
+      `\nJS self time while rendering: ${[...m]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 25)
         .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
         .join('; ')}`,
     );

@@ -55,10 +55,13 @@ const tick = () => new Promise<void>((r) => setTimeout(r, 0));
  * Resolves after the next frame has been painted (a task queued from its animation frame), or
  * after a second in a hidden tab, where frames do not come.
  */
-const afterPaint = () =>
+const afterPaint = (frames = 1) =>
   new Promise<void>((r) => {
     setTimeout(r, 1000);
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(r, 0));
+    if (typeof requestAnimationFrame !== 'function') return;
+    const frame = (left: number) =>
+      requestAnimationFrame(() => (left > 1 ? frame(left - 1) : setTimeout(r, 0)));
+    frame(frames);
   });
 
 /** Reads two runs' rows for compare and one for the leaderboard; the dashboard run is `current`. */
@@ -74,6 +77,11 @@ export class ReviewState {
   error = $state<unknown>(null);
   gold = $state<GoldSource>('dataset');
   dashboard = $state.raw<Dashboard | null>(null);
+  /**
+   * False from an open until its first screen (headline numbers, first list rows) is painted; the
+   * dashboard's sections below the fold are drawn after that.
+   */
+  settled = $state(false);
   /** Intervals are computed after the numbers show, in chunks; this says how far. */
   intervalsDone = $state(0);
   intervalsTotal = $state(0);
@@ -169,6 +177,7 @@ export class ReviewState {
     this.missing = false;
     this.error = null;
     this.dashboard = null;
+    this.settled = false;
     this.rows = [];
     this.searchTexts = null;
     try {
@@ -187,7 +196,11 @@ export class ReviewState {
       this.filter = NO_FILTER;
       this.cursor = 0;
       this.rebuild();
-      this.painted = afterPaint();
+      // Two frames: the one that shows the numbers and the list's first rows, and the next, in
+      // which the virtual list lays out the rows it has measured. What waits comes after both.
+      this.painted = afterPaint(2).then(() => {
+        if (generation === this.generation) this.settled = true;
+      });
       performance.mark('arbiter:review:built');
       if (loaded.fragmented) void this.compactAfterPaint(runId);
     } catch (e) {
