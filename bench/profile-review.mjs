@@ -55,10 +55,12 @@ const open = (page) =>
       check();
     });
     performance.mark('bench:painted');
+    const nodes = document.getElementsByTagName('*').length;
+    const rows = document.querySelectorAll('[data-testid=triage-row]').length;
     const marks = performance
       .getEntriesByType('mark')
       .map((m) => `${m.name} +${(m.startTime - t0).toFixed(1)}`);
-    return { ms: performance.now() - t0, marks };
+    return { ms: performance.now() - t0, marks: [...marks, `${nodes} elements, ${rows} list rows`] };
   });
 
 /** Until the open run's intervals are done (they run after the paint). */
