@@ -60,7 +60,10 @@ const open = (page) =>
     const marks = performance
       .getEntriesByType('mark')
       .map((m) => `${m.name} +${(m.startTime - t0).toFixed(1)}`);
-    return { ms: performance.now() - t0, marks: [...marks, `${nodes} elements, ${rows} list rows`] };
+    return {
+      ms: performance.now() - t0,
+      marks: [...marks, `${nodes} elements, ${rows} list rows`],
+    };
   });
 
 /** Until the open run's intervals are done (they run after the paint). */

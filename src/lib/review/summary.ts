@@ -195,7 +195,13 @@ export function countKey(r: ReviewRow): number | null {
   const n = r.judgmentCount;
   if (n >= 1024 || r.parseFailed > n || r.parseRepaired > n) return null;
   const len =
-    r.lenA === undefined || r.lenB === undefined ? 0 : r.lenA === r.lenB ? 1 : r.lenA > r.lenB ? 2 : 3;
+    r.lenA === undefined || r.lenB === undefined
+      ? 0
+      : r.lenA === r.lenB
+        ? 1
+        : r.lenA > r.lenB
+          ? 2
+          : 3;
   let k = LABEL_CODE(r.label);
   k = k * 5 + ORDER_CODE(r.verdictAB);
   k = k * 5 + ORDER_CODE(r.verdictBA);
