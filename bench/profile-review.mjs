@@ -173,7 +173,6 @@ function analyse(events, detail) {
   const mine = events
     .filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X')
     .sort((a, b) => a.ts - b.ts);
-  const self = new Map();
   const stack = [];
   for (const e of mine) {
     while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();

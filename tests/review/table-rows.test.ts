@@ -69,8 +69,8 @@ describe('buildRowsFromTable', () => {
     const f = llmbarFixture();
     const labels: LabelRecord[] = f.items.slice(0, 40).map((it, i) => ({
       itemId: it.id,
-      datasetId: it.datasetId,
-      label: (['A', 'B', 'tie'] as const)[i % 3],
+      datasetId: 'ds-llmbar',
+      label: (['A', 'B', 'tie'] as const)[i % 3]!,
       note: '',
       updatedAt: 1,
     }));
