@@ -277,12 +277,13 @@ function analyse(events, detail) {
         .join('; ')}`,
     );
   }
-  // JS self time in the render phase (built → painted) alone.
-  if (at.every((x) => x !== undefined)) {
+  // JS self time in each phase alone.
+  for (let p = 1; p < 4 && at.every((x) => x !== undefined); p++) {
     const m = new Map();
-    for (const [k, t, d] of samples) if (t >= at[3] && t <= at[4]) m.set(k, (m.get(k) ?? 0) + d);
+    for (const [k, t, d] of samples)
+      if (t >= at[p] && t <= at[p + 1]) m.set(k, (m.get(k) ?? 0) + d);
     console.log(
-      `\nJS self time while rendering: ${[...m]
+      `\nJS self time, ${['', 'reading', 'building', 'rendering'][p]}: ${[...m]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 25)
         .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
