@@ -345,3 +345,81 @@ test('10,000 judged items: dashboard, triage list and filters render; fine at 39
   expect(await page.getByTestId('lb-row').count()).toBe(6);
   expect(app.errors).toEqual([]);
 }, 300_000);
+
+test('opening a run never shows the last run’s numbers, and the sections below the fold follow the first screen', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  const f = llmbarFixture();
+  // A second run of the same items whose judge is wrong on the first 150: another accuracy.
+  const second = f.judgments
+    .filter((j) => j.runId === 'run-llmbar')
+    .map((j, i) => {
+      const wrong = i < 300 && (j.verdict === 'A' || j.verdict === 'B');
+      const verdict = wrong ? (j.verdict === 'A' ? 'B' : 'A') : j.verdict;
+      return { ...j, id: `${j.id}:2`, runId: 'run-two', key: `${j.key}:2`, verdict };
+    });
+  await seed(page, {
+    ...f,
+    runs: [...f.runs, { ...f.runs[0]!, id: 'run-two', name: 'Second judge' }],
+    judgments: [...f.judgments, ...second],
+  });
+  await page.reload();
+  const open = async (runId: string) => {
+    await page.goto(new URL('#/review', baseURL).href);
+    await page.getByTestId('run-item').first().waitFor();
+    // Every accuracy value put into the page from the moment the hash changes, in order, even
+    // one taken out again before a frame was painted (drawn only to be torn down).
+    await page.evaluate((id) => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      const note = (records: MutationRecord[]) => {
+        for (const r of records)
+          for (const n of r.addedNodes) {
+            if (!(n instanceof Element)) continue;
+            const el = n.matches('[data-testid=value-accuracy]')
+              ? n
+              : n.querySelector('[data-testid=value-accuracy]');
+            const v = el?.textContent;
+            if (v) seen.push(v);
+          }
+      };
+      new MutationObserver(note).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+      location.hash = `#/review/${id}`;
+    }, runId);
+    await page.getByTestId('triage-row').first().waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => text(page, 'ci-progress'), { timeout: 60_000 })
+      .toMatch(/1,000 resamples/);
+    return {
+      seen: await page.evaluate(() => (window as unknown as { seen: string[] }).seen),
+      shown: await text(page, 'value-accuracy'),
+    };
+  };
+  const one = await open('run-llmbar');
+  const two = await open('run-two');
+  expect(two.shown).not.toBe(one.shown);
+  // Only the opened run's number, never the one left on the way (same run or another).
+  expect(one.seen).toEqual([one.shown]);
+  expect(two.seen).toEqual([two.shown]);
+  expect((await open('run-two')).seen).toEqual([two.shown]);
+
+  // The per-subset table, confusion matrix and usage come after the first screen, with the
+  // core's numbers.
+  const recs = coreRecords({ ...f, judgments: second }, 'run-two');
+  expect(two.shown).toBe(pct(pairwiseMetrics(recs).threeWayAgreement));
+  await expect.poll(() => page.getByTestId('subset-row').count()).toBe(5);
+  const natural = recs.filter((_, i) => f.items[i]!.meta['subset'] === 'Natural');
+  expect(
+    await page.getByTestId('subset-row').filter({ hasText: 'Natural' }).textContent(),
+  ).toContain(pct(pairwiseMetrics(natural).threeWayAgreement));
+  const aa = recs.filter((r) => r.label === 'A' && pairwiseMetrics([r]).threeWayAgreement === 1);
+  expect(await text(page, 'confusion-A-A')).toBe(aa.length.toLocaleString('en-US'));
+  expect(await page.getByTestId('usage').textContent()).toContain(
+    second.length.toLocaleString('en-US'),
+  );
+  expect(app.errors).toEqual([]);
+}, 240_000);

@@ -145,7 +145,7 @@ export function usageOf(rows: readonly ReviewRow[]): Usage {
   let completionTokens = 0;
   let ms = 0;
   for (const r of rows) {
-    judgments += r.judgments.length;
+    judgments += r.judgmentCount;
     promptTokens += r.promptTokens;
     completionTokens += r.completionTokens;
     ms += r.ms;

@@ -1,6 +1,11 @@
 // Reads one run for review through the repositories: the run, its review digest (facts, no texts) and labels.
 import type { Repositories } from '../store';
-import { COMPACT_AFTER, DigestStore, type DigestProgress } from '../store/digest-read';
+import {
+  COMPACT_AFTER,
+  DigestStore,
+  type DigestProgress,
+  type JudgmentTable,
+} from '../store/digest-read';
 import type {
   DatasetRecord,
   ItemFacts,
@@ -14,10 +19,14 @@ import { itemFacts } from '../store/digests';
 export interface LoadedRun {
   run: RunRecord | undefined;
   dataset: DatasetRecord | undefined;
-  /** The judgments' facts from the run's digest (texts are read on demand by id). */
-  judgments: JudgmentFacts[];
+  /** The judgments' facts from the run's digest by column (texts are read on demand by id). */
+  table: JudgmentTable;
+  /** The same as objects, built on first use. */
+  readonly judgments: JudgmentFacts[];
   /** Facts of the judged items (prompts and answers are read on demand by id). */
   items: ItemFacts[];
+  /** The same by id (and maybe a few more: the digest's items of judgments since replaced). */
+  itemsById: ReadonlyMap<string, ItemFacts>;
   /** Your labels by item id; updated in place as you label. */
   labels: Map<string, LabelRecord>;
   /** Whether the digest was read from many small chunks (worth a `compactRun` once painted). */
@@ -46,17 +55,18 @@ export async function readRun(
   runId: string,
   onRebuild?: DigestProgress,
 ): Promise<LoadedRun | null> {
+  // The digest does not wait for the run: separate readonly transactions overlap.
+  const reading = new DigestStore(repos.judgments.database).get(runId, onRebuild);
   const run = await repos.runs.get(runId);
   const datasetId = run?.datasetId;
-  // With the run known, every other read starts at once (separate readonly transactions overlap).
+  // With the run known, the dataset's labels and record are read while the digest still is.
   const [digest, datasetLabels, dataset] = await Promise.all([
-    new DigestStore(repos.judgments.database).get(runId, onRebuild),
+    reading,
     datasetId ? repos.labels.byDataset(datasetId) : Promise.resolve(null),
     datasetId ? repos.datasets.get(datasetId) : Promise.resolve(undefined),
   ]);
-  const judgments = digest.judgments;
-  if (!run && judgments.length === 0) return null;
-  const ids = [...new Set(judgments.map((j) => j.itemId))];
+  if (!run && digest.table.length === 0) return null;
+  const ids = [...new Set(digest.table.itemId)];
   const items: ItemFacts[] = [];
   const missing: string[] = [];
   for (const id of ids) {
@@ -65,8 +75,15 @@ export async function readRun(
     else missing.push(id);
   }
   // An item stored after its judgments (e.g. an import's order) is not in the digest: read it.
+  let itemsById = digest.items;
   if (missing.length > 0) {
-    for (const it of await repos.items.getMany(missing)) if (it) items.push(itemFacts(it));
+    itemsById = new Map(itemsById);
+    for (const it of await repos.items.getMany(missing))
+      if (it) {
+        const f = itemFacts(it);
+        items.push(f);
+        itemsById.set(f.id, f);
+      }
   }
   const labels =
     datasetLabels ??
@@ -76,8 +93,12 @@ export async function readRun(
   return {
     run,
     dataset,
-    judgments,
+    table: digest.table,
+    get judgments() {
+      return digest.judgments;
+    },
     items,
+    itemsById,
     labels: new Map(labels.map((l) => [l.itemId, l])),
     fragmented: digest.chunks > COMPACT_AFTER,
   };

@@ -93,7 +93,7 @@ export function rowCounts(r: ReviewRow): Float64Array {
     c[C.humanAgree] = r.verdict === r.humanLabel ? 1 : 0;
     c[C.humanConfusion + LABELS.indexOf(r.humanLabel) * 4 + predIndex(r.verdict)] = 1;
   }
-  c[C.judgments] = r.judgments.length;
+  c[C.judgments] = r.judgmentCount;
   c[C.judgmentsFailed] = r.parseFailed;
   c[C.judgmentsRepaired] = r.parseRepaired;
   return c;
@@ -177,16 +177,50 @@ export interface CountTable {
   sums: Float64Array;
 }
 
-// A row's vector and its hash are the same in every group it falls into (overall, its subset):
-// compute them once.
+// A row's vector depends only on a few small facts (rowCounts reads nothing else): rows with the
+// same facts share one vector, made once. Vectors are also kept per row (WeakMap) for rows whose
+// facts do not fit the key (thousands of judgments on one item).
+const byKey = new Map<number, { c: Float64Array; hash: number }>();
 const vectors = new WeakMap<ReviewRow, { c: Float64Array; hash: number }>();
 
+const LABEL_CODE = (v: Verdict | null) => (v === null ? 0 : v === 'A' ? 1 : v === 'B' ? 2 : 3);
+const ORDER_CODE = (v: Verdict | null | undefined) => (v === undefined ? 4 : LABEL_CODE(v));
+
+/**
+ * Everything rowCounts reads of a row, as one integer: label, both order verdicts, the final
+ * verdict, your label, which answer is longer, and the judgment and parse counts. Null when a
+ * count is too large for the key to stay exact.
+ */
+export function countKey(r: ReviewRow): number | null {
+  const n = r.judgmentCount;
+  if (n >= 1024 || r.parseFailed > n || r.parseRepaired > n) return null;
+  const len =
+    r.lenA === undefined || r.lenB === undefined
+      ? 0
+      : r.lenA === r.lenB
+        ? 1
+        : r.lenA > r.lenB
+          ? 2
+          : 3;
+  let k = LABEL_CODE(r.label);
+  k = k * 5 + ORDER_CODE(r.verdictAB);
+  k = k * 5 + ORDER_CODE(r.verdictBA);
+  k = k * 4 + LABEL_CODE(r.verdict);
+  k = k * 4 + LABEL_CODE(r.humanLabel);
+  k = k * 4 + len;
+  k = k * 1024 + n;
+  k = k * 1024 + r.parseFailed;
+  return k * 1024 + r.parseRepaired;
+}
+
 function vectorOf(r: ReviewRow): { c: Float64Array; hash: number } {
-  let v = vectors.get(r);
+  const key = countKey(r);
+  let v = key === null ? vectors.get(r) : byKey.get(key);
   if (!v) {
     const c = rowCounts(r);
     v = { c, hash: hashOf(c) };
-    vectors.set(r, v);
+    if (key === null) vectors.set(r, v);
+    else byKey.set(key, v);
   }
   return v;
 }
@@ -208,22 +242,34 @@ function sameVector(a: Float64Array, b: Float64Array): boolean {
 
 export function countTable(rows: readonly ReviewRow[]): CountTable {
   // Patterns by hash; a hash shared by different vectors keeps a list (compared cell by cell).
+  // Rows sharing a vector object (the same key) find their pattern without comparing cells.
+  const byVector = new Map<Float64Array, number>();
   const byHash = new Map<number, number[]>();
   const patterns: Float64Array[] = [];
   const patternOf = new Uint32Array(rows.length);
-  const sums = new Float64Array(WIDTH);
-  rows.forEach((r, i) => {
-    const { c, hash } = vectorOf(r);
-    for (let k = 0; k < WIDTH; k++) sums[k]! += c[k]!;
-    let list = byHash.get(hash);
-    if (!list) byHash.set(hash, (list = []));
-    let p = list.find((q) => sameVector(patterns[q]!, c));
+  const rowsOf: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const { c, hash } = vectorOf(rows[i]!);
+    let p = byVector.get(c);
     if (p === undefined) {
-      p = patterns.length;
-      list.push(p);
-      patterns.push(c);
+      let list = byHash.get(hash);
+      if (!list) byHash.set(hash, (list = []));
+      p = list.find((q) => sameVector(patterns[q]!, c));
+      if (p === undefined) {
+        p = patterns.length;
+        list.push(p);
+        patterns.push(c);
+        rowsOf.push(0);
+      }
+      byVector.set(c, p);
     }
     patternOf[i] = p;
+    rowsOf[p]! += 1;
+  }
+  // Whole counts: summing per pattern gives exactly the per-row sums.
+  const sums = new Float64Array(WIDTH);
+  patterns.forEach((c, p) => {
+    for (let k = 0; k < WIDTH; k++) sums[k]! += rowsOf[p]! * c[k]!;
   });
   return { n: rows.length, patternOf, patterns, sums };
 }

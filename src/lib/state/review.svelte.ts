@@ -14,7 +14,7 @@ import type {
 } from '../store';
 import { newId } from '../store';
 import {
-  buildRows,
+  buildRowsFromTable,
   isPairwiseRun,
   withHuman,
   type GoldSource,
@@ -55,10 +55,13 @@ const tick = () => new Promise<void>((r) => setTimeout(r, 0));
  * Resolves after the next frame has been painted (a task queued from its animation frame), or
  * after a second in a hidden tab, where frames do not come.
  */
-const afterPaint = () =>
+const afterPaint = (frames = 1) =>
   new Promise<void>((r) => {
     setTimeout(r, 1000);
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(r, 0));
+    if (typeof requestAnimationFrame !== 'function') return;
+    const frame = (left: number) =>
+      requestAnimationFrame(() => (left > 1 ? frame(left - 1) : setTimeout(r, 0)));
+    frame(frames);
   });
 
 /** Reads two runs' rows for compare and one for the leaderboard; the dashboard run is `current`. */
@@ -74,6 +77,11 @@ export class ReviewState {
   error = $state<unknown>(null);
   gold = $state<GoldSource>('dataset');
   dashboard = $state.raw<Dashboard | null>(null);
+  /**
+   * False from an open until its first screen (headline numbers, first list rows) is painted; the
+   * dashboard's sections below the fold are drawn after that.
+   */
+  settled = $state(false);
   /** Intervals are computed after the numbers show, in chunks; this says how far. */
   intervalsDone = $state(0);
   intervalsTotal = $state(0);
@@ -115,6 +123,8 @@ export class ReviewState {
   metaStream = $state('');
 
   private loaded: Loaded | null = null;
+  /** Resolves once the opened run's first screen is painted: item texts wait for it. */
+  private painted: Promise<void> = Promise.resolve();
   private generation = 0;
   private ciGeneration = 0;
   private abortMeta: AbortController | null = null;
@@ -158,6 +168,8 @@ export class ReviewState {
   /** Opens a run's dashboard and triage list. */
   async open(runId: string): Promise<void> {
     const generation = ++this.generation;
+    // The last run's intervals, if still resampling, stop: they would compete with this read.
+    this.ciGeneration++;
     // Marks for bench/review.mjs: reading the store vs building the numbers.
     performance.mark('arbiter:review:open');
     this.runId = runId;
@@ -165,6 +177,7 @@ export class ReviewState {
     this.missing = false;
     this.error = null;
     this.dashboard = null;
+    this.settled = false;
     this.rows = [];
     this.searchTexts = null;
     try {
@@ -183,6 +196,11 @@ export class ReviewState {
       this.filter = NO_FILTER;
       this.cursor = 0;
       this.rebuild();
+      // Two frames: the one that shows the numbers and the list's first rows, and the next, in
+      // which the virtual list lays out the rows it has measured. What waits comes after both.
+      this.painted = afterPaint(2).then(() => {
+        if (generation === this.generation) this.settled = true;
+      });
       performance.mark('arbiter:review:built');
       if (loaded.fragmented) void this.compactAfterPaint(runId);
     } catch (e) {
@@ -202,11 +220,11 @@ export class ReviewState {
   private rebuild(): void {
     const l = this.loaded;
     if (!l) return;
-    this.rows = buildRows(
-      { run: l.run, judgments: l.judgments, items: l.items, labels: [...l.labels.values()] },
+    this.rows = buildRowsFromTable(
+      { run: l.run, table: l.table, items: l.itemsById, labels: [...l.labels.values()] },
       this.gold,
     );
-    this.dashboard = buildDashboard(this.rows, isPairwiseRun(l.judgments, l.run));
+    this.dashboard = buildDashboard(this.rows, isPairwiseRun(l.table, l.run));
     void this.computeIntervals();
   }
 
@@ -333,7 +351,7 @@ export class ReviewState {
       this.refreshTimer = null;
       const l = this.loaded;
       if (!l) return;
-      this.dashboard = buildDashboard(this.rows, isPairwiseRun(l.judgments, l.run));
+      this.dashboard = buildDashboard(this.rows, isPairwiseRun(l.table, l.run));
       void this.computeIntervals();
     }, 300);
   }
@@ -384,10 +402,10 @@ export class ReviewState {
     if (!l) return { run: undefined, rows: [] };
     return {
       run: l.run,
-      rows: buildRows({
+      rows: buildRowsFromTable({
         run: l.run,
-        judgments: l.judgments,
-        items: l.items,
+        table: l.table,
+        items: l.itemsById,
         labels: [...l.labels.values()],
       }),
     };
@@ -438,6 +456,8 @@ export class ReviewState {
   async loadItemJudgments(itemId: string): Promise<void> {
     this.detailLoading = itemId;
     try {
+      // The item's texts (Markdown to render) never delay the numbers and the list.
+      await this.painted;
       const repos = await this.repos();
       const [all, item] = await Promise.all([
         repos.judgments.byItem(itemId),

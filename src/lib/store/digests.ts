@@ -111,35 +111,51 @@ export function encodeChunk(c: OpenChunk): ReviewDigestChunk {
   return { runId: c.runId, chunk: c.chunk, judgments, items };
 }
 
-/** Columns back to facts (the shapes judgmentFacts and itemFacts give). */
-export function decodeChunk(c: ReviewDigestChunk): OpenChunk {
-  const J = c.judgments;
-  const judgments: JudgmentFacts[] = J.id.map((id, i) => {
-    const o = i * JN;
-    const n = J.num;
-    const pA = n[o + 6]!;
-    const tie = n[o + 8]!;
-    return {
-      id,
-      runId: c.runId,
-      itemId: J.itemId[i]!,
-      protocol: J.protocol[i]!,
-      order: J.codes[i * 3] === 'A' ? 'AB' : 'BA',
-      sample: n[o]!,
-      verdict: VERDICT_OF[J.codes[i * 3 + 1]!] ?? null,
-      parse: PARSE_OF[J.codes[i * 3 + 2]!] ?? 'failed',
-      usage: { promptTokens: n[o + 2]!, completionTokens: n[o + 3]!, totalMs: n[o + 4]! },
-      createdAt: n[o + 1]!,
-      score: orNull(n[o + 5]!),
-      probabilities: Number.isNaN(pA)
-        ? null
-        : Number.isNaN(tie)
-          ? { A: pA, B: n[o + 7]! }
-          : { A: pA, B: n[o + 7]!, tie },
-    };
-  });
-  const I = c.items;
-  const items: ItemFacts[] = I.id.map((id, i) => {
+/** Numbers stored per judgment (JudgmentColumns.num) and per item (ItemColumns.num). */
+export const JUDGMENT_NUMS = JN;
+export const ITEM_NUMS = IN;
+
+/** Verdict of a digest verdict code (JudgmentColumns.codes, second character of three). */
+export function verdictOfCode(code: string | undefined): StoredVerdict {
+  return VERDICT_OF[code ?? '-'] ?? null;
+}
+
+/**
+ * The facts of judgment `i` of columns (a chunk's, or a run's merged ones): the shape
+ * judgmentFacts gives.
+ */
+export function judgmentAt(
+  J: Pick<JudgmentColumns, 'id' | 'itemId' | 'protocol' | 'codes' | 'num'>,
+  runId: string,
+  i: number,
+): JudgmentFacts {
+  const o = i * JN;
+  const n = J.num;
+  const pA = n[o + 6]!;
+  const tie = n[o + 8]!;
+  return {
+    id: J.id[i]!,
+    runId,
+    itemId: J.itemId[i]!,
+    protocol: J.protocol[i]!,
+    order: J.codes[i * 3] === 'A' ? 'AB' : 'BA',
+    sample: n[o]!,
+    verdict: VERDICT_OF[J.codes[i * 3 + 1]!] ?? null,
+    parse: PARSE_OF[J.codes[i * 3 + 2]!] ?? 'failed',
+    usage: { promptTokens: n[o + 2]!, completionTokens: n[o + 3]!, totalMs: n[o + 4]! },
+    createdAt: n[o + 1]!,
+    score: orNull(n[o + 5]!),
+    probabilities: Number.isNaN(pA)
+      ? null
+      : Number.isNaN(tie)
+        ? { A: pA, B: n[o + 7]! }
+        : { A: pA, B: n[o + 7]!, tie },
+  };
+}
+
+/** A chunk's item columns back to facts (the shape itemFacts gives). */
+export function decodeItems(I: ItemColumns): ItemFacts[] {
+  return I.id.map((id, i) => {
     const o = i * IN;
     const f: ItemFacts = {
       id,
@@ -160,7 +176,12 @@ export function decodeChunk(c: ReviewDigestChunk): OpenChunk {
     if (!Number.isNaN(lenB)) f.lenB = lenB;
     return f;
   });
-  return { runId: c.runId, chunk: c.chunk, judgments, items };
+}
+
+/** Columns back to facts (the shapes judgmentFacts and itemFacts give). */
+export function decodeChunk(c: ReviewDigestChunk): OpenChunk {
+  const judgments = c.judgments.id.map((_, i) => judgmentAt(c.judgments, c.runId, i));
+  return { runId: c.runId, chunk: c.chunk, judgments, items: decodeItems(c.items) };
 }
 
 type WriteTx = IDBPTransaction<ArbiterDB, ['judgments', 'items', 'digests', 'runs'], 'readwrite'>;
