@@ -187,6 +187,16 @@ describe('judgments: CRUD and indexes', () => {
     expect(await repo.judgments.existingKeys(['K', 'L', 'M', 'K'])).toEqual(new Set(['K', 'L']));
   });
 
+  test('byKeys reads several keys in one go: per key what byKey returns, in the order asked', async () => {
+    await repo.judgments.put(makeJudgment({ id: 'x1', key: 'K', createdAt: 1 }));
+    await repo.judgments.put(makeJudgment({ id: 'x2', key: 'K', createdAt: 2, runId: 'run-2' }));
+    await repo.judgments.put(makeJudgment({ id: 'y', key: 'L' }));
+    const got = await repo.judgments.byKeys(['none', 'K', 'L']);
+    expect(got.map((rs) => rs.map((j) => j.id))).toEqual([[], ['x2', 'x1'], ['y']]);
+    expect(got[1]).toEqual(await repo.judgments.byKey('K'));
+    expect(await repo.judgments.byKeys([])).toEqual([]);
+  });
+
   test('byRun is oldest first and limited to the run; byItem spans runs; count and deleteRun', async () => {
     await repo.judgments.put(makeJudgment({ id: 'b', createdAt: 2 }));
     await repo.judgments.put(makeJudgment({ id: 'a', createdAt: 1 }));

@@ -1,7 +1,11 @@
 // The final Markdown render in idle-time slices: the parts joined are exactly the whole render, nothing dropped.
 import { expect, test } from 'vitest';
 import { prerenderMarkdown, renderMarkdown } from '../../src/lib/ui/markdown';
-import { renderMarkdown as renderNow, renderMarkdownParts } from '../../src/lib/ui/markdown-render';
+import {
+  renderMarkdown as renderNow,
+  renderMarkdownBlocks,
+  renderMarkdownParts,
+} from '../../src/lib/ui/markdown-render';
 import { HOSTILE_TEXTS } from '../e2e/support/hostile';
 
 const TEXTS = [
@@ -31,10 +35,19 @@ test.each(TEXTS.map((t, i) => [i, t] as const))(
   },
 );
 
+test.each(TEXTS.map((t, i) => [i, t] as const))(
+  'text %i: its blocks rendered at once equal each rendered alone, joined',
+  (_i, text) => {
+    const blocks = text.split(/(?<=\n\n)/);
+    expect(renderMarkdownBlocks(blocks)).toBe(blocks.map(renderNow).join(''));
+  },
+);
+
 test('long text: several parts, and the DOM text of the joined parts is the full text', () => {
   const text = TEXTS[5] as string;
   const parts = [...renderMarkdownParts(text)];
-  expect(parts.length).toBeGreaterThan(100);
+  // A few blocks per part (about 2,000 characters of source), not the whole text at once.
+  expect(parts.length).toBeGreaterThan(4);
   const shown = textOf(parts.join(''));
   for (let i = 0; i < 200; i++)
     expect(shown).toContain(`Paragraph ${i}: Answer A is better because of point ${i}.`);

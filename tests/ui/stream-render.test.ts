@@ -232,6 +232,31 @@ describe('BlockRenderer', () => {
     }
   });
 
+  it('with renderMany, the blocks finished in one update go in one call, raw blocks apart, the same HTML', () => {
+    for (const step of [1, 7, text.length]) {
+      const batches: string[][] = [];
+      const r = new BlockRenderer(md, (ms) => (batches.push(ms), ms.map(md).join('')));
+      const one = new BlockRenderer(md);
+      let html = '';
+      let expected = '';
+      for (const p of prefixes(text, step)) {
+        html += shown(r.update(p).append).join('|');
+        expected += shown(one.update(p).append).join('|');
+      }
+      html += shown(r.update(text, true).append).join('|');
+      expected += shown(one.update(text, true).append).join('|');
+      expect(html.replace(/\|/g, '')).toBe(expected.replace(/\|/g, ''));
+      // Each block rendered once, in order.
+      expect(batches.flat().map((b) => b.trim())).toEqual([
+        'First paragraph with **bold**.',
+        '- one\n- two',
+        '```js\nconst a = 1;\n\nconst b = 2;\n```',
+        'Open tail',
+      ]);
+      if (step === text.length) expect(batches[0]).toHaveLength(3);
+    }
+  });
+
   it('resets when the text is replaced', () => {
     const r = new BlockRenderer(md);
     r.update('One.\n\nTwo');

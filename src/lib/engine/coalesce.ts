@@ -1,12 +1,12 @@
 // Worker side: joins token deltas into at most one message per interval, so a fast engine does not flood the page.
 
 /**
- * A postMessage costs the page about 0.1–0.2 ms of main-thread time however small it is; at
+ * A postMessage costs the page about 0.1–0.3 ms of main-thread time however small it is; at
  * 300–1,000 tok/s one message per token would cost more than rendering. The first delta goes at
- * once (time to first token), later ones at most every `intervalMs` (100 ms: the page renders
- * streamed text at most 10 times a second, see ui/stream-render.ts FrameBatcher), and
- * `flush()` sends the rest before the result. A slow model (> 1 interval per token) still sends
- * every token as it comes.
+ * once (time to first token), later ones at most every `intervalMs` (250 ms: the page's render
+ * budget lets it show streamed text only about 1–4 times a second anyway, see ui/stream-render.ts
+ * FrameBatcher, so messages in between would be paid for and not shown), and `flush()` sends the
+ * rest before the result. A slow model (> 1 interval per token) still sends every token as it comes.
  */
 export class DeltaCoalescer {
   private pending = '';
@@ -16,7 +16,7 @@ export class DeltaCoalescer {
 
   constructor(
     private readonly post: (delta: string, tokens: number) => void,
-    private readonly intervalMs = 100,
+    private readonly intervalMs = 250,
     private readonly now: () => number = () => performance.now(),
   ) {}
 

@@ -124,9 +124,9 @@ export async function findStored(
   repos: Repositories,
   plan: PlannedJudgment[],
 ): Promise<{ runId: string; records: JudgmentRecord[] } | null> {
-  const copies = await Promise.all(plan.map((p) => repos.judgments.byKey(p.key)));
-  // The newest copy wins: a deliberate re-run replaces what is shown.
-  const found = copies.map((records) => records.sort((a, b) => b.createdAt - a.createdAt)[0]);
+  const copies = await repos.judgments.byKeys(plan.map((p) => p.key));
+  // The newest copy wins (byKeys sorts them so): a deliberate re-run replaces what is shown.
+  const found = copies.map((records) => records[0]);
   if (found.some((r) => r === undefined)) return null;
   const records = found as JudgmentRecord[];
   const runId = records[0]?.runId;

@@ -105,6 +105,10 @@ export class JudgeState {
   fit = $state.raw<FitCheck | null>(null);
   error = $state<unknown>(null);
   storageError = $state<unknown>(null);
+  /** The verdict is shown and its run's last write is on its way to storage. */
+  saving = $state(false);
+  /** Settles when that write has landed or failed. */
+  private pendingSave: Promise<void> | null = null;
 
   readonly template = $derived(
     pageTemplates.find((t) => t.id === this.templateId) ?? (pageTemplates[0] as Template),
@@ -258,6 +262,8 @@ export class JudgeState {
    * otherwise runs every order and sample, streaming, and stores each judgment as it completes.
    */
   async judge(again = false): Promise<void> {
+    // The last pair's final write first (a few ms): its failure must not land on the next result.
+    if (this.pendingSave) await this.pendingSave;
     if (this.status === 'running' || this.status === 'checking') return;
     if (this.batchRunOnEngine() !== null) {
       this.status = 'error';
@@ -339,26 +345,47 @@ export class JudgeState {
     abort: AbortController,
   ): Promise<void> {
     this.status = 'running';
-    // Held while judging so start-up recovery in another tab never marks this live run interrupted.
+    // Held while judging, and until the run is stored as done, so start-up recovery in another
+    // tab never marks this live run interrupted.
     let finished = false;
     let release: (() => void) | null = null;
-    try {
-      await this.runHolding(repos, ctx, plan, abort, (id) => {
-        void holdLock(runLockName(id)).then((r) => (finished ? r() : (release = r)));
-      });
-    } finally {
+    const end = () => {
       finished = true;
       (release as (() => void) | null)?.();
+    };
+    let saved: Promise<unknown>;
+    try {
+      ({ saved } = await this.runHolding(repos, ctx, plan, abort, (id) => {
+        void holdLock(runLockName(id)).then((r) => (finished ? r() : (release = r)));
+      }));
+    } catch (e) {
+      end();
+      throw e;
     }
+    // The verdict is on screen now; its last write lands a moment later ("Saving…"). A write that
+    // fails reaches the banner through onStorageError, and the judgment stays on screen.
+    this.saving = true;
+    const settled: Promise<void> = saved.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pendingSave = settled;
+    void settled.then(() => {
+      end();
+      if (this.pendingSave !== settled) return;
+      this.pendingSave = null;
+      this.saving = false;
+    });
   }
 
+  /** Judges and shows the verdict; `saved` settles when the pair's writes have (see PairResult). */
   private async runHolding(
     repos: Repositories,
     ctx: PairContext,
     plan: Awaited<ReturnType<typeof planJudgments>>,
     abort: AbortController,
     onRunCreated: (runId: string) => void,
-  ): Promise<void> {
+  ): Promise<{ saved: Promise<unknown> }> {
     const res = await runPair(repos, this.engine, ctx, plan, {
       onRunCreated,
       signal: abort.signal,
@@ -379,8 +406,7 @@ export class JudgeState {
     this.records = res.records;
     this.verdict = fromRecords(res.records);
     this.status = 'done';
-    // The verdict shows at once; a write that fails after it still reaches the banner.
-    await res.saved;
+    return { saved: res.saved };
   }
 
   private onToken(order: Order, sample: number, delta: string, text: string): void {

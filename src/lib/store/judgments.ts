@@ -4,10 +4,30 @@ import type { ArbiterDB, ItemRecord, JudgmentRecord } from './schema';
 import { StoreError } from './errors';
 import type { RunPatch } from './runs';
 import { inTx, requests } from './tx';
+import { toStoreError } from './errors';
 import { digestRange, ItemFactsCache } from './digest-keys';
 
-/** The digest writer, loaded with the first judgment write (it is not needed to start the app). */
-const digestWriter = () => import('./digests');
+type DigestWriter = Pick<typeof import('./digests'), 'appendToDigests'>;
+let writer: DigestWriter | null = null;
+let loadingWriter: Promise<DigestWriter> | null = null;
+
+/**
+ * The digest writer, loaded with the first judgment write (it is not needed to start the app).
+ * Once loaded it is handed over at once: awaiting import() of a loaded module still waits for a
+ * task, 5–15 ms between a judgment's end and its save on a busy page.
+ */
+function digestWriter(): DigestWriter | Promise<DigestWriter> {
+  return (
+    writer ??
+    (loadingWriter ??= import('./digests').then(
+      (m) => (writer = m),
+      (e: unknown) => {
+        loadingWriter = null;
+        throw e;
+      },
+    ))
+  );
+}
 
 /** Where a history page ends; pass it as `before` to get the next (older) page. */
 export interface HistoryCursor {
@@ -74,6 +94,9 @@ const WRITE_STORES: ['judgments', 'items', 'digests', 'runs'] = [
   'digests',
   'runs',
 ];
+
+const newestFirst = (a: JudgmentRecord, b: JudgmentRecord) =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
 
 /** Records read per request while scanning history. */
 const SCAN_BATCH = 200;
@@ -147,7 +170,8 @@ export class JudgmentStore {
    */
   async put(judgment: JudgmentRecord): Promise<void> {
     // Loaded before the transaction opens: inside it, only IndexedDB calls may be awaited.
-    const { appendToDigests } = await digestWriter();
+    const w = digestWriter();
+    const { appendToDigests } = 'then' in w ? await w : w;
     await inTx(this.db, WRITE_STORES, 'readwrite', async (tx) => {
       await Promise.all([
         tx.objectStore('judgments').put(judgment),
@@ -166,7 +190,8 @@ export class JudgmentStore {
     judgments: readonly JudgmentRecord[],
     run?: { id: string; patch: RunPatch; now?: number },
   ): Promise<void> {
-    const { appendToDigests } = await digestWriter();
+    const w = digestWriter();
+    const { appendToDigests } = 'then' in w ? await w : w;
     await inTx(
       this.db,
       WRITE_STORES,
@@ -205,7 +230,37 @@ export class JudgmentStore {
     const found = await inTx(this.db, ['judgments'], 'readonly', (tx) =>
       tx.objectStore('judgments').index('by-key').getAll(key),
     );
-    return found.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+    return found.sort(newestFirst);
+  }
+
+  /**
+   * byKey for several keys in one read-only transaction, resolved as soon as the reads are back
+   * (a read-only transaction's commit adds nothing to wait for): the Judge page asks this before
+   * every judging, on the way to the first token.
+   */
+  byKeys(keys: readonly string[]): Promise<JudgmentRecord[][]> {
+    return new Promise((resolve, reject) => {
+      const fail = (e: unknown) => reject(toStoreError(e));
+      try {
+        const index = unwrap(this.db)
+          .transaction('judgments', 'readonly')
+          .objectStore('judgments')
+          .index('by-key');
+        const out: JudgmentRecord[][] = keys.map(() => []);
+        let left = keys.length;
+        if (left === 0) resolve(out);
+        keys.forEach((key, i) => {
+          const req = index.getAll(key);
+          req.onerror = () => fail(req.error);
+          req.onsuccess = () => {
+            out[i] = (req.result as JudgmentRecord[]).sort(newestFirst);
+            if (--left === 0) resolve(out);
+          };
+        });
+      } catch (e) {
+        fail(e);
+      }
+    });
   }
 
   /**

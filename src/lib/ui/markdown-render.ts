@@ -1,7 +1,7 @@
 // Renders untrusted text (dataset and model text) as inert markdown: no HTML runs, nothing loads, nothing is dropped.
 // A chunk of its own (marked and DOMPurify are a third of the app's code): views go through ui/markdown.ts.
 import DOMPurify from 'dompurify';
-import { Marked, type Tokens } from 'marked';
+import { Marked, type Token, type Tokens } from 'marked';
 import { BIDI_RE, bidiTitle, revealBidi, visibleText } from './bidi';
 
 /**
@@ -129,13 +129,38 @@ function sanitize(html: string): string {
 }
 
 /**
+ * Several texts rendered each on its own and joined, as texts.map(renderMarkdown).join(''), with
+ * one sanitizer pass: each text's HTML is balanced, and the sanitizer's set-up (a parsed
+ * document per call) costs more than a short block itself. For the blocks a stream finishes at once.
+ */
+export function renderMarkdownBlocks(texts: readonly string[]): string {
+  return sanitize(texts.map((t) => marked.parse(t) as string).join(''));
+}
+
+/** Source characters rendered per part: a part is a ms or two, and sanitizing per block cost more. */
+const PART_CHARS = 2000;
+
+/**
  * renderMarkdown(text) in parts, so a long text renders over several short tasks: the first
  * call lexes the whole text (reference links resolve across blocks), every later one parses and
- * sanitizes one top-level block. The parts joined are exactly renderMarkdown(text): marked's
+ * sanitizes a few top-level blocks. The parts joined are exactly renderMarkdown(text): marked's
  * parser renders top-level tokens one by one, and each part is balanced HTML on its own.
  */
 export function* renderMarkdownParts(text: string): Generator<string, void, void> {
   const tokens = marked.lexer(text);
   yield '';
-  for (const token of tokens) if (token.type !== 'space') yield sanitize(marked.parser([token]));
+  // Top-level blocks, a few together: one sanitizer pass per PART_CHARS of source.
+  let group: Token[] = [];
+  let size = 0;
+  for (const token of tokens) {
+    if (token.type === 'space') continue;
+    group.push(token);
+    size += token.raw.length;
+    if (size >= PART_CHARS) {
+      yield sanitize(marked.parser(group));
+      group = [];
+      size = 0;
+    }
+  }
+  if (group.length > 0) yield sanitize(marked.parser(group));
 }

@@ -1,6 +1,11 @@
 // The rule for showing untrusted text as Markdown, and the entry views use (the renderer itself loads after first paint).
 import { revealBidi, bidiTitle } from './bidi';
-import { loadMarkdown, loadMarkdownParts, loadedRenderer } from './markdown-loader.svelte';
+import {
+  loadMarkdown,
+  loadMarkdownParts,
+  loadedBlocksRenderer,
+  loadedRenderer,
+} from './markdown-loader.svelte';
 
 export { revealBidi, visibleText, bidiTitle } from './bidi';
 export { loadMarkdown } from './markdown-loader.svelte';
@@ -51,6 +56,17 @@ export function renderMarkdown(text: string): string {
   if (render) return render(text);
   void loadMarkdown().catch(() => undefined);
   return plainHtml(text);
+}
+
+/**
+ * texts.map(renderMarkdown).join('') for the blocks a stream finished at once, with one sanitizer
+ * pass (see renderMarkdownBlocks in markdown-render.ts); the plain text until the renderer loads.
+ */
+export function renderMarkdownBlocks(texts: readonly string[]): string {
+  const render = loadedBlocksRenderer();
+  if (render) return render(texts);
+  void loadMarkdown().catch(() => undefined);
+  return texts.map(plainHtml).join('');
 }
 
 let warmed = false;

@@ -124,13 +124,21 @@ export class FrameBatcher<K, V> {
 /** Posted from inside a frame, a message runs once the frame's rendering work is done. */
 function afterFrame(start: number, done: (ms: number) => void): void {
   if (typeof MessageChannel !== 'function') return;
-  const ch = new MessageChannel();
-  ch.port1.onmessage = () => {
-    ch.port1.close();
-    done(performance.now() - start);
-  };
-  ch.port2.postMessage(null);
+  // One channel for the page: a new one per render cost more than the message itself.
+  if (!frameChannel) {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      for (const f of afterFrameWaiting.splice(0)) f();
+    };
+    // Node's ports would keep a test process alive; browsers have no unref.
+    (ch.port1 as { unref?: () => void }).unref?.();
+    frameChannel = ch;
+  }
+  afterFrameWaiting.push(() => done(performance.now() - start));
+  frameChannel.port2.postMessage(null);
 }
+let frameChannel: MessageChannel | null = null;
+const afterFrameWaiting: (() => void)[] = [];
 
 function nextFrame(run: () => void): void {
   // A hidden tab gets no frames; a timer still lands the text, at the browser's throttled pace.
@@ -236,8 +244,15 @@ export class BlockRenderer {
   private fences = 0;
   private last = '';
 
-  /** `render` must return sanitized HTML: the app passes renderMarkdown. */
-  constructor(private readonly render: (markdown: string) => string) {}
+  /**
+   * `render` must return sanitized HTML: the app passes renderMarkdown. `renderMany`, if given,
+   * renders the blocks finished in one update at once (the app passes renderMarkdownBlocks: one
+   * sanitizer pass, the same HTML as rendering each alone).
+   */
+  constructor(
+    private readonly render: (markdown: string) => string,
+    private readonly renderMany?: (markdowns: string[]) => string,
+  ) {}
 
   /** `final`: the text is complete, so its last block is finished too. */
   update(source: string, final = false): BlockUpdate {
@@ -255,7 +270,7 @@ export class BlockRenderer {
       this.fences = 0;
     }
     this.last = source;
-    const append: Block[] = [];
+    const finished: string[] = [];
     let from = Math.max(this.done, this.scanned - 2);
     for (;;) {
       const gap = source.indexOf('\n\n', from);
@@ -268,21 +283,36 @@ export class BlockRenderer {
         continue;
       }
       this.fences = 0;
-      if (block.trim()) append.push(this.block(block));
+      if (block.trim()) finished.push(block);
       this.done = end;
       from = end;
     }
     this.scanned = source.length;
     if (final && this.done < source.length) {
       const rest = source.slice(this.done);
-      if (rest.trim()) append.push(this.block(rest));
+      if (rest.trim()) finished.push(rest);
       this.done = source.length;
     }
-    return { reset, append, tail: source.slice(this.done) };
+    return { reset, append: this.blocks(finished), tail: source.slice(this.done) };
   }
 
-  private block(text: string): Block {
-    return HTML_TAG.test(text) ? { raw: text.trim() } : { html: this.render(text) };
+  private blocks(texts: string[]): Block[] {
+    const out: Block[] = [];
+    let markdown: string[] = [];
+    const flush = () => {
+      if (markdown.length === 0) return;
+      if (this.renderMany) out.push({ html: this.renderMany(markdown) });
+      else for (const m of markdown) out.push({ html: this.render(m) });
+      markdown = [];
+    };
+    for (const text of texts) {
+      if (HTML_TAG.test(text)) {
+        flush();
+        out.push({ raw: text.trim() });
+      } else markdown.push(text);
+    }
+    flush();
+    return out;
   }
 }
 
