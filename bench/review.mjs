@@ -152,6 +152,10 @@ try {
   );
   row('first open without a digest (builds and stores it)', [firstOpen]);
   row('first render: hash change → numbers + list painted', total, 'ms', '(goal < 200 ms)');
+  // In the order they ran: the first opens of a page run colder code than the later ones.
+  console.log(
+    `  ${'  each, in order (ms)'.padEnd(52)} ${total.map((t) => t.toFixed(0)).join(', ')}`,
+  );
   row('  of which: IndexedDB read (run, review digest, labels)', read);
   row('  of which: rows + dashboard numbers (no intervals)', build_);
   row('  of which: Svelte render to painted frame', render);
