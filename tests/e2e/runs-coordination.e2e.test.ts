@@ -61,10 +61,12 @@ test('Judge waits while a batch run in this tab uses the engine, and works once 
 });
 
 test('the test prompt, the demo and the meta-judge wait too while a batch run in this tab uses the engine', async () => {
-  const app = await tabWithModel(100, 40);
+  const app = await tabWithModel(100, 60);
   const { page } = app;
   const runId = await startRun(page, baseURL);
-  await expect.poll(() => num(page, 'run-done'), { timeout: 20_000 }).toBeGreaterThan(0);
+  // Items are judged in order, both orders each: with two done, the first item has the two
+  // judgments the meta-judge below is offered (its candidates are read when the item opens).
+  await expect.poll(() => num(page, 'run-done'), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
 
   await page.goto(new URL('#/models', baseURL).href);
   await page.getByTestId('model-ready').waitFor();
