@@ -1,10 +1,9 @@
 // Repository of judgments: written one by one as they complete; read by key, run, item and history page.
 import { unwrap, type IDBPDatabase, type IDBPIndex } from 'idb';
 import type { ArbiterDB, ItemRecord, JudgmentRecord } from './schema';
-import { StoreError } from './errors';
+import { StoreError, toStoreError } from './errors';
 import type { RunPatch } from './runs';
 import { inTx, requests } from './tx';
-import { toStoreError } from './errors';
 import { digestRange, ItemFactsCache } from './digest-keys';
 
 type DigestWriter = Pick<typeof import('./digests'), 'appendToDigests'>;
@@ -12,21 +11,18 @@ let writer: DigestWriter | null = null;
 let loadingWriter: Promise<DigestWriter> | null = null;
 
 /**
- * The digest writer, loaded with the first judgment write (it is not needed to start the app).
- * Once loaded it is handed over at once: awaiting import() of a loaded module still waits for a
- * task, 5–15 ms between a judgment's end and its save on a busy page.
+ * Loads the digest writer with the first judgment write (it is not needed to start the app).
+ * Callers use `writer ?? await loadDigestWriter()`: awaiting import() of a loaded module still
+ * waits for a task, 5–15 ms between a judgment's end and its save on a busy page.
  */
-function digestWriter(): DigestWriter | Promise<DigestWriter> {
-  return (
-    writer ??
-    (loadingWriter ??= import('./digests').then(
-      (m) => (writer = m),
-      (e: unknown) => {
-        loadingWriter = null;
-        throw e;
-      },
-    ))
-  );
+function loadDigestWriter(): Promise<DigestWriter> {
+  return (loadingWriter ??= import('./digests').then(
+    (m) => (writer = m),
+    (e: unknown) => {
+      loadingWriter = null;
+      throw e;
+    },
+  ));
 }
 
 /** Where a history page ends; pass it as `before` to get the next (older) page. */
@@ -170,8 +166,7 @@ export class JudgmentStore {
    */
   async put(judgment: JudgmentRecord): Promise<void> {
     // Loaded before the transaction opens: inside it, only IndexedDB calls may be awaited.
-    const w = digestWriter();
-    const { appendToDigests } = 'then' in w ? await w : w;
+    const { appendToDigests } = writer ?? (await loadDigestWriter());
     await inTx(this.db, WRITE_STORES, 'readwrite', async (tx) => {
       await Promise.all([
         tx.objectStore('judgments').put(judgment),
@@ -190,8 +185,7 @@ export class JudgmentStore {
     judgments: readonly JudgmentRecord[],
     run?: { id: string; patch: RunPatch; now?: number },
   ): Promise<void> {
-    const w = digestWriter();
-    const { appendToDigests } = 'then' in w ? await w : w;
+    const { appendToDigests } = writer ?? (await loadDigestWriter());
     await inTx(
       this.db,
       WRITE_STORES,
@@ -227,10 +221,8 @@ export class JudgmentStore {
 
   /** Every judgment of this work key (there may be several; see the schema), newest first. */
   async byKey(key: string): Promise<JudgmentRecord[]> {
-    const found = await inTx(this.db, ['judgments'], 'readonly', (tx) =>
-      tx.objectStore('judgments').index('by-key').getAll(key),
-    );
-    return found.sort(newestFirst);
+    const [found] = await this.byKeys([key]);
+    return found ?? [];
   }
 
   /**
