@@ -1,4 +1,4 @@
-// E2E: the Judge page shows the verdict before its last write lands ("Saving…"), and a failed write is still reported with the judgment kept.
+// E2E: the verdict and the last write: it commits first when the disk is quick, a slow one holds the verdict back only briefly ("Saving…"), and a failed write is reported with the judgment kept.
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
 import { fillPair, loadTestModel, waitForSaved } from './support/judge-page';
@@ -74,6 +74,63 @@ test('the verdict, its focus and its announcement come before the final write co
   expect((await waitForSaved(page)).status).toBe('done');
   expect(await readStore(page, 'judgments')).toHaveLength(2);
   expect(await page.locator('[role=alert]').count()).toBe(0);
+  expect(app.errors).toEqual([]);
+});
+
+test('with a quick disk the last write commits first, then the last text and the verdict show in one render', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await loadTestModel(page);
+  await fillPair(page, { prompt: 'Which is better?', a: 'One.', b: 'Two.' });
+  await page.evaluate(() => {
+    const probe = { committedAt: 0, verdictAt: 0, lastTextAt: 0 };
+    (window as unknown as { __probe: typeof probe }).__probe = probe;
+    // The first 'complete' listener of each transaction, before the app's own.
+    const transaction = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (
+      this: IDBDatabase,
+      ...args: Parameters<IDBDatabase['transaction']>
+    ) {
+      const tx = transaction.apply(this, args);
+      tx.addEventListener('complete', () => {
+        if ((tx as unknown as { runDone?: boolean }).runDone) probe.committedAt = performance.now();
+      });
+      return tx;
+    };
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (
+      this: IDBObjectStore,
+      value: unknown,
+      key?: IDBValidKey,
+    ) {
+      if (this.name === 'runs' && (value as { status?: string }).status === 'done')
+        (this.transaction as unknown as { runDone?: boolean }).runDone = true;
+      return put.call(this, value, key);
+    };
+    new MutationObserver(() => {
+      const now = performance.now();
+      if (!probe.verdictAt && document.querySelector('[data-testid=verdict-card]'))
+        probe.verdictAt = now;
+      const ba = document.querySelector('[data-testid=stream-BA]');
+      if (!probe.lastTextAt && ba?.getAttribute('aria-busy') === 'false') probe.lastTextAt = now;
+    }).observe(document.body, { childList: true, subtree: true, attributes: true });
+  });
+  await page.getByTestId('judge').click();
+  await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+  await page.getByTestId('saving').waitFor({ state: 'detached', timeout: 10_000 });
+  const probe = await page.evaluate(
+    () =>
+      (
+        window as unknown as {
+          __probe: { committedAt: number; verdictAt: number; lastTextAt: number };
+        }
+      ).__probe,
+  );
+  expect(probe.committedAt).toBeGreaterThan(0);
+  expect(probe.verdictAt).toBeGreaterThanOrEqual(probe.committedAt);
+  // The second order is marked done in the same render as the verdict.
+  expect(probe.lastTextAt).toBe(probe.verdictAt);
+  expect((await waitForSaved(page)).status).toBe('done');
   expect(app.errors).toEqual([]);
 });
 

@@ -164,6 +164,27 @@ describe('FrameBatcher', () => {
     frames.forEach((f) => f());
     expect(applied).toEqual([1]);
   });
+
+  it('hold keeps frames from applying until the next flush, which applies the latest value', () => {
+    const frames: (() => void)[] = [];
+    const applied: number[] = [];
+    const b = new FrameBatcher<string, number>(
+      (_k, v) => applied.push(v),
+      (run) => frames.push(run),
+      0,
+    );
+    b.set('AB', 1);
+    b.hold();
+    b.set('AB', 2);
+    frames.splice(0).forEach((f) => f());
+    expect(applied).toEqual([]);
+    b.flush();
+    expect(applied).toEqual([2]);
+    // Released: the next text goes on the next frame again.
+    b.set('AB', 3);
+    frames.splice(0).forEach((f) => f());
+    expect(applied).toEqual([2, 3]);
+  });
 });
 
 /** Every prefix of `text`, as a stream delivers it in chunks of `step` characters. */

@@ -20,6 +20,7 @@ import {
   runPair,
   type PairContext,
   type PairOptions,
+  type PlannedJudgment,
 } from '../run/pair';
 import { fromRecords, type PairVerdict } from '../run/records';
 import { FrameBatcher } from '../ui/stream-render';
@@ -73,6 +74,18 @@ const defaultOptions = (): PairOptions => defaultJudgeOptions();
  */
 export const RENDER_MS_PER_CHAR = 0.05 / 4;
 
+/** What `prepare` found for the form as it stands. */
+interface Prepared {
+  fit: FitCheck;
+  plan: PlannedJudgment[];
+  repos: Repositories;
+  /** A complete earlier result exists: the click shows it (looked up again, it may be gone). */
+  stored: boolean;
+}
+
+/** How long the verdict waits for its run's last write to commit before showing anyway. */
+export const SAVE_FIRST_MS = 50;
+
 /** Where the unsent form is kept across reloads. */
 export const DRAFT_KEY = 'arbiter.judgeDraft';
 
@@ -103,6 +116,8 @@ export class JudgeState {
   /** The verdict shown was found in storage, not computed now. */
   fromStore = $state(false);
   fit = $state.raw<FitCheck | null>(null);
+  /** The fit of the form as it stands, checked ahead of judging (see `prepare`); null when edited. */
+  preparedFit = $state.raw<FitCheck | null>(null);
   error = $state<unknown>(null);
   storageError = $state<unknown>(null);
   /** The verdict is shown and its run's last write is on its way to storage. */
@@ -159,6 +174,8 @@ export class JudgeState {
   );
 
   private abort: AbortController | null = null;
+  /** The checks for the form as it stands, started ahead of the click (see prepare). */
+  private prepared: { key: string; ready: Promise<Prepared | null> } | null = null;
   /**
    * Streamed text reaches the state at most once per frame and ten times a second, and only as
    * often as the new text pays for a render at RENDER_MS_PER_CHAR (see RenderBudget).
@@ -285,6 +302,21 @@ export class JudgeState {
     // Created before the checks so Stop works from the first moment.
     const abort = new AbortController();
     this.abort = abort;
+    const ready = await this.takePrepared(ctx);
+    if (ready && (again || !ready.stored)) {
+      // Checked ahead of the click: the first request goes out in the click's own task.
+      this.fit = ready.fit;
+      try {
+        if (abort.signal.aborted) throw new AbortedError();
+        if (!ready.fit.fits) this.tooLong(ctx, ready.fit);
+        else await this.run(ready.repos, ctx, ready.plan, abort);
+      } catch (e) {
+        this.failed(e);
+      } finally {
+        if (this.abort === abort) this.abort = null;
+      }
+      return;
+    }
     try {
       // The fit check (a worker round trip per order), opening storage, hashing the keys and
       // looking for stored work do not depend on each other: they run at once, not one after another.
@@ -305,11 +337,7 @@ export class JudgeState {
       const fit = await fitting;
       this.fit = fit;
       if (!fit.fits) {
-        this.status = 'error';
-        this.error = new ContextWindowExceededError(
-          `This pair needs about ${fit.promptTokens.toLocaleString()} prompt tokens plus up to ${fit.maxTokens.toLocaleString()} for the answer, but ${ctx.model.modelId} holds ${fit.contextWindow.toLocaleString()} tokens.`,
-          { ...fit },
-        );
+        this.tooLong(ctx, fit);
         return;
       }
       const [repos, plan, stored] = await Promise.all([opening, planning, finding]);
@@ -325,17 +353,71 @@ export class JudgeState {
       // Without storage the pair is still judged; the banner says it was not saved.
       await this.run(repos ?? unavailableRepositories(this.storageError), ctx, plan, abort);
     } catch (e) {
-      // What streamed before a Stop or an error stays on screen.
-      this.tokens.flush();
-      if ((e as Error | undefined)?.name === 'AbortedError') {
-        this.status = 'stopped';
-      } else {
-        this.status = 'error';
-        this.error = e;
-      }
+      this.failed(e);
     } finally {
       if (this.abort === abort) this.abort = null;
     }
+  }
+
+  private tooLong(ctx: PairContext, fit: FitCheck): void {
+    this.status = 'error';
+    this.error = new ContextWindowExceededError(
+      `This pair needs about ${fit.promptTokens.toLocaleString()} prompt tokens plus up to ${fit.maxTokens.toLocaleString()} for the answer, but ${ctx.model.modelId} holds ${fit.contextWindow.toLocaleString()} tokens.`,
+      { ...fit },
+    );
+  }
+
+  private failed(e: unknown): void {
+    // What streamed before a Stop or an error stays on screen.
+    this.tokens.flush();
+    if ((e as Error | undefined)?.name === 'AbortedError') {
+      this.status = 'stopped';
+    } else {
+      this.status = 'error';
+      this.error = e;
+    }
+  }
+
+  /** What preparation depends on besides the signature: the loaded model and the engine. */
+  private prepareKey(ctx: PairContext): string {
+    const spec = this.models.loaded?.spec;
+    return JSON.stringify([this.signature, ctx.model, spec?.contextWindow ?? 0]);
+  }
+
+  /**
+   * Do the fit check, key hashing and stored-work lookup for the form as it stands, before the
+   * click: they take a worker round trip, a digest and an IndexedDB read, and each waits for the
+   * main thread between them (10–30 ms on a busy page), all on the way to the first token. The
+   * page calls this after a pause in typing. Only for engines in this tab: an OpenAI-compatible
+   * server would be asked to count tokens on every edit.
+   */
+  prepare(): void {
+    if (this.status === 'running' || this.status === 'checking') return;
+    if (this.engine.kind === 'openai' || this.problems.length > 0) return;
+    if (this.batchRunOnEngine() !== null) return;
+    const ctx = this.context();
+    if (!ctx) return;
+    const key = this.prepareKey(ctx);
+    if (this.prepared?.key === key) return;
+    const ready = (async (): Promise<Prepared | null> => {
+      // The last pair's final write first: it may be this very work.
+      if (this.pendingSave) await this.pendingSave;
+      const repos = await this.storage.repositories();
+      const [fit, plan] = await Promise.all([this.checkFit(ctx), planJudgments(ctx)]);
+      const stored = await findStored(repos, plan);
+      return { fit, plan, repos, stored: stored !== null };
+    })().catch(() => null);
+    this.prepared = { key, ready };
+    void ready.then((p) => {
+      if (p && this.prepareKey(ctx) === key) this.preparedFit = p.fit;
+    });
+  }
+
+  /** The preparation for exactly this context, if any (used once: a judging may store the work). */
+  private takePrepared(ctx: PairContext): Promise<Prepared | null> | null {
+    const p = this.prepared;
+    this.prepared = null;
+    return p && p.key === this.prepareKey(ctx) ? p.ready : null;
   }
 
   private async run(
@@ -386,14 +468,16 @@ export class JudgeState {
     abort: AbortController,
     onRunCreated: (runId: string) => void,
   ): Promise<{ saved: Promise<unknown> }> {
+    let judged = 0;
     const res = await runPair(repos, this.engine, ctx, plan, {
       onRunCreated,
       signal: abort.signal,
       onToken: (order, sample, delta, text) => this.onToken(order, sample, delta, text),
       onJudgment: (record) => {
-        this.tokens.flush();
-        const s = this.streams.find((x) => x.order === record.order && x.sample === record.sample);
-        if (s) s.done = true;
+        judged += 1;
+        // The last one's text is shown with the verdict, after its save (below): one render.
+        if (judged === plan.length) this.tokens.hold();
+        else this.finishStream(record);
       },
       onSaved: (record) => {
         this.saved = [...this.saved, record];
@@ -402,11 +486,26 @@ export class JudgeState {
         this.storageError ??= e;
       },
     });
+    // The last write is on its way: on a page that is not busy it commits in a few ms, but its
+    // IndexedDB callbacks would queue behind the render of the last text and the verdict (10–20 ms
+    // of main thread). They run first, briefly: the judgment is on disk that much sooner, and
+    // text and verdict show a few ms later, in one render. A slow disk holds them no longer than
+    // SAVE_FIRST_MS ("Saving…" then).
+    await settledWithin(res.saved, SAVE_FIRST_MS);
+    const last = res.records[res.records.length - 1];
+    if (last) this.finishStream(last);
     this.runId = res.runId;
     this.records = res.records;
     this.verdict = fromRecords(res.records);
     this.status = 'done';
     return { saved: res.saved };
+  }
+
+  /** A judgment is complete: its whole text on screen, marked done. */
+  private finishStream(record: JudgmentRecord): void {
+    this.tokens.flush();
+    const s = this.streams.find((x) => x.order === record.order && x.sample === record.sample);
+    if (s) s.done = true;
   }
 
   private onToken(order: Order, sample: number, delta: string, text: string): void {
@@ -569,6 +668,18 @@ export class JudgeState {
     if (v.options) this.options = { ...this.options, ...v.options };
     this.reset();
   }
+}
+
+/** Resolves when `p` settles or after `ms`, whichever is first; never rejects. */
+function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    p.then(done, done);
+  });
 }
 
 /** Repositories whose every call rejects with `error`: judging goes on, nothing claims to be saved. */

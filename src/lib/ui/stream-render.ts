@@ -38,6 +38,8 @@ export class FrameBatcher<K, V> {
   /** Keys shown since the last `clear`: a new key's first text (a stream starting) never waits. */
   private readonly seen = new Set<K>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Frames apply nothing until the next `flush` (see `hold`). */
+  private held = false;
 
   constructor(
     private readonly apply: (key: K, value: V) => void,
@@ -79,8 +81,16 @@ export class FrameBatcher<K, V> {
 
   private readonly run = () => {
     this.scheduled = false;
-    this.flush(true);
+    if (!this.held) this.flush(true);
   };
+
+  /**
+   * Keep what arrives off the screen until the next `flush`: the caller shows it together with
+   * other work (a judgment's last text with its verdict), in one render.
+   */
+  hold(): void {
+    this.held = true;
+  }
 
   /** Until the text arriving at its present rate pays for a render like the last one. */
   private budgetWait(): number {
@@ -99,6 +109,7 @@ export class FrameBatcher<K, V> {
    * from the scheduled frame, so the frame's rendering cost can be measured.
    */
   flush(inFrame = false): void {
+    this.held = false;
     if (this.pending.size === 0) return;
     const start = this.now();
     this.last = start;
@@ -114,6 +125,7 @@ export class FrameBatcher<K, V> {
 
   /** Forget what is pending and shown (a new run replaced the streams); its first text goes at once. */
   clear(): void {
+    this.held = false;
     this.pending.clear();
     this.seen.clear();
     this.units = 0;

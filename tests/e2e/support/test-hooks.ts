@@ -14,9 +14,11 @@ export interface TestEngineStats {
   lastRequest: Record<string, GenerateRequest>;
   /** performance.now() when the last token message reached the page. */
   lastTokenAt: number;
+  /** performance.now() when the last generate request was posted to the worker. */
+  lastGenerateAt: number;
 }
 
-const stats: TestEngineStats = { requests: {}, lastRequest: {}, lastTokenAt: 0 };
+const stats: TestEngineStats = { requests: {}, lastRequest: {}, lastTokenAt: 0, lastGenerateAt: 0 };
 (window as unknown as { __arbiterTest: TestEngineStats }).__arbiterTest = stats;
 
 function setting(key: string, fallback: number): number {
@@ -99,6 +101,7 @@ function createTestWorker(): WorkerLike {
           return;
         }
         stats.requests[loading] = (stats.requests[loading] ?? 0) + 1;
+        stats.lastGenerateAt = performance.now();
         stats.lastRequest[loading] = message.req;
       }
       worker.postMessage(message);
