@@ -210,6 +210,15 @@ export class ReviewState {
     }
   }
 
+  /**
+   * The run's view closed: its intervals stop resampling, which would otherwise go on in the
+   * background (seconds of main-thread slices for a large run) while the user judges or imports.
+   * Opening the run again computes them again.
+   */
+  leave(): void {
+    this.ciGeneration++;
+  }
+
   /** Compacts the run's digest once the first screen is painted, so the next open reads less. */
   private async compactAfterPaint(runId: string): Promise<void> {
     await afterPaint();
