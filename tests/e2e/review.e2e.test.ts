@@ -272,6 +272,33 @@ test('compare two recorded judges (PandaLM) and rank the models their items name
   expect(await page.getByTestId('lb-row').count()).toBe(5);
   await page.getByTestId('length-control').check();
   await expect.poll(() => page.getByTestId('lb-lc').count(), { timeout: 30_000 }).toBe(5);
+
+  // Another comparison and another ranking: the earlier ones are never put in the page first
+  // (drawn only to be torn down before a frame is painted).
+  const addedOnNavigation = async (hash: string, testId: string) => {
+    await page.evaluate(
+      ([h, id]) => {
+        const w = window as unknown as { added: number };
+        w.added = 0;
+        new MutationObserver((records) => {
+          for (const r of records)
+            for (const n of r.addedNodes)
+              if (
+                n instanceof Element &&
+                (n.matches(`[data-testid=${id}]`) || n.querySelector(`[data-testid=${id}]`))
+              )
+                w.added += 1;
+        }).observe(document.body, { subtree: true, childList: true });
+        location.hash = h!;
+      },
+      [hash, testId],
+    );
+    await page.getByTestId(testId).waitFor({ timeout: 30_000 });
+    return page.evaluate(() => (window as unknown as { added: number }).added);
+  };
+  expect(await addedOnNavigation('#/compare/run-pandalm7b/run-gpt35', 'compare')).toBe(1);
+  expect(await text(page, 'cmp-accuracy')).toContain('66.8% vs 69.8%');
+  expect(await addedOnNavigation('#/leaderboard/run-gpt35', 'leaderboard')).toBe(1);
   expect(app.errors).toEqual([]);
 }, 180_000);
 
