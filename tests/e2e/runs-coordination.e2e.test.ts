@@ -4,6 +4,8 @@ import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
 import { engineRequests, fillPair, loadTestModel } from './support/judge-page';
 import { seedDataset, startRun } from './support/runs-page';
+import { expectNoSeriousAxeViolations } from './support/axe';
+import { expectNoHorizontalScroll } from './support/layout';
 
 const baseURL = inject('baseURL');
 let apps: E2EPage[] = [];
@@ -39,6 +41,12 @@ test('Judge waits while a batch run in this tab uses the engine, and works once 
   const busy = page.getByTestId('engine-busy');
   await busy.waitFor();
   expect(await page.getByTestId('judge').isDisabled()).toBe(true);
+  // The notice reads well on a phone and keeps the page accessible.
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectNoHorizontalScroll(page, 'Judge with the engine-busy notice at 390 px');
+  await expectNoSeriousAxeViolations(page, 'Judge with the engine-busy notice at 390 px');
+  if (size) await page.setViewportSize(size);
   // The keyboard shortcut is refused too: no verdict, no error, the run goes on.
   await page.locator('#prompt').press('Control+Enter');
   await page.waitForTimeout(300);
