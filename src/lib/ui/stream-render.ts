@@ -69,7 +69,9 @@ export class FrameBatcher<K, V> {
     const wait = fresh
       ? 0
       : Math.max(this.last + this.minIntervalMs - this.now(), this.budgetWait());
-    if (wait > 0)
+    // A wait shorter than a frame is waited out by the frame itself: a timer would be a task
+    // of its own (the worker's messages come about when a render is due, so this is common).
+    if (wait > FRAME_MS)
       this.timer = setTimeout(() => {
         this.timer = null;
         this.schedule(this.run);
@@ -120,6 +122,9 @@ export class FrameBatcher<K, V> {
     this.last = -Infinity;
   }
 }
+
+/** About one frame at 60 Hz, in ms. */
+const FRAME_MS = 16;
 
 /** Posted from inside a frame, a message runs once the frame's rendering work is done. */
 function afterFrame(start: number, done: (ms: number) => void): void {
@@ -358,5 +363,42 @@ export class BlockView {
     // A growing tail is appended to, so the browser reshapes only the new text, not all of it.
     if (shown && t.startsWith(shown)) this.tail.appendData(t.slice(shown.length));
     else this.tail.data = t;
+  }
+}
+
+/**
+ * Pins a streaming box's size once its text fills it. The box (CSS: a max-height, overflow and a
+ * column-reverse flex, so the newest line stays in view without script scrolling) then gets
+ * `data-full`, which the CSS turns into a fixed height with `contain: strict`: from then on a
+ * render lays out and paints only the box, never the page around it, however long the text grows.
+ * The check runs in a ResizeObserver, after the frame's layout, so it forces no layout of its own.
+ */
+export class LiveBox {
+  private readonly ro: ResizeObserver | null;
+
+  constructor(
+    private readonly box: HTMLElement,
+    private readonly content: HTMLElement,
+  ) {
+    this.ro =
+      typeof ResizeObserver === 'function'
+        ? new ResizeObserver(() => {
+            if (this.content.offsetHeight <= this.box.clientHeight) return;
+            this.box.dataset.full = '';
+            this.ro?.disconnect();
+          })
+        : null;
+    this.ro?.observe(content);
+  }
+
+  /** The text was replaced by another (shorter) one: let the box shrink to it again. */
+  reset(): void {
+    if (!('full' in this.box.dataset)) return;
+    delete this.box.dataset.full;
+    this.ro?.observe(this.content);
+  }
+
+  destroy(): void {
+    this.ro?.disconnect();
   }
 }
