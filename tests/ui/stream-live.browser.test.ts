@@ -1,4 +1,4 @@
-// The streaming box: at most a fixed height, pinned to its newest line, and fixed in size once full.
+// The streaming box: at most a fixed height, following its newest line unless the user scrolled up, and fixed in size once full.
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, expect, test } from 'vitest';
 import Harness from './support/StreamTextHarness.svelte';
@@ -78,4 +78,30 @@ test('a replaced, shorter text lets the box shrink again', async () => {
   expect('full' in box().dataset).toBe(false);
   expect(box().scrollHeight).toBe(box().clientHeight);
   expect(box().clientHeight).toBeLessThan(60);
+});
+
+test('a user who scrolled up stays where they are while text streams in; back at the end, the box follows again', async () => {
+  const { box, set } = setup();
+  await set(lines(60));
+  const b = box();
+  b.scrollTop = 100;
+  await settle();
+  const top = b.scrollTop;
+  const first = () =>
+    [...b.querySelectorAll('.md > *')].find(
+      (c) => c.getBoundingClientRect().bottom > b.getBoundingClientRect().top,
+    )?.textContent;
+  const reading = first();
+  await set(lines(90));
+  expect(b.scrollTop).toBe(top);
+  expect(first()).toBe(reading);
+  // Scrolled back to the end: the newest line is followed again.
+  b.scrollTop = b.scrollHeight;
+  await settle();
+  await set(lines(120) + 'The newest tail');
+  const tail = [...b.querySelectorAll('.plain')].at(-1)!;
+  expect(tail.textContent).toBe('The newest tail');
+  expect(
+    Math.abs(tail.getBoundingClientRect().bottom - b.getBoundingClientRect().bottom),
+  ).toBeLessThan(2);
 });

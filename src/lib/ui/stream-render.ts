@@ -367,38 +367,42 @@ export class BlockView {
 }
 
 /**
- * Pins a streaming box's size once its text fills it. The box (CSS: a max-height, overflow and a
- * column-reverse flex, so the newest line stays in view without script scrolling) then gets
- * `data-full`, which the CSS turns into a fixed height with `contain: strict`: from then on a
- * render lays out and paints only the box, never the page around it, however long the text grows.
- * The check runs in a ResizeObserver, after the frame's layout, so it forces no layout of its own.
+ * A streaming box (CSS: a max-height and overflow) that keeps its newest line in view. Once its
+ * text fills it, it gets `data-full`, which the CSS turns into a fixed height with
+ * `contain: strict`: from then on a render lays out and paints only the box, never the page around
+ * it, however long the text grows. The text is in normal flow (new text below, the old text never
+ * moves), so a render paints only what it adds; the box scrolls to the end instead.
  */
 export class LiveBox {
-  private readonly ro: ResizeObserver | null;
+  /** The user has not scrolled up from the newest line. */
+  private following = true;
 
-  constructor(
-    private readonly box: HTMLElement,
-    private readonly content: HTMLElement,
-  ) {
-    this.ro =
-      typeof ResizeObserver === 'function'
-        ? new ResizeObserver(() => {
-            if (this.content.offsetHeight <= this.box.clientHeight) return;
-            this.box.dataset.full = '';
-            this.ro?.disconnect();
-          })
-        : null;
-    this.ro?.observe(content);
+  private readonly onScroll = () => {
+    const b = this.box;
+    // In a scroll event the layout is up to date: these reads cost nothing.
+    this.following = b.scrollTop + b.clientHeight >= b.scrollHeight - 4;
+  };
+
+  constructor(readonly box: HTMLElement) {
+    box.addEventListener('scroll', this.onScroll, { passive: true });
   }
 
-  /** The text was replaced by another (shorter) one: let the box shrink to it again. */
+  /**
+   * Call after the text changed. Its layout is done here instead of in the coming frame (the
+   * read of scrollHeight), not twice; a user reading further up is left where they are.
+   */
+  changed(): void {
+    if (!this.following) return;
+    const b = this.box;
+    const over = b.scrollHeight - b.clientHeight;
+    if (over <= 0) return;
+    if (!('full' in b.dataset)) b.dataset.full = '';
+    b.scrollTop = over;
+  }
+
+  /** The text was replaced by another: the box may shrink to it again, and follows its end. */
   reset(): void {
-    if (!('full' in this.box.dataset)) return;
     delete this.box.dataset.full;
-    this.ro?.observe(this.content);
-  }
-
-  destroy(): void {
-    this.ro?.disconnect();
+    this.following = true;
   }
 }
