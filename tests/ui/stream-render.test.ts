@@ -232,7 +232,8 @@ describe('StreamSplitter', () => {
 });
 
 const md = (s: string) => `<md>${s.trim()}</md>`;
-const shown = (blocks: Block[]) => blocks.map((b) => ('html' in b ? b.html : `raw:${b.raw}`));
+const shown = (blocks: Block[]) =>
+  blocks.map((b) => ('html' in b ? b.html : 'raw' in b ? `raw:${b.raw}` : 'nodes'));
 
 describe('BlockRenderer', () => {
   const text =

@@ -2,10 +2,12 @@
 type Render = (markdown: string) => string;
 type Parts = (markdown: string) => Generator<string, void, void>;
 type Blocks = (markdowns: readonly string[]) => string;
+type BlocksNodes = (markdowns: readonly string[]) => DocumentFragment;
 
 let renderer = $state.raw<Render | null>(null);
 let parts: Parts | null = null;
 let blocks: Blocks | null = null;
+let blocksNodes: BlocksNodes | null = null;
 let loading: Promise<Render> | null = null;
 
 /** The renderer if loaded (a reactive read: a $derived that calls this re-runs when it arrives). */
@@ -18,12 +20,18 @@ export function loadedBlocksRenderer(): Blocks | null {
   return renderer && blocks;
 }
 
+/** renderMarkdownBlocksNodes once loaded (like loadedBlocksRenderer). */
+export function loadedBlocksNodesRenderer(): BlocksNodes | null {
+  return renderer && blocksNodes;
+}
+
 /** Loads marked and DOMPurify (once); the app starts this right after its first paint. */
 export function loadMarkdown(): Promise<Render> {
   loading ??= import('./markdown-render').then(
     (m) => {
       parts = m.renderMarkdownParts;
       blocks = m.renderMarkdownBlocks;
+      blocksNodes = m.renderMarkdownBlocksNodes;
       return (renderer = m.renderMarkdown);
     },
     (err: unknown) => {

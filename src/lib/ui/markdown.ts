@@ -3,6 +3,7 @@ import { revealBidi, bidiTitle } from './bidi';
 import {
   loadMarkdown,
   loadMarkdownParts,
+  loadedBlocksNodesRenderer,
   loadedBlocksRenderer,
   loadedRenderer,
 } from './markdown-loader.svelte';
@@ -64,6 +65,17 @@ export function renderMarkdown(text: string): string {
  */
 export function renderMarkdownBlocks(texts: readonly string[]): string {
   const render = loadedBlocksRenderer();
+  if (render) return render(texts);
+  void loadMarkdown().catch(() => undefined);
+  return texts.map(plainHtml).join('');
+}
+
+/**
+ * renderMarkdownBlocks as sanitized nodes to append (no HTML string parsed again), for a stream's
+ * finished blocks; the plain text's HTML until the renderer loads.
+ */
+export function renderMarkdownBlocksNodes(texts: readonly string[]): DocumentFragment | string {
+  const render = loadedBlocksNodesRenderer();
   if (render) return render(texts);
   void loadMarkdown().catch(() => undefined);
   return texts.map(plainHtml).join('');

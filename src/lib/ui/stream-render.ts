@@ -220,8 +220,8 @@ export class StreamSplitter {
   }
 }
 
-/** One finished block: sanitized Markdown HTML, or text shown as it is. */
-export type Block = { html: string } | { raw: string };
+/** One finished block (or several): sanitized Markdown as HTML or as nodes, or text shown as it is. */
+export type Block = { html: string } | { nodes: DocumentFragment } | { raw: string };
 
 export interface BlockUpdate {
   /** Everything shown before must go (the text was replaced, not extended). */
@@ -251,12 +251,13 @@ export class BlockRenderer {
 
   /**
    * `render` must return sanitized HTML: the app passes renderMarkdown. `renderMany`, if given,
-   * renders the blocks finished in one update at once (the app passes renderMarkdownBlocks: one
-   * sanitizer pass, the same HTML as rendering each alone).
+   * renders the blocks finished in one update at once, as sanitized HTML or nodes (the app passes
+   * renderMarkdownBlocksNodes: one sanitizer pass, the same HTML as rendering each alone, its
+   * nodes appended as they are).
    */
   constructor(
     private readonly render: (markdown: string) => string,
-    private readonly renderMany?: (markdowns: string[]) => string,
+    private readonly renderMany?: (markdowns: string[]) => string | DocumentFragment,
   ) {}
 
   /** `final`: the text is complete, so its last block is finished too. */
@@ -306,8 +307,10 @@ export class BlockRenderer {
     let markdown: string[] = [];
     const flush = () => {
       if (markdown.length === 0) return;
-      if (this.renderMany) out.push({ html: this.renderMany(markdown) });
-      else for (const m of markdown) out.push({ html: this.render(m) });
+      if (this.renderMany) {
+        const r = this.renderMany(markdown);
+        out.push(typeof r === 'string' ? { html: r } : { nodes: r });
+      } else for (const m of markdown) out.push({ html: this.render(m) });
       markdown = [];
     };
     for (const text of texts) {
@@ -350,6 +353,9 @@ export class BlockView {
       if ('html' in b) {
         // renderMarkdown's output: sanitized by DOMPurify.
         this.blocks.insertAdjacentHTML('beforeend', b.html);
+      } else if ('nodes' in b) {
+        // DOMPurify's own output nodes (renderMarkdownBlocksNodes).
+        this.blocks.append(b.nodes);
       } else {
         const p = this.blocks.ownerDocument.createElement('p');
         p.className = 'plain';
