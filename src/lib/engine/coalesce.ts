@@ -4,11 +4,12 @@
  * A postMessage costs the page about 0.2–0.4 ms of main-thread time however small it is; at
  * 300–1,000 tok/s one message per token would cost more than rendering. The first delta goes at
  * once (time to first token). Later ones go at most every `intervalMs` (250 ms), and only once
- * `minChars` characters are held or `maxIntervalMs` (1 s) has passed: the page's render budget
- * (ui/stream-render.ts FrameBatcher) shows new text only when a few hundred characters pay for a
- * render, or once a second, so a message with less than that would be paid for and not shown
- * sooner. At 50 tok/s that is one message a second, not four; at 300 tok/s and more, one every
- * 250 ms as before. `flush()` sends the rest before the result.
+ * `minChars` characters are held or `maxIntervalMs` (500 ms) has passed: the Judge page's render
+ * budget (ui/stream-render.ts FrameBatcher, JudgeState) shows new text only when a few hundred
+ * characters pay for a render, or every 2 s, so smaller messages would be paid for and not shown
+ * sooner. At 50 tok/s that is two messages a second, not four; at 300 tok/s and more, one every
+ * 250 ms as before. The 500 ms bound is for pages that show every message (the Models page's test
+ * prompt, a slow model). `flush()` sends the rest before the result.
  */
 export class DeltaCoalescer {
   private pending = '';
@@ -23,7 +24,7 @@ export class DeltaCoalescer {
     private readonly intervalMs = 250,
     private readonly now: () => number = () => performance.now(),
     private readonly minChars = 400,
-    private readonly maxIntervalMs = 1000,
+    private readonly maxIntervalMs = 500,
   ) {}
 
   push(delta: string): void {
