@@ -1,12 +1,8 @@
 // BlockView in a real DOM: the streamed text is shown exactly, and a growing tail is appended to, not replaced.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BlockRenderer, BlockView } from '../../src/lib/ui/stream-render';
-import {
-  loadMarkdown,
-  renderMarkdown,
-  renderMarkdownBlocks,
-  renderMarkdownBlocksNodes,
-} from '../../src/lib/ui/markdown';
+import { loadMarkdown, renderMarkdown, renderMarkdownBlocksNodes } from '../../src/lib/ui/markdown';
+import { renderMarkdownBlocks } from '../../src/lib/ui/markdown-render';
 
 const TEXT =
   'First paragraph with **bold**.\n\n- one\n- two\n\nA <b>tag</b> stays text.\n\nThe open tail grows word by word until the end';
