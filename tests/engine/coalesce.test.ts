@@ -1,5 +1,5 @@
-// Token deltas are joined per interval in the worker: first at once, then at most one message per frame, none lost.
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+// Token deltas are joined in the worker: first at once, then one message per interval with enough text (or per second), none lost.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeltaCoalescer } from '../../src/lib/engine/coalesce';
 
 let now = 0;
@@ -14,6 +14,7 @@ beforeEach(() => {
     (d, n) => sent.push([d, n]),
     16,
     () => now,
+    0,
   );
 });
 afterEach(() => vi.useRealTimers());
@@ -64,4 +65,68 @@ it('flush sends what is held at once; cancel drops it', () => {
   c.cancel();
   advance(100);
   expect(sent).toHaveLength(2);
+});
+
+describe('with a minimum of text per message', () => {
+  // 250 ms apart at most when 10 characters are held, else once a second.
+  beforeEach(() => {
+    c = new DeltaCoalescer(
+      (d, n) => sent.push([d, n]),
+      250,
+      () => now,
+      10,
+      1000,
+    );
+  });
+
+  it('a slow stream of short deltas sends once a second, not every interval', () => {
+    c.push('a');
+    expect(sent).toEqual([['a', 1]]);
+    for (let i = 0; i < 9; i++) {
+      advance(100);
+      c.push('b');
+    }
+    // 900 ms: 9 characters, fewer than 10, so nothing more yet.
+    expect(sent).toHaveLength(1);
+    advance(100);
+    expect(sent).toEqual([
+      ['a', 1],
+      ['bbbbbbbbb', 9],
+    ]);
+  });
+
+  it('enough text goes after the interval, without waiting for the second', () => {
+    c.push('a');
+    advance(50);
+    c.push('0123456789');
+    // Held since 50 ms; due 250 ms after the first message.
+    advance(199);
+    expect(sent).toHaveLength(1);
+    advance(1);
+    expect(sent).toEqual([
+      ['a', 1],
+      ['0123456789', 1],
+    ]);
+    // A later short delta waits for the second again, counted from that message.
+    c.push('x');
+    advance(999);
+    expect(sent).toHaveLength(2);
+    advance(1);
+    expect(sent.at(-1)).toEqual(['x', 1]);
+  });
+
+  it('text that becomes enough replaces the once-a-second deadline with the earlier one', () => {
+    c.push('a');
+    advance(10);
+    c.push('b'); // due at 1,000 ms
+    advance(10);
+    c.push('0123456789'); // enough: due at 250 ms
+    advance(230);
+    expect(sent).toEqual([
+      ['a', 1],
+      ['b0123456789', 2],
+    ]);
+    advance(1000);
+    expect(sent).toHaveLength(2);
+  });
 });

@@ -4,6 +4,7 @@ import { prerenderMarkdown, renderMarkdown } from '../../src/lib/ui/markdown';
 import {
   renderMarkdown as renderNow,
   renderMarkdownBlocks,
+  renderMarkdownBlocksNodes,
   renderMarkdownParts,
 } from '../../src/lib/ui/markdown-render';
 import { HOSTILE_TEXTS } from '../e2e/support/hostile';
@@ -40,6 +41,16 @@ test.each(TEXTS.map((t, i) => [i, t] as const))(
   (_i, text) => {
     const blocks = text.split(/(?<=\n\n)/);
     expect(renderMarkdownBlocks(blocks)).toBe(blocks.map(renderNow).join(''));
+  },
+);
+
+test.each(TEXTS.map((t, i) => [i, t] as const))(
+  'text %i: its blocks as nodes are the same HTML as rendered at once',
+  (_i, text) => {
+    const blocks = text.split(/(?<=\n\n)/);
+    const host = document.createElement('div');
+    host.append(renderMarkdownBlocksNodes(blocks));
+    expect(host.innerHTML).toBe(renderMarkdownBlocks(blocks));
   },
 );
 

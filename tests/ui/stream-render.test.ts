@@ -98,6 +98,36 @@ describe('FrameBatcher', () => {
     },
   );
 
+  it('a wait shorter than a frame asks for the frame at once, with no timer task', () => {
+    vi.useFakeTimers();
+    try {
+      let now = 1000;
+      const frames: (() => void)[] = [];
+      const b = new FrameBatcher<string, number>(
+        () => undefined,
+        (run) => frames.push(run),
+        100,
+        () => now,
+        { msPerUnit: 0.0125, maxIntervalMs: 1000, measure: (_s, done) => done(10) },
+      );
+      b.set('AB', 0, 1);
+      frames.shift()!();
+      // 990 ms later the once-a-second render is 10 ms away: that is the next frame anyway.
+      now += 990;
+      b.set('AB', 1, 1);
+      expect(frames).toHaveLength(1);
+      expect(vi.getTimerCount()).toBe(0);
+      frames.shift()!();
+      // 500 ms later it is 500 ms away: a timer waits.
+      now += 500;
+      b.set('AB', 2, 1);
+      expect(frames).toHaveLength(0);
+      expect(vi.getTimerCount()).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("a new stream's first text, and a new run's, go on the next frame, not when the budget allows", () => {
     vi.useFakeTimers();
     try {
@@ -223,7 +253,8 @@ describe('StreamSplitter', () => {
 });
 
 const md = (s: string) => `<md>${s.trim()}</md>`;
-const shown = (blocks: Block[]) => blocks.map((b) => ('html' in b ? b.html : `raw:${b.raw}`));
+const shown = (blocks: Block[]) =>
+  blocks.map((b) => ('html' in b ? b.html : 'raw' in b ? `raw:${b.raw}` : 'nodes'));
 
 describe('BlockRenderer', () => {
   const text =

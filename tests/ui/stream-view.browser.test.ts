@@ -1,7 +1,8 @@
 // BlockView in a real DOM: the streamed text is shown exactly, and a growing tail is appended to, not replaced.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BlockRenderer, BlockView } from '../../src/lib/ui/stream-render';
-import { loadMarkdown, renderMarkdown } from '../../src/lib/ui/markdown';
+import { loadMarkdown, renderMarkdown, renderMarkdownBlocksNodes } from '../../src/lib/ui/markdown';
+import { renderMarkdownBlocks } from '../../src/lib/ui/markdown-render';
 
 const TEXT =
   'First paragraph with **bold**.\n\n- one\n- two\n\nA <b>tag</b> stays text.\n\nThe open tail grows word by word until the end';
@@ -56,5 +57,25 @@ describe('BlockView', () => {
     expect(root.textContent).toBe('Goodbye');
     view.apply(renderer.update('Goodbye, all'));
     expect(root.textContent).toBe('Goodbye, all');
+  });
+
+  it('finished blocks as nodes are appended as they are (no HTML parsed again) and show as the HTML would', () => {
+    const viaNodes = document.createElement('div');
+    const viaHtml = document.createElement('div');
+    const nodesView = new BlockView(viaNodes);
+    const htmlView = new BlockView(viaHtml);
+    const nodes = new BlockRenderer(renderMarkdown, renderMarkdownBlocksNodes);
+    const html = new BlockRenderer(renderMarkdown, renderMarkdownBlocks);
+    const parsed = vi.spyOn(viaNodes.firstElementChild as HTMLElement, 'insertAdjacentHTML');
+    for (const p of prefixes(TEXT, 7)) {
+      nodesView.apply(nodes.update(p));
+      htmlView.apply(html.update(p));
+      expect(viaNodes.innerHTML).toBe(viaHtml.innerHTML);
+    }
+    nodesView.apply(nodes.update(TEXT, true));
+    htmlView.apply(html.update(TEXT, true));
+    expect(viaNodes.innerHTML).toBe(viaHtml.innerHTML);
+    expect(viaNodes.querySelector('strong')?.textContent).toBe('bold');
+    expect(parsed).not.toHaveBeenCalled();
   });
 });

@@ -1,37 +1,53 @@
-// Worker side: joins token deltas into at most one message per interval, so a fast engine does not flood the page.
+// Worker side: joins token deltas into few messages, so a fast engine does not flood the page.
 
 /**
- * A postMessage costs the page about 0.1–0.3 ms of main-thread time however small it is; at
+ * A postMessage costs the page about 0.2–0.4 ms of main-thread time however small it is; at
  * 300–1,000 tok/s one message per token would cost more than rendering. The first delta goes at
- * once (time to first token), later ones at most every `intervalMs` (250 ms: the page's render
- * budget lets it show streamed text only about 1–4 times a second anyway, see ui/stream-render.ts
- * FrameBatcher, so messages in between would be paid for and not shown), and `flush()` sends the
- * rest before the result. A slow model (> 1 interval per token) still sends every token as it comes.
+ * once (time to first token). Later ones go at most every `intervalMs` (250 ms), and only once
+ * `minChars` characters are held or `maxIntervalMs` (500 ms) has passed: the Judge page's render
+ * budget (ui/stream-render.ts FrameBatcher, JudgeState) shows new text only when a few hundred
+ * characters pay for a render, or every 2 s, so smaller messages would be paid for and not shown
+ * sooner. At 50 tok/s that is two messages a second, not four; at 300 tok/s and more, one every
+ * 250 ms as before. The 500 ms bound is for pages that show every message (the Models page's test
+ * prompt, a slow model). `flush()` sends the rest before the result.
  */
 export class DeltaCoalescer {
   private pending = '';
   private tokens = 0;
   private lastPost = -Infinity;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the timer is set to fire (page clock). */
+  private due = Infinity;
 
   constructor(
     private readonly post: (delta: string, tokens: number) => void,
     private readonly intervalMs = 250,
     private readonly now: () => number = () => performance.now(),
+    private readonly minChars = 400,
+    private readonly maxIntervalMs = 500,
   ) {}
 
   push(delta: string): void {
     this.pending += delta;
     this.tokens += 1;
-    const wait = this.lastPost + this.intervalMs - this.now();
-    if (wait <= 0) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), wait);
+    const enough = this.pending.length >= this.minChars;
+    const at =
+      this.lastPost + (enough ? this.intervalMs : Math.max(this.intervalMs, this.maxIntervalMs));
+    const now = this.now();
+    if (at <= now) {
+      this.flush();
+      return;
+    }
+    // Enough text arrived: an earlier deadline replaces the once-a-second one.
+    if (this.timer !== null && at >= this.due) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.due = at;
+    this.timer = setTimeout(() => this.flush(), at - now);
   }
 
   /** Send what is held now. Call before posting the result, so every token precedes it. */
   flush(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopTimer();
     if (this.tokens === 0) return;
     const delta = this.pending;
     const tokens = this.tokens;
@@ -43,9 +59,14 @@ export class DeltaCoalescer {
 
   /** Drop what is held (the generation was aborted). */
   cancel(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopTimer();
     this.pending = '';
     this.tokens = 0;
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.due = Infinity;
   }
 }

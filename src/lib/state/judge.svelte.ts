@@ -185,7 +185,10 @@ export class JudgeState {
     { order: Order; sample: number; text: string }
   >((_key, t) => this.showText(t.order, t.sample, t.text), undefined, 100, undefined, {
     msPerUnit: RENDER_MS_PER_CHAR,
-    maxIntervalMs: 1000,
+    // At least every 2 s: at 50 tok/s a render (~5 ms here) is paid for by ~2 s of text, which a
+    // 1 s floor made twice as often (0.12 ms per token in renders alone). 2 s of text at 50 tok/s
+    // is a paragraph, faster than anyone reads; the first text and the end still show at once.
+    maxIntervalMs: 2000,
   });
   private readonly engine: JudgeEngine;
   private readonly models: ModelState;

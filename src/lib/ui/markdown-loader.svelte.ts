@@ -1,11 +1,11 @@
 // Holds the Markdown renderer once its chunk has loaded, so views rendered before then re-render with it.
 type Render = (markdown: string) => string;
 type Parts = (markdown: string) => Generator<string, void, void>;
-type Blocks = (markdowns: readonly string[]) => string;
+type BlocksNodes = (markdowns: readonly string[]) => DocumentFragment;
 
 let renderer = $state.raw<Render | null>(null);
 let parts: Parts | null = null;
-let blocks: Blocks | null = null;
+let blocksNodes: BlocksNodes | null = null;
 let loading: Promise<Render> | null = null;
 
 /** The renderer if loaded (a reactive read: a $derived that calls this re-runs when it arrives). */
@@ -13,9 +13,9 @@ export function loadedRenderer(): Render | null {
   return renderer;
 }
 
-/** renderMarkdownBlocks once loaded (set together with the renderer: read loadedRenderer first). */
-export function loadedBlocksRenderer(): Blocks | null {
-  return renderer && blocks;
+/** renderMarkdownBlocksNodes once loaded (set together with the renderer: read loadedRenderer first). */
+export function loadedBlocksNodesRenderer(): BlocksNodes | null {
+  return renderer && blocksNodes;
 }
 
 /** Loads marked and DOMPurify (once); the app starts this right after its first paint. */
@@ -23,7 +23,7 @@ export function loadMarkdown(): Promise<Render> {
   loading ??= import('./markdown-render').then(
     (m) => {
       parts = m.renderMarkdownParts;
-      blocks = m.renderMarkdownBlocks;
+      blocksNodes = m.renderMarkdownBlocksNodes;
       return (renderer = m.renderMarkdown);
     },
     (err: unknown) => {

@@ -115,6 +115,13 @@ export function renderMarkdown(text: string): string {
 }
 
 function sanitize(html: string): string {
+  const host = document.createElement('div');
+  host.append(sanitizeToNodes(html));
+  return host.innerHTML;
+}
+
+/** DOMPurify's own nodes, bidi marked: no serializing to HTML and parsing it again. */
+function sanitizeToNodes(html: string): DocumentFragment {
   const fragment = DOMPurify.sanitize(html, {
     ALLOWED_TAGS,
     ALLOWED_ATTR,
@@ -123,9 +130,7 @@ function sanitize(html: string): string {
     RETURN_DOM_FRAGMENT: true,
   });
   markBidi(fragment);
-  const host = document.createElement('div');
-  host.append(fragment);
-  return host.innerHTML;
+  return fragment;
 }
 
 /**
@@ -135,6 +140,14 @@ function sanitize(html: string): string {
  */
 export function renderMarkdownBlocks(texts: readonly string[]): string {
   return sanitize(texts.map((t) => marked.parse(t) as string).join(''));
+}
+
+/**
+ * renderMarkdownBlocks as nodes ready to append: for a stream's finished blocks, whose HTML would
+ * only be parsed again to insert it (the same nodes; a serialize-and-parse round trip fewer).
+ */
+export function renderMarkdownBlocksNodes(texts: readonly string[]): DocumentFragment {
+  return sanitizeToNodes(texts.map((t) => marked.parse(t) as string).join(''));
 }
 
 /** Source characters rendered per part: a part is a ms or two, and sanitizing per block cost more. */

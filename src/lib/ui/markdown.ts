@@ -3,7 +3,7 @@ import { revealBidi, bidiTitle } from './bidi';
 import {
   loadMarkdown,
   loadMarkdownParts,
-  loadedBlocksRenderer,
+  loadedBlocksNodesRenderer,
   loadedRenderer,
 } from './markdown-loader.svelte';
 
@@ -59,11 +59,12 @@ export function renderMarkdown(text: string): string {
 }
 
 /**
- * texts.map(renderMarkdown).join('') for the blocks a stream finished at once, with one sanitizer
- * pass (see renderMarkdownBlocks in markdown-render.ts); the plain text until the renderer loads.
+ * The blocks a stream finished at once, rendered each on its own and joined, with one sanitizer
+ * pass, as sanitized nodes to append (see renderMarkdownBlocksNodes in markdown-render.ts); the
+ * plain text's HTML until the renderer loads.
  */
-export function renderMarkdownBlocks(texts: readonly string[]): string {
-  const render = loadedBlocksRenderer();
+export function renderMarkdownBlocksNodes(texts: readonly string[]): DocumentFragment | string {
+  const render = loadedBlocksNodesRenderer();
   if (render) return render(texts);
   void loadMarkdown().catch(() => undefined);
   return texts.map(plainHtml).join('');

@@ -71,7 +71,9 @@ export class FrameBatcher<K, V> {
     const wait = fresh
       ? 0
       : Math.max(this.last + this.minIntervalMs - this.now(), this.budgetWait());
-    if (wait > 0)
+    // A wait shorter than a frame is waited out by the frame itself: a timer would be a task
+    // of its own (the worker's messages come about when a render is due, so this is common).
+    if (wait > FRAME_MS)
       this.timer = setTimeout(() => {
         this.timer = null;
         this.schedule(this.run);
@@ -132,6 +134,9 @@ export class FrameBatcher<K, V> {
     this.last = -Infinity;
   }
 }
+
+/** About one frame at 60 Hz, in ms. */
+const FRAME_MS = 16;
 
 /** Posted from inside a frame, a message runs once the frame's rendering work is done. */
 function afterFrame(start: number, done: (ms: number) => void): void {
@@ -227,8 +232,8 @@ export class StreamSplitter {
   }
 }
 
-/** One finished block: sanitized Markdown HTML, or text shown as it is. */
-export type Block = { html: string } | { raw: string };
+/** One finished block (or several): sanitized Markdown as HTML or as nodes, or text shown as it is. */
+export type Block = { html: string } | { nodes: DocumentFragment } | { raw: string };
 
 export interface BlockUpdate {
   /** Everything shown before must go (the text was replaced, not extended). */
@@ -258,12 +263,13 @@ export class BlockRenderer {
 
   /**
    * `render` must return sanitized HTML: the app passes renderMarkdown. `renderMany`, if given,
-   * renders the blocks finished in one update at once (the app passes renderMarkdownBlocks: one
-   * sanitizer pass, the same HTML as rendering each alone).
+   * renders the blocks finished in one update at once, as sanitized HTML or nodes (the app passes
+   * renderMarkdownBlocksNodes: one sanitizer pass, the same HTML as rendering each alone, its
+   * nodes appended as they are).
    */
   constructor(
     private readonly render: (markdown: string) => string,
-    private readonly renderMany?: (markdowns: string[]) => string,
+    private readonly renderMany?: (markdowns: string[]) => string | DocumentFragment,
   ) {}
 
   /** `final`: the text is complete, so its last block is finished too. */
@@ -313,8 +319,10 @@ export class BlockRenderer {
     let markdown: string[] = [];
     const flush = () => {
       if (markdown.length === 0) return;
-      if (this.renderMany) out.push({ html: this.renderMany(markdown) });
-      else for (const m of markdown) out.push({ html: this.render(m) });
+      if (this.renderMany) {
+        const r = this.renderMany(markdown);
+        out.push(typeof r === 'string' ? { html: r } : { nodes: r });
+      } else for (const m of markdown) out.push({ html: this.render(m) });
       markdown = [];
     };
     for (const text of texts) {
@@ -357,6 +365,9 @@ export class BlockView {
       if ('html' in b) {
         // renderMarkdown's output: sanitized by DOMPurify.
         this.blocks.insertAdjacentHTML('beforeend', b.html);
+      } else if ('nodes' in b) {
+        // DOMPurify's own output nodes (renderMarkdownBlocksNodes).
+        this.blocks.append(b.nodes);
       } else {
         const p = this.blocks.ownerDocument.createElement('p');
         p.className = 'plain';
