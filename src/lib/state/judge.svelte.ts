@@ -306,21 +306,15 @@ export class JudgeState {
     const abort = new AbortController();
     this.abort = abort;
     const ready = await this.takePrepared(ctx);
-    if (ready && (again || !ready.stored)) {
-      // Checked ahead of the click: the first request goes out in the click's own task.
-      this.fit = ready.fit;
-      try {
+    try {
+      if (ready && (again || !ready.stored)) {
+        // Checked ahead of the click: the first request goes out in the click's own task.
+        this.fit = ready.fit;
         if (abort.signal.aborted) throw new AbortedError();
         if (!ready.fit.fits) this.tooLong(ctx, ready.fit);
         else await this.run(ready.repos, ctx, ready.plan, abort);
-      } catch (e) {
-        this.failed(e);
-      } finally {
-        if (this.abort === abort) this.abort = null;
+        return;
       }
-      return;
-    }
-    try {
       // The fit check (a worker round trip per order), opening storage, hashing the keys and
       // looking for stored work do not depend on each other: they run at once, not one after another.
       const fitting = this.checkFit(ctx);
@@ -356,7 +350,14 @@ export class JudgeState {
       // Without storage the pair is still judged; the banner says it was not saved.
       await this.run(repos ?? unavailableRepositories(this.storageError), ctx, plan, abort);
     } catch (e) {
-      this.failed(e);
+      // What streamed before a Stop or an error stays on screen.
+      this.tokens.flush();
+      if ((e as Error | undefined)?.name === 'AbortedError') {
+        this.status = 'stopped';
+      } else {
+        this.status = 'error';
+        this.error = e;
+      }
     } finally {
       if (this.abort === abort) this.abort = null;
     }
@@ -368,17 +369,6 @@ export class JudgeState {
       `This pair needs about ${fit.promptTokens.toLocaleString()} prompt tokens plus up to ${fit.maxTokens.toLocaleString()} for the answer, but ${ctx.model.modelId} holds ${fit.contextWindow.toLocaleString()} tokens.`,
       { ...fit },
     );
-  }
-
-  private failed(e: unknown): void {
-    // What streamed before a Stop or an error stays on screen.
-    this.tokens.flush();
-    if ((e as Error | undefined)?.name === 'AbortedError') {
-      this.status = 'stopped';
-    } else {
-      this.status = 'error';
-      this.error = e;
-    }
   }
 
   /** What preparation depends on besides the signature: the loaded model and the engine. */
