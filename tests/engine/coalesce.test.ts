@@ -1,6 +1,6 @@
 // Token deltas are joined in the worker: first at once, then one message per interval with enough text (or per second), none lost.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeltaCoalescer } from '../../src/lib/engine/coalesce';
+import { DeltaCoalescer, coalescerFor } from '../../src/lib/engine/coalesce';
 
 let now = 0;
 let sent: [string, number][] = [];
@@ -128,5 +128,36 @@ describe('with a minimum of text per message', () => {
     ]);
     advance(1000);
     expect(sent).toHaveLength(2);
+  });
+});
+
+describe('coalescerFor (the pace a generate request asks for)', () => {
+  it('no coalescer when the page asked for no streamed text', () => {
+    expect(coalescerFor(false, () => {})).toBeNull();
+  });
+
+  it.each([
+    // The default: 400 characters or 500 ms; at 10 characters per 100 ms, a message every 500 ms.
+    ['no pace', undefined, [0, 500, 1000, 1500, 2000]],
+    // The Judge page's pace: 600 characters or 2 s.
+    ['600 characters or 2 s', { minChars: 600, maxWaitMs: 2000 }, [0, 2000]],
+    // Enough text sooner: every 250 ms at most.
+    [
+      '30 characters or 2 s',
+      { minChars: 30, maxWaitMs: 2000 },
+      [0, 300, 600, 900, 1200, 1500, 1800],
+    ],
+  ])('%s: when a slow stream is sent', (_n, pace, at) => {
+    const times: number[] = [];
+    const co = coalescerFor(
+      pace,
+      () => times.push(now),
+      () => now,
+    )!;
+    for (let t = 0; t < 2000; t += 100) {
+      co.push('0123456789');
+      advance(100);
+    }
+    expect(times).toEqual(at);
   });
 });

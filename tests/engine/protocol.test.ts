@@ -162,6 +162,26 @@ describe('WebLLMEngine over a worker', () => {
     expect(tokens).toEqual(['A', 'AB']);
   });
 
+  it.each([
+    // A batch run watches no tokens: the worker is asked for none (each would cost the page).
+    ['no onToken', false, {}],
+    ['onToken, no pace', undefined, { onToken: () => {} }],
+    [
+      'onToken and a pace',
+      { minChars: 600, maxWaitMs: 2000 },
+      { onToken: () => {}, pace: { minChars: 600, maxWaitMs: 2000 } },
+    ],
+    // A pace without anyone watching changes nothing: still no tokens.
+    ['a pace, no onToken', false, { pace: { minChars: 1, maxWaitMs: 1 } }],
+  ])('generate with %s asks the worker for stream = %j', async (_n, stream, opts) => {
+    const { engine, w } = await loaded();
+    void engine.generate({ messages: [{ role: 'user', content: 'a' }] }, opts).catch(() => {});
+    const sent = w().last() as { kind: string; stream?: unknown };
+    expect(sent.kind).toBe('generate');
+    expect('stream' in sent).toBe(stream !== undefined);
+    expect(sent.stream).toEqual(stream);
+  });
+
   it('rejects every pending call with EngineCrashedError when the worker dies, then starts a fresh worker', async () => {
     const { engine, workers, w } = await loaded();
     const a = engine.generate({ messages: [{ role: 'user', content: 'a' }] });

@@ -137,6 +137,26 @@ describe('WebLLMHost', () => {
     ).toEqual(['<', 'A', '>']);
   });
 
+  it.each([
+    // No one watches (a batch run): no token messages, only the result.
+    ['stream: false', false as const, []],
+    // Someone watches: the first token at once, the rest of the burst before the result.
+    ['a pace', { minChars: 400, maxWaitMs: 2000 }, ['<', 'A']],
+  ])(
+    '%s decides the token messages; the result is whole either way',
+    async (_n, stream, deltas) => {
+      const { host, replies } = hostWith([delta('<'), delta('A'), usageChunk]);
+      await host.handle({
+        kind: 'generate',
+        id: 8,
+        req: { messages: [{ role: 'user', content: 'q' }] },
+        stream,
+      });
+      expect(replies.filter((r) => r.kind === 'token').map((r) => r.delta)).toEqual(deltas);
+      expect(replies.at(-1)).toMatchObject({ kind: 'result', id: 8, value: { text: '<A' } });
+    },
+  );
+
   it('an abort during streaming interrupts web-llm and answers AbortedError with the partial text', async () => {
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));

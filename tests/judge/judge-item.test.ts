@@ -271,4 +271,31 @@ describe('DeterministicEngine', () => {
       expect(streamed.get(j.order)).toHaveLength(r?.usage.completionTokens ?? -1);
     }
   });
+
+  it.each([
+    [
+      'onToken and a pace',
+      true,
+      { minChars: 600, maxWaitMs: 2000 },
+      { minChars: 600, maxWaitMs: 2000 },
+    ],
+    ['onToken, no pace', true, undefined, undefined],
+    // No one watches the tokens: no pace either (the engine sends none).
+    ['a pace, no onToken', false, { minChars: 600, maxWaitMs: 2000 }, undefined],
+  ])('judgeItem passes the stream pace to every generation: %s', async (_n, watch, pace, seen) => {
+    const engine = new DeterministicEngine({ tokensPerSecond: 0 });
+    const paces: unknown[] = [];
+    const generate = engine.generate.bind(engine);
+    engine.generate = (req, opts) => {
+      paces.push(opts?.pace);
+      return generate(req, opts);
+    };
+    await judgeItem(
+      engine,
+      item,
+      { template: tpl('mt-bench-pair'), thinkingModel: false },
+      { ...(watch ? { onToken: () => {} } : {}), ...(pace ? { pace } : {}) },
+    );
+    expect(paces).toEqual([seen, seen]);
+  });
 });

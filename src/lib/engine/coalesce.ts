@@ -1,15 +1,15 @@
 // Worker side: joins token deltas into few messages, so a fast engine does not flood the page.
+import type { StreamPace } from './types';
 
 /**
  * A postMessage costs the page about 0.2–0.4 ms of main-thread time however small it is; at
  * 300–1,000 tok/s one message per token would cost more than rendering. The first delta goes at
  * once (time to first token). Later ones go at most every `intervalMs` (250 ms), and only once
- * `minChars` characters are held or `maxIntervalMs` (500 ms) has passed: the Judge page's render
- * budget (ui/stream-render.ts FrameBatcher, JudgeState) shows new text only when a few hundred
- * characters pay for a render, or every 2 s, so smaller messages would be paid for and not shown
- * sooner. At 50 tok/s that is two messages a second, not four; at 300 tok/s and more, one every
- * 250 ms as before. The 500 ms bound is for pages that show every message (the Models page's test
- * prompt, a slow model). `flush()` sends the rest before the result.
+ * `minChars` characters are held or `maxIntervalMs` has passed. The defaults (400 characters,
+ * 500 ms) suit a page that shows every message (the Models page's test prompt); the Judge page,
+ * which renders only as often as new text pays for it and at least every 2 s, asks for its own
+ * pace (JudgeState's STREAM_PACE), so it is not sent messages it would not render yet.
+ * `flush()` sends the rest before the result.
  */
 export class DeltaCoalescer {
   private pending = '';
@@ -69,4 +69,17 @@ export class DeltaCoalescer {
     this.timer = null;
     this.due = Infinity;
   }
+}
+
+/**
+ * The coalescer for a generate request's `stream` (protocol.ts): null when the page asked for no
+ * streamed text, else one that sends at the asked pace (the defaults without one).
+ */
+export function coalescerFor(
+  stream: StreamPace | false | undefined,
+  post: (delta: string, tokens: number) => void,
+  now?: () => number,
+): DeltaCoalescer | null {
+  if (stream === false) return null;
+  return new DeltaCoalescer(post, 250, now, stream?.minChars, stream?.maxWaitMs);
 }

@@ -8,6 +8,7 @@ import type {
   GenerateResult,
   LoadProgress,
   ModelSpec,
+  StreamPace,
 } from './types';
 
 /**
@@ -17,7 +18,14 @@ import type {
 export interface Operations {
   device: { payload: Record<string, never>; result: DeviceInfo };
   load: { payload: { spec: ModelSpec }; result: { loadMs: number } };
-  generate: { payload: { req: GenerateRequest }; result: GenerateResult };
+  /**
+   * `stream`: how to send the text as it comes, or false to send none (no one watches it: a
+   * batch run's messages would cost the page for nothing). Default: the default pace.
+   */
+  generate: {
+    payload: { req: GenerateRequest; stream?: StreamPace | false };
+    result: GenerateResult;
+  };
   countTokens: { payload: { messages: ChatMessage[] }; result: { count: number; exact: boolean } };
   unload: { payload: Record<string, never>; result: null };
   /** Cached size of each given model, for callers that keep the engine's view of the caches. */

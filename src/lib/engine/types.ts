@@ -74,7 +74,20 @@ export interface GenerateDelta {
 
 export interface GenerateOptions {
   onToken?: (d: GenerateDelta) => void;
+  /** How streamed text is joined before `onToken` sees it (engines in a worker); see StreamPace. */
+  pace?: StreamPace;
   signal?: AbortSignal;
+}
+
+/**
+ * How an engine in a worker joins streamed text into messages: sent once `minChars` have
+ * gathered (at most every 250 ms), or after `maxWaitMs` when text comes slowly. A message costs
+ * the page about 0.3 ms however small it is, so a view that renders only every so often asks
+ * for no more messages than it renders. Without a pace: 400 characters or 500 ms.
+ */
+export interface StreamPace {
+  minChars: number;
+  maxWaitMs: number;
 }
 
 /**

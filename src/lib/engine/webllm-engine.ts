@@ -103,7 +103,11 @@ export class WebLLMEngine implements JudgeEngine {
 
   generate(req: GenerateRequest, opts: GenerateOptions = {}): Promise<GenerateResult> {
     if (!this.current) return Promise.reject(new ModelNotLoadedError());
-    return this.call('generate', { req }, { signal: opts.signal, onToken: opts.onToken });
+    const stream = opts.onToken ? opts.pace : false;
+    return this.call('generate', stream === undefined ? { req } : { req, stream }, {
+      signal: opts.signal,
+      onToken: opts.onToken,
+    });
   }
 
   async countTokens(messages: ChatMessage[]): Promise<number> {

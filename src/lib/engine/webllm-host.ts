@@ -2,7 +2,7 @@
 import { MLCEngine } from '@mlc-ai/web-llm';
 import type { ChatCompletionTokenLogprob, CompletionUsage } from '@mlc-ai/web-llm';
 import { deleteModelFiles, listCachedModels, purgeModel } from './cache';
-import { DeltaCoalescer } from './coalesce';
+import { coalescerFor } from './coalesce';
 import { queryDevice } from './device';
 import { AbortedError, ModelNotLoadedError, serializeError } from './errors';
 import { ProgressTracker } from './progress';
@@ -13,6 +13,7 @@ import type {
   GenerateRequest,
   GenerateResult,
   ModelSpec,
+  StreamPace,
 } from './types';
 import {
   chunkParts,
@@ -85,7 +86,7 @@ export class WebLLMHost {
       case 'load':
         return this.load(msg.id, msg.spec);
       case 'generate': {
-        const job = this.queue.then(() => this.generate(msg.id, msg.req));
+        const job = this.queue.then(() => this.generate(msg.id, msg.req, msg.stream));
         this.queue = job.catch(() => undefined);
         return job;
       }
@@ -153,7 +154,11 @@ export class WebLLMHost {
     return this.spec && map instanceof Map ? map.get(this.spec.modelId) : undefined;
   }
 
-  private async generate(id: number, req: GenerateRequest): Promise<GenerateResult> {
+  private async generate(
+    id: number,
+    req: GenerateRequest,
+    stream?: StreamPace | false,
+  ): Promise<GenerateResult> {
     const engine = this.loadedEngine();
     if (this.aborted.has(id)) throw new AbortedError();
     const t0 = performance.now();
@@ -163,7 +168,7 @@ export class WebLLMHost {
     let pieces = 0;
     const streamed: ChatCompletionTokenLogprob[] = [];
     this.running = id;
-    const out = new DeltaCoalescer((delta, tokens) =>
+    const out = coalescerFor(stream, (delta, tokens) =>
       this.post({ kind: 'token', id, delta, tokens }),
     );
     try {
@@ -173,15 +178,15 @@ export class WebLLMHost {
         if (part.delta) {
           pieces += 1;
           text += part.delta;
-          out.push(part.delta);
+          out?.push(part.delta);
         }
         streamed.push(...part.logprobs);
         finish = part.finish ?? finish;
         if (chunk.usage) usage = chunk.usage;
       }
-      out.flush();
+      out?.flush();
     } finally {
-      out.cancel();
+      out?.cancel();
       this.running = null;
     }
     if (this.aborted.has(id)) throw new AbortedError(undefined, { partialText: text });

@@ -5,6 +5,7 @@ import type {
   GenerateResult,
   GenerateUsage,
   JudgeEngine,
+  StreamPace,
 } from '../engine/types';
 import { AbortedError } from '../engine/errors';
 import {
@@ -49,6 +50,8 @@ export interface JudgeConfig {
 
 export interface JudgeHooks {
   onToken?: (order: Order, sample: number, delta: string, fullText: string) => void;
+  /** How the engine joins the text `onToken` sees (see StreamPace). */
+  pace?: StreamPace;
   /** Each judgment the moment it is parsed, so it can be stored before the next one starts. */
   onJudgment?: (judgment: Judgment) => void;
   onOrderDone?: (order: Order, result: OrderResult) => void;
@@ -210,6 +213,7 @@ export async function judgeItem(
       const onToken = hooks.onToken;
       const res = await engine.generate(request, {
         ...(onToken ? { onToken: (d) => onToken(order, sample, d.delta, d.text) } : {}),
+        ...(onToken && hooks.pace ? { pace: hooks.pace } : {}),
         ...(hooks.signal ? { signal: hooks.signal } : {}),
       });
       const judgment = toJudgment(t, order, sample, request, res);

@@ -137,6 +137,7 @@ export interface PairHooks {
   /** The run's id, as soon as it exists (the caller holds its liveness lock with it). */
   onRunCreated?: (runId: string) => void;
   onToken?: JudgeHooks['onToken'];
+  pace?: JudgeHooks['pace'];
   /** A judgment is complete (before it is stored). */
   onJudgment?: (record: JudgmentRecord) => void;
   /** A judgment is stored. */
@@ -265,6 +266,7 @@ export async function runPair(
   try {
     const result = await judgeItem(engine, ctx.item, judgeConfig(ctx), {
       ...(hooks.onToken ? { onToken: hooks.onToken } : {}),
+      ...(hooks.pace ? { pace: hooks.pace } : {}),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       onJudgment: save,
     });

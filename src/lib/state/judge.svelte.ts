@@ -11,7 +11,7 @@ import {
 } from '../judge';
 import { EXAMPLES, type ExamplePair } from '../data/examples';
 import { AbortedError, ContextWindowExceededError } from '../engine/errors';
-import type { ChatMessage, JudgeEngine, ModelSpec } from '../engine/types';
+import type { ChatMessage, JudgeEngine, ModelSpec, StreamPace } from '../engine/types';
 import type { JudgmentRecord, Repositories } from '../store';
 import {
   findStored,
@@ -73,6 +73,14 @@ const defaultOptions = (): PairOptions => defaultJudgeOptions();
  * of about 4 characters, half the goal of 0.1 ms per token (the rest is message handling).
  */
 export const RENDER_MS_PER_CHAR = 0.05 / 4;
+
+/**
+ * How the engine's worker sends the judge's text: a render's worth at a time (a render costs
+ * about 5–8 ms here, paid for by ~600 characters at RENDER_MS_PER_CHAR), or every 2 s, the
+ * render floor below. At 50 tok/s that is one message per render instead of four (each costs the
+ * page ~0.3 ms); at 300 tok/s and more, messages come as often as renders anyway.
+ */
+export const STREAM_PACE: StreamPace = { minChars: 600, maxWaitMs: 2000 };
 
 /** What `prepare` found for the form as it stands. */
 interface Prepared {
@@ -466,6 +474,7 @@ export class JudgeState {
       onRunCreated,
       signal: abort.signal,
       onToken: (order, sample, delta, text) => this.onToken(order, sample, delta, text),
+      pace: STREAM_PACE,
       onJudgment: (record) => {
         judged += 1;
         // The last one's text is shown with the verdict, after its save (below): one render.

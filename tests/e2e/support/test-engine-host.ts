@@ -1,6 +1,6 @@
 // The worker side of the e2e build's test engine: answers protocol.ts requests with the deterministic engine.
 import { queryDevice } from '../../../src/lib/engine/device';
-import { DeltaCoalescer } from '../../../src/lib/engine/coalesce';
+import { coalescerFor } from '../../../src/lib/engine/coalesce';
 import { AbortedError, serializeError } from '../../../src/lib/engine/errors';
 import type { Operations, WorkerReply, WorkerRequest } from '../../../src/lib/engine/protocol';
 import { DeterministicEngine } from '../../support/deterministic-engine';
@@ -82,18 +82,18 @@ export class TestEngineHost {
       }
       case 'generate': {
         // Joined per frame like WebLLMHost does, so the page sees the same message pattern.
-        const out = new DeltaCoalescer((delta, tokens) =>
+        const out = coalescerFor(msg.stream, (delta, tokens) =>
           this.post({ kind: 'token', id: msg.id, delta, tokens }),
         );
         try {
           const result = await this.engine.generate(msg.req, {
             signal,
-            onToken: (t) => out.push(t.delta),
+            onToken: (t) => out?.push(t.delta),
           });
-          out.flush();
+          out?.flush();
           return result;
         } finally {
-          out.cancel();
+          out?.cancel();
         }
       }
       case 'countTokens':
