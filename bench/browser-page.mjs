@@ -1,6 +1,6 @@
-// Shared by bench/runs.mjs and bench/store.mjs: bench/pages/* on a Vite dev server, opened in real Chromium, and the table.
+// Shared by the benchmarks: the built app or a bench/pages/* page served by Vite, opened in real Chromium, and the table.
 // A Node script drives the page because `vitest bench` in browser mode hangs (vitest 4.1) after "RUN".
-import { createServer } from 'vite';
+import { build, createServer, preview } from 'vite';
 import { chromium } from 'playwright-core';
 import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -53,6 +53,53 @@ export function chromiumCpu() {
 
 const chromiumCpuSeconds = () => chromiumCpu().total;
 
+/** Chromium as every benchmark runs it: no background requests or shared-memory limits to add noise. */
+export function launchChromium(extraArgs = []) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-dev-shm-usage',
+      ...extraArgs,
+    ],
+  });
+}
+
+/**
+ * The app as users get it: built (`mode` "e2e" adds the test engine and hooks; none is the
+ * production build), served by `vite preview`, and Chromium launched. `outDir` keeps a
+ * benchmark's build apart from the e2e suite's; `minify: false` keeps function names for
+ * profiles; `build: false` serves the last build in `outDir` as it is.
+ */
+export async function openBuiltApp({
+  mode,
+  outDir,
+  minify = true,
+  build: rebuild = true,
+  chromiumArgs = [],
+} = {}) {
+  // Only what is set: an undefined value would not fall back to vite.config's.
+  const buildOptions = { ...(outDir ? { outDir } : {}), ...(minify ? {} : { minify: false }) };
+  if (rebuild) await build({ root, mode, logLevel: 'error', build: buildOptions });
+  const server = await preview({
+    root,
+    mode,
+    logLevel: 'error',
+    ...(outDir ? { build: { outDir } } : {}),
+    preview: { port: 0, host: '127.0.0.1' },
+  });
+  const browser = await launchChromium(chromiumArgs);
+  return {
+    base: server.resolvedUrls.local[0],
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
 /**
  * Starts a dev server (mode "benchmark": no CSP meta plugin) for `bench/pages/<name>`, opens it
  * in Chromium and waits for its `window.arbiterBench`. `cpu()` is Chromium's CPU seconds so far.
@@ -68,10 +115,7 @@ export async function openBenchPage(name) {
   });
   await server.listen();
   const base = server.resolvedUrls.local[0];
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchChromium();
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && console.error(`page: ${m.text()}`));

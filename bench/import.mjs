@@ -1,12 +1,11 @@
 // Benchmark: importing through the real Datasets page in Chromium. (1) 10k pairs (~20 MB JSONL): time from picking the
 // file to the preview, to "ready to import" and to the stored dataset; (2) main-thread JS heap after importing 200,000
 // rows; long tasks in both. Run: npm run bench:import [-- --runs 3 --no-build]
-import { build, preview } from 'vite';
-import { chromium } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openBuiltApp } from './browser-page.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -15,7 +14,6 @@ const { values } = parseArgs({
   },
 });
 const runs = Number(values.runs);
-const root = new URL('../', import.meta.url).pathname;
 
 function file(name, n, padTo) {
   const path = join(tmpdir(), name);
@@ -45,18 +43,11 @@ const stats = (xs) => {
   return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
 };
 
-if (!values['no-build']) await build({ root, logLevel: 'error' });
-const server = await preview({ root, logLevel: 'error', preview: { port: 0, host: '127.0.0.1' } });
-const base = server.resolvedUrls.local[0];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-dev-shm-usage',
-    '--js-flags=--expose-gc',
-  ],
+const app = await openBuiltApp({
+  build: !values['no-build'],
+  chromiumArgs: ['--js-flags=--expose-gc'],
 });
+const { base, browser } = app;
 
 async function fresh() {
   const context = await browser.newContext();
@@ -146,8 +137,7 @@ try {
   rows.push(['JS heap (main) before import', 'MiB', stats(before)]);
   rows.push(['JS heap (main) after importing 200k rows', 'MiB', stats(heap)]);
 } finally {
-  await browser.close();
-  await server.close();
+  await app.close();
 }
 
 const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));

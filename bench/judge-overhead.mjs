@@ -2,10 +2,9 @@
 // The e2e build's test engine streams at a fixed token rate and length, so what remains is Arbiter's
 // own cost: fit check, key hashing, stream rendering, parsing, store writes. Not a timed test.
 // Run: npm run bench:judge [-- --tps 50,300,1000 --tokens 40,2000 --pairs 10 --cell-seconds 300]
-import { build, preview } from 'vite';
-import { chromium } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
+import { openBuiltApp } from './browser-page.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -21,28 +20,13 @@ const list = (s) => s.split(',').map(Number);
 const pairs = Number(values.pairs);
 const cellMs = Number(values['cell-seconds']) * 1000;
 const minPairs = Number(values['min-pairs']);
-const root = new URL('../', import.meta.url).pathname;
-// Its own output directory, so a benchmark never races the e2e suite's dist-e2e.
-const outDir = process.env.ARBITER_BENCH_OUT ?? 'node_modules/.arbiter-bench';
-
-await build({ root, mode: 'e2e', logLevel: 'error', build: { outDir } });
-const server = await preview({
-  root,
+const app = await openBuiltApp({
   mode: 'e2e',
-  logLevel: 'error',
-  build: { outDir },
-  preview: { port: 0, host: '127.0.0.1' },
+  // Its own output directory, so a benchmark never races the e2e suite's dist-e2e.
+  outDir: process.env.ARBITER_BENCH_OUT ?? 'node_modules/.arbiter-bench',
+  chromiumArgs: ['--enable-unsafe-webgpu'],
 });
-const base = server.resolvedUrls.local[0];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--enable-unsafe-webgpu',
-    '--disable-background-networking',
-    '--disable-dev-shm-usage',
-  ],
-});
+const { base, browser } = app;
 
 /** One judged pair, measured in the page and through the DevTools protocol. */
 async function measurePair(page, cdp, i) {
@@ -380,6 +364,5 @@ try {
     console.log('');
   }
 } finally {
-  await browser.close();
-  await server.close();
+  await app.close();
 }

@@ -2,11 +2,10 @@
 // Not a benchmark table: a diagnosis aid for bench/judge-overhead.mjs. Prints the long tasks (> 50 ms)
 // with what they did, main-thread time by event kind, and the hottest JS functions (self time).
 // Run: node bench/profile-pair.mjs [--tps 300 --tokens 2000 --trace out.json]
-import { build, preview } from 'vite';
-import { chromium } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { openBuiltApp } from './browser-page.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -26,23 +25,15 @@ if (values.read) {
   analyse(JSON.parse(readFileSync(values.read, 'utf8')).traceEvents);
   process.exit(0);
 }
-const root = new URL('../', import.meta.url).pathname;
-const outDir = process.env.ARBITER_BENCH_OUT ?? 'node_modules/.arbiter-profile';
-// Unminified, so the profile names functions; the cost differs little from the minified build.
-if (!values['skip-build'])
-  await build({ root, mode: 'e2e', logLevel: 'error', build: { outDir, minify: false } });
-const server = await preview({
-  root,
+const app = await openBuiltApp({
   mode: 'e2e',
-  logLevel: 'error',
-  build: { outDir },
-  preview: { port: 0, host: '127.0.0.1' },
+  outDir: process.env.ARBITER_BENCH_OUT ?? 'node_modules/.arbiter-profile',
+  // Unminified, so the profile names functions; the cost differs little from the minified build.
+  minify: false,
+  build: !values['skip-build'],
+  chromiumArgs: ['--enable-unsafe-webgpu'],
 });
-const base = server.resolvedUrls.local[0];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage'],
-});
+const { base, browser } = app;
 
 try {
   const context = await browser.newContext();
@@ -120,8 +111,7 @@ try {
   );
   analyse(events);
 } finally {
-  await browser.close();
-  await server.close();
+  await app.close();
 }
 
 function analyse(events) {

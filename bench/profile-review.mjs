@@ -2,11 +2,10 @@
 // 10,000-item run (Chrome trace via CDP). Not a benchmark table: a diagnosis aid for bench/review.mjs.
 // Prints the tasks in that window (what each did), the review's performance marks, and the hottest
 // JS functions (self time). Run: node bench/profile-review.mjs [--items 10000 --opens 3 --trace out.json]
-import { build, preview } from 'vite';
-import { chromium } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { openBuiltApp } from './browser-page.mjs';
 import { seedReviewRun } from './review-seed.mjs';
 
 const { values } = parseArgs({
@@ -21,23 +20,14 @@ const { values } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
   },
 });
-const root = new URL('../', import.meta.url).pathname;
-const outDir = 'node_modules/.arbiter-profile-review';
-// Unminified, so the profile names functions; the cost differs little from the minified build.
-if (!values['skip-build'])
-  await build({ root, mode: 'e2e', logLevel: 'error', build: { outDir, minify: false } });
-const server = await preview({
-  root,
+const app = await openBuiltApp({
   mode: 'e2e',
-  logLevel: 'error',
-  build: { outDir },
-  preview: { port: 0, host: '127.0.0.1' },
+  outDir: 'node_modules/.arbiter-profile-review',
+  // Unminified, so the profile names functions; the cost differs little from the minified build.
+  minify: false,
+  build: !values['skip-build'],
 });
-const base = server.resolvedUrls.local[0];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'],
-});
+const { base, browser } = app;
 
 /** Opens the run from the run picker; resolves with the ms from hash change to painted. */
 const open = (page) =>
@@ -150,8 +140,7 @@ try {
     `\nhash change → painted, wall: min ${Math.min(...walls).toFixed(1)} median ${med(walls).toFixed(1)} ms; main-thread CPU: min ${Math.min(...cpu).toFixed(1)} median ${med(cpu).toFixed(1)} ms`,
   );
 } finally {
-  await browser.close();
-  await server.close();
+  await app.close();
 }
 
 function analyse(events, detail) {

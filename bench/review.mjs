@@ -1,12 +1,12 @@
 // Benchmark: the review pages over a 10,000-item run (20,000 judgments) in real Chromium, and their bundle sizes.
 // Measures first render of the dashboard + triage list (store read, numbers, DOM), a filter change, and the
 // gzip size of the lazily loaded review chunk next to the main bundle. Run: npm run bench:review [-- --runs 5]
-import { build, preview } from 'vite';
-import { chromium } from 'playwright-core';
+import { build } from 'vite';
 import { parseArgs } from 'node:util';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { openBuiltApp } from './browser-page.mjs';
 import { seedReviewRun } from './review-seed.mjs';
 
 const { values } = parseArgs({
@@ -37,18 +37,8 @@ const review = files.filter(
   (f) => /^(ReviewRoutes|review\.svelte)-.*\.(js|css)$/.test(f) && !html.includes(f),
 );
 
-await build({ root, mode: 'e2e', logLevel: 'error' });
-const server = await preview({
-  root,
-  mode: 'e2e',
-  logLevel: 'error',
-  preview: { port: 0, host: '127.0.0.1' },
-});
-const base = server.resolvedUrls.local[0];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'],
-});
+const app = await openBuiltApp({ mode: 'e2e' });
+const { base, browser } = app;
 
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -169,6 +159,5 @@ try {
     `  review views chunk gzip: ${sum(review).toFixed(1)} kB (${review.join(', ')}), loaded only on #/review, #/compare, #/leaderboard`,
   );
 } finally {
-  await browser.close();
-  await server.close();
+  await app.close();
 }
