@@ -38,7 +38,7 @@ export class DeltaCoalescer {
       this.flush();
       return;
     }
-    // Enough text arrived: an earlier deadline replaces the once-a-second one.
+    // Enough text arrived: the earlier deadline (`intervalMs`) replaces the `maxIntervalMs` one.
     if (this.timer !== null && at >= this.due) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.due = at;
@@ -81,5 +81,5 @@ export function coalescerFor(
   now?: () => number,
 ): DeltaCoalescer | null {
   if (stream === false) return null;
-  return new DeltaCoalescer(post, 250, now, stream?.minChars, stream?.maxWaitMs);
+  return new DeltaCoalescer(post, undefined, now, stream?.minChars, stream?.maxWaitMs);
 }

@@ -166,17 +166,10 @@ function sanitizedHost(html: string): HTMLElement {
 }
 
 /**
- * Several texts rendered each on its own and joined, as texts.map(renderMarkdown).join(''), with
- * one sanitizer pass: each text's HTML is balanced, and a pass has a set-up cost of its own
- * (fewer passes, less of it). For the blocks a stream finishes at once.
- */
-export function renderMarkdownBlocks(texts: readonly string[]): string {
-  return sanitize(texts.map((t) => marked.parse(t) as string).join(''));
-}
-
-/**
- * renderMarkdownBlocks as nodes ready to append: for a stream's finished blocks, whose HTML would
- * only be parsed again to insert it (the same nodes; a serialize-and-parse round trip fewer).
+ * Several texts rendered each on its own and joined, the same HTML as
+ * texts.map(renderMarkdown).join(''), as nodes ready to append: for the blocks a stream finishes
+ * at once. One sanitizer pass (each text's HTML is balanced, and a pass has a set-up cost of its
+ * own), and no serializing to HTML only for the page to parse it again.
  */
 export function renderMarkdownBlocksNodes(texts: readonly string[]): DocumentFragment {
   return sanitizeToNodes(texts.map((t) => marked.parse(t) as string).join(''));

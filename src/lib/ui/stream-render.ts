@@ -366,7 +366,7 @@ export class BlockView {
         // renderMarkdown's output: sanitized by DOMPurify.
         this.blocks.insertAdjacentHTML('beforeend', b.html);
       } else if ('nodes' in b) {
-        // DOMPurify's own output nodes (renderMarkdownBlocksNodes).
+        // Sanitized nodes (renderMarkdownBlocksNodes), appended as they are.
         this.blocks.append(b.nodes);
       } else {
         const p = this.blocks.ownerDocument.createElement('p');
