@@ -359,8 +359,11 @@ test('bundled sets import in one click with source and license; LLMBar shows pub
   expect(await waitPhase(page, ['done', 'failed'])).toBe('done');
   expect(await doneText(app)).toMatch(/Imported 100 items into LLMBar Natural/);
   await page.getByTestId('bundled-import-mt-bench-prompts').click();
+  // The first import's "done" stays on screen while the second set is fetched: wait for its own.
+  await expect
+    .poll(() => doneText(app), { timeout: 60_000 })
+    .toMatch(/Imported 80 items into MT-Bench prompts/);
   expect(await waitPhase(page, ['done', 'failed'])).toBe('done');
-  expect(await doneText(app)).toMatch(/Imported 80 items into MT-Bench prompts/);
   const ds = await readStore<{ name: string; format: string; source: string; itemCount: number }>(
     page,
     'datasets',
