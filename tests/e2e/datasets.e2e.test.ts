@@ -361,7 +361,9 @@ test('bundled sets import in one click with source and license; LLMBar shows pub
   await page.getByTestId('bundled-import-mt-bench-prompts').click();
   // The first import's "done" stays on screen while the second set is fetched: wait for its own.
   await expect
-    .poll(() => doneText(app), { timeout: 60_000 })
+    .poll(async () => (await page.getByTestId('import-done').textContent()) ?? '', {
+      timeout: 60_000,
+    })
     .toMatch(/Imported 80 items into MT-Bench prompts/);
   expect(await waitPhase(page, ['done', 'failed'])).toBe('done');
   const ds = await readStore<{ name: string; format: string; source: string; itemCount: number }>(
