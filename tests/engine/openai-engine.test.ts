@@ -305,6 +305,97 @@ describe.each([
     expect(server!.completions).toBe(2);
   });
 
+  it('treats an empty choices list as a server error: retried, never an empty answer', async () => {
+    const empty = { id: 'x', object: 'chat.completion', choices: [], usage: { prompt_tokens: 3 } };
+    let engine = await engineFor((n) => (n === 0 ? { answer: empty } : { text: 'ok [[A]]' }), {
+      capabilities: { streaming: false },
+    });
+    const r = await engine.generate({ messages: msgs });
+    expect(r.text).toBe('ok [[A]]');
+    expect(engine.stats.retries).toBe(1);
+    await server!.close();
+    // Streamed: a stream of usage and [DONE] with no choice at all, every time.
+    engine = await engineFor(
+      () => ({
+        raw: [
+          `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3 } })}\n\n`,
+          'data: [DONE]\n\n',
+        ],
+      }),
+      { backoff: { ...fast, retries: 1 } },
+    );
+    const err = await engine.generate({ messages: msgs }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerError);
+    expect((err as ServerError).message).toMatch(/no choice/);
+    expect(server!.completions).toBe(2);
+  });
+
+  it('refuses an answer far longer than max_tokens allows, streamed or whole, without retrying', async () => {
+    const content = (text: string) =>
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`;
+    // 1024 tokens allow 32 characters each (64 k); 5 MB in 1 kB events runs past it.
+    let engine = await engineFor(() => ({
+      raw: [
+        ...Array.from({ length: 5 * 1024 }, () => content('x'.repeat(1024))),
+        'data: [DONE]\n\n',
+      ],
+    }));
+    let err = await engine.generate({ messages: msgs, max_tokens: 1024 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerError);
+    expect((err as ServerError).message).toMatch(
+      /ran past 65,536 characters although max_tokens was 1024/,
+    );
+    expect(engine.stats.retries).toBe(0);
+    await server!.close();
+    // One endless event never completes a line: the bytes on the wire are capped too (4 MB here).
+    engine = await engineFor(() => ({
+      raw: [
+        `data: {"choices":[{"delta":{"content":"`,
+        ...Array.from({ length: 5 * 1024 }, () => 'x'.repeat(1024)),
+      ],
+    }));
+    err = await engine.generate({ messages: msgs, max_tokens: 1024 }).catch((e: unknown) => e);
+    expect((err as ServerError).message).toMatch(/ran past/);
+    await server!.close();
+    engine = await engineFor(
+      () => ({
+        answer: {
+          choices: [{ index: 0, message: { content: 'x'.repeat(70_000) }, finish_reason: 'stop' }],
+        },
+      }),
+      { capabilities: { streaming: false } },
+    );
+    err = await engine.generate({ messages: msgs, max_tokens: 1024 }).catch((e: unknown) => e);
+    expect((err as ServerError).message).toMatch(/ran past 65,536 characters/);
+    // Within the bound it is an answer like any other.
+    const ok = await engine.generate({ messages: msgs, max_tokens: 4096 });
+    expect(ok.text).toHaveLength(70_000);
+  });
+
+  it('marks token counts as estimates when the server sends no usage, and derives no rate from them', async () => {
+    for (const streaming of [true, false]) {
+      const engine = await engineFor(
+        () => ({ text: 'one two three four five six', noUsage: true }),
+        {
+          capabilities: { streaming },
+        },
+      );
+      const r = await engine.generate({ messages: msgs });
+      expect(r.usage.estimated).toEqual(['promptTokens', 'completionTokens']);
+      // Six words streamed as six events; whole, 27 characters at four a token is 7 (not 1).
+      expect(r.usage.completionTokens).toBe(streaming ? 6 : 7);
+      expect(r.usage.prefillTokensPerS).toBeNull();
+      expect(r.usage.decodeTokensPerS).toBeNull();
+      expect(r.usage.totalMs).toBeGreaterThan(0);
+      await server!.close();
+    }
+    // With usage nothing is marked.
+    const engine = await engineFor(() => ({ text: 'one two' }));
+    const r = await engine.generate({ messages: msgs }, { onToken: () => undefined });
+    expect(r.usage.estimated).toBeUndefined();
+    expect(r.usage.completionTokens).toBe(2);
+  });
+
   it('stops on abort with AbortedError', async () => {
     const engine = await engineFor(() => ({ text: 'a b c d e f g h', delayMs: 50 }));
     const ac = new AbortController();

@@ -33,6 +33,10 @@ export interface Reply {
   dropAfter?: number;
   /** Never answer (a hung server). */
   hang?: boolean;
+  /** An unstreamed 200 answer sent as this JSON, whatever it holds (an empty `choices`, say). */
+  answer?: unknown;
+  /** Send no `usage` (servers that do not count tokens). */
+  noUsage?: boolean;
 }
 
 export type Handler = (req: RecordedRequest, n: number) => Reply | Promise<Reply>;
@@ -152,6 +156,10 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
       );
       return;
     }
+    if (reply.answer !== undefined && body.stream !== true) {
+      send(res, 200, reply.answer);
+      return;
+    }
     const rf = body.response_format as { type?: string } | undefined;
     if (rf?.type === 'json_schema' && opts.jsonSchema === false) {
       send(res, 400, { error: { message: 'response_format json_schema is not supported' } });
@@ -172,11 +180,13 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
       })),
     });
     const promptTokens = JSON.stringify(body.messages ?? []).length >> 2;
-    const usage = {
-      prompt_tokens: promptTokens,
-      completion_tokens: tokens.length + reasoning.length,
-      total_tokens: promptTokens + tokens.length + reasoning.length,
-    };
+    const usage = reply.noUsage
+      ? undefined
+      : {
+          prompt_tokens: promptTokens,
+          completion_tokens: tokens.length + reasoning.length,
+          total_tokens: promptTokens + tokens.length + reasoning.length,
+        };
     const finish = reply.finishReason ?? 'stop';
     const delay = reply.delayMs ?? opts.tokenDelayMs ?? 0;
     if (body.stream !== true) {
@@ -232,7 +242,9 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
         })
         .concat(
           `data: ${JSON.stringify({ id: 'cmpl-1', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: {}, finish_reason: finish }] })}\n\n`,
-          `data: ${JSON.stringify({ id: 'cmpl-1', object: 'chat.completion.chunk', model, choices: [], usage })}\n\n`,
+          usage
+            ? `data: ${JSON.stringify({ id: 'cmpl-1', object: 'chat.completion.chunk', model, choices: [], usage })}\n\n`
+            : [],
           'data: [DONE]\n\n',
         );
     let written = 0;
