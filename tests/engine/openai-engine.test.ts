@@ -17,6 +17,8 @@ import { runPool } from '../../src/lib/run/pool';
 import { judgeItem, getTemplate } from '../../src/lib/judge';
 import { startOpenAIServer, type Reply, type TestServer } from '../support/openai-server';
 import { createNodeFetch } from '../../cli/node-fetch';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 let server: TestServer | null = null;
 afterEach(async () => {
@@ -412,6 +414,73 @@ describe.each([
     await expect(engine.load(openaiModelSpec(url, 'x'))).rejects.toBeInstanceOf(
       ServerUnreachableError,
     );
+  });
+
+  it('retries a refused connection until the server is back on its port', async () => {
+    server = await startOpenAIServer();
+    const url = server.url;
+    const engine = new OpenAIEngine({
+      endpoint: url,
+      // Generous: the server is restarted on the first retry, whatever the machine's load.
+      backoff: { baseMs: 5, maxMs: 50, retries: 200 },
+      ...(impl ? { fetch: impl } : {}),
+      onRetry: ({ error }) => {
+        errors.push(error.message);
+        // A pooled keep-alive socket may first report the close as a reset; then it refuses.
+        if (restarted === null && /refused the connection/.test(error.message))
+          restarted = startOpenAIServer({ port: Number(new URL(url).port) }).then((s) => {
+            server = s;
+          });
+      },
+    });
+    const errors: string[] = [];
+    let restarted: Promise<void> | null = null;
+    await engine.load(openaiModelSpec(url, 'test-judge'));
+    await server.close();
+    server = null;
+    const r = await engine.generate({ messages: [{ role: 'user', content: 'GOOD or BAD?' }] });
+    expect(restarted).not.toBeNull();
+    await restarted;
+    expect(r.text).toContain('[[A]]');
+    expect(errors.every((m) => /refused the connection|closed by the server/.test(m))).toBe(true);
+  });
+
+  it('says a reset connection was closed by the server, not that it could not be reached', async () => {
+    const raw = createServer((req) => req.socket.destroy());
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+    const engine = new OpenAIEngine({ endpoint: url, ...(impl ? { fetch: impl } : {}) });
+    const err = await engine.listModels().catch((e: unknown) => e);
+    await new Promise<void>((r) => raw.close(() => r()));
+    expect(err).toBeInstanceOf(ServerUnreachableError);
+    expect((err as Error).message).toMatch(
+      /^The connection to 127\.0\.0\.1:\d+ was closed by the server/,
+    );
+    expect((err as ServerUnreachableError).detail.retryable).toBe(true);
+  });
+
+  it.each([
+    [
+      '{"error":"SyntaxError","message":"Unexpected end of JSON input"}',
+      'SyntaxError: Unexpected end of JSON input',
+    ],
+    ['{"error":{"message":"model not loaded","type":"server_error"}}', 'model not loaded'],
+    ['{"detail":"Internal Server Error"}', 'Internal Server Error'],
+    [
+      'SyntaxError: Unexpected token } in JSON at position 9',
+      'SyntaxError: Unexpected token } in JSON at position 9',
+    ],
+  ])('keeps the whole error body message: %s', async (body, said) => {
+    const raw = createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+    const engine = new OpenAIEngine({ endpoint: url, ...(impl ? { fetch: impl } : {}) });
+    const err = await engine.listModels().catch((e: unknown) => e);
+    await new Promise<void>((r) => raw.close(() => r()));
+    expect((err as ServerError).message).toBe(`The server answered 500: ${said}`);
   });
 
   it('refuses to load a model the server does not serve', async () => {

@@ -55,6 +55,8 @@ export interface ServerOptions {
   tokenDelayMs?: number;
   /** Record request bodies (default true; the benchmark turns it off). */
   record?: boolean;
+  /** Listen on this port (a server coming back where a closed one was); default any free one. */
+  port?: number;
 }
 
 export interface TestServer {
@@ -319,7 +321,7 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
     s.on('close', () => sockets.delete(s));
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', () => r()));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return state;
 }
