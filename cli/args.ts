@@ -1,6 +1,7 @@
 // Command-line arguments of `arbiter judge`: parsing, validation and the help text.
 import { parseArgs } from 'node:util';
 import { getTemplate, templates } from '../src/lib/judge';
+import { parseEndpoint } from '../src/lib/engine/openai-http';
 
 export const FORMATS = ['workspace', 'csv', 'alpaca-eval', 'fastchat', 'arena-hard'] as const;
 export type OutFormat = (typeof FORMATS)[number];
@@ -30,6 +31,8 @@ export interface CliConfig {
   /** Per request: ms without a byte; null for the default (120 s streamed, 600 s whole). */
   timeoutMs: number | null;
   retries: number;
+  /** Exit 1 when more than this fraction (0..1) of the answers could not be parsed. */
+  maxParseFailures: number;
   formats: OutFormat[];
   skipBadRows: boolean;
   quiet: boolean;
@@ -70,13 +73,18 @@ Options
                        no tokens, and streaming costs it a parse per token)
   --timeout S          Give up on a request after S seconds without a byte (default 120 when
                        streaming; 600 otherwise, since a whole answer sends nothing until done)
-  --retries N          Retries on 429/5xx/timeouts/dropped streams (default 5)
+  --retries N          Retries on 429/5xx/timeouts/dropped streams/refused connections
+                       (default 5)
+  --max-parse-failures P
+                       Exit 1 when more than P% of the answers have no readable verdict
+                       (default 50): the protocol likely does not suit the model
   --format F[,F]       Also write exports next to --out: ${FORMATS.filter((f) => f !== 'workspace').join(', ')}
   --skip-bad-rows      Judge the good rows when some input rows are bad (exit code 1)
   --quiet              No progress output
   --help               This text
 
-Exit codes: 0 all judged; 1 finished, but some items failed; 2 bad input or configuration.
+Exit codes: 0 all judged; 1 finished, but some items failed or too many answers could not be
+parsed, or stopped (Ctrl-C); 2 bad input or configuration.
 `;
 
 export class UsageError extends Error {
@@ -124,6 +132,7 @@ export function parseCli(
         context: { type: 'string' },
         timeout: { type: 'string' },
         retries: { type: 'string' },
+        'max-parse-failures': { type: 'string' },
         format: { type: 'string' },
         'skip-bad-rows': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -144,6 +153,11 @@ export function parseCli(
   if (rest.length > 0) throw new UsageError(`Unexpected argument “${rest[0]}”.`);
   const endpoint = o.endpoint ?? env.ARBITER_ENDPOINT;
   if (!endpoint) throw new UsageError('Missing --endpoint (or ARBITER_ENDPOINT).');
+  try {
+    parseEndpoint(endpoint);
+  } catch (e) {
+    throw new UsageError(`--endpoint: ${(e as Error).message}`);
+  }
   if (!o.model) throw new UsageError('Missing --model.');
   if (!o.out) throw new UsageError('Missing --out.');
   const protocol = o.protocol ?? 'j1-pairwise';
@@ -165,6 +179,8 @@ export function parseCli(
       ? null
       : num('concurrency', o.concurrency, 1);
   if (conc !== null && conc > 1024) throw new UsageError('--concurrency must be at most 1024.');
+  const maxParse = num('max-parse-failures', o['max-parse-failures'], 0, false) ?? 50;
+  if (maxParse > 100) throw new UsageError('--max-parse-failures is a percentage, at most 100.');
   return {
     input,
     out: o.out,
@@ -186,6 +202,7 @@ export function parseCli(
     contextWindow: num('context', o.context, 16),
     timeoutMs: o.timeout === undefined ? null : (num('timeout', o.timeout, 1, false) ?? 0) * 1000,
     retries: num('retries', o.retries, 0) ?? 5,
+    maxParseFailures: maxParse / 100,
     formats: formats as OutFormat[],
     skipBadRows: o['skip-bad-rows'] ?? false,
     quiet: o.quiet ?? false,
