@@ -65,7 +65,8 @@ Options
   --constrained        JSON schema / grammar output where the server supports it
   --thinking           The model thinks in <think>…</think> on its own
   --concurrency N|auto Requests in flight at most (default auto: a quick probe of the server);
-                       halved on 429/503 and grown back slowly while the server keeps up
+                       halved when over a quarter of a round trip's requests get 429/503,
+                       grown back by half after two round trips without
   --context N          The model's context window in tokens, to check prompts fit before
                        sending (default: as the server reports it, e.g. vLLM's max_model_len);
                        an item too long is an item error (exit code 1), never sent

@@ -12,6 +12,7 @@ import {
 } from '../../src/lib/data/workspace';
 import type { JudgmentRecord } from '../../src/lib/store/schema';
 import { buildCli, judgeArgs, runCli } from '../support/cli-process';
+import { mulberry32 } from '../../src/lib/judge/stats';
 import { markerJudge, startOpenAIServer, type TestServer } from '../support/openai-server';
 
 let server: TestServer | null = null;
@@ -379,6 +380,28 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     // Without adapting, ~28 of every 32 requests would be refused for the whole run (well over
     // 120 × 28/4); adapting keeps the refusals to the first bursts and the odd probe upward.
     expect(refused).toBeLessThan(200);
+  });
+
+  it('keeps its concurrency when one request in ten draws a random 503', async () => {
+    const rand = mulberry32(7);
+    server = await startOpenAIServer({
+      handler: (req, n) =>
+        JSON.stringify(req.body?.messages ?? '').includes('Question') && rand() < 0.1
+          ? { status: 503, json: { error: { message: 'flaky upstream' } } }
+          : markerJudge(req, n),
+    });
+    const input = dataset(60, 'flaky.jsonl');
+    const r = await runCli(judgeArgs(input, server.url, join(dir, 'flaky.out'), '-c', '16'));
+    expect(r.code, r.stderr).toBe(0);
+    const m =
+      /Server busy: (\d+) refusals \(429\/503\); concurrency halved (\d+) times, (\d+) of 16 at the end/.exec(
+        r.stdout,
+      );
+    expect(m, r.stdout).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0);
+    // Cutting on every refusal halved it to 1–2 here; now a round trip needs over a quarter
+    // refused to count as a full server.
+    expect(Number(m![3])).toBeGreaterThanOrEqual(8);
   });
 
   it('checks prompts fit the context: too long is an item error (exit 1), never sent; /tokenize when close', async () => {
