@@ -75,6 +75,8 @@ class ReplayEngine implements JudgeEngine {
   constructor(
     private readonly inner: OpenAIEngine,
     private readonly replays: Map<string, JudgmentRecord>,
+    /** Each request the server answered (the concurrency limit weighs them against refusals). */
+    private readonly onAnswer: () => void,
   ) {}
   get loaded(): LoadedModel | null {
     return this.inner.loaded;
@@ -84,7 +86,11 @@ class ReplayEngine implements JudgeEngine {
   }
   generate(req: GenerateRequest, opts?: GenerateOptions): Promise<GenerateResult> {
     const hit = this.replays.get(JSON.stringify(req));
-    if (!hit) return this.inner.generate(req, opts);
+    if (!hit)
+      return this.inner.generate(req, opts).then((r) => {
+        this.onAnswer();
+        return r;
+      });
     return Promise.resolve({
       text: hit.text,
       usage: hit.usage,
@@ -476,18 +482,23 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
       live.add(task);
       if (controller.signal.aborted) task.abort();
       try {
-        await judgeItem(new ReplayEngine(engine, replays), ctx.item, config, {
-          signal: task.signal,
-          onJudgment: (j) => {
-            const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
-            if (doneKeys.has(key)) return;
-            const record = toRecord(j, { runId, itemId: item.id, key, params, ctx });
-            fresh.push(record);
-            writer.write(workspaceLine({ kind: 'judgment', record }));
-            written++;
-            progress.tick();
+        await judgeItem(
+          new ReplayEngine(engine, replays, () => limit?.success()),
+          ctx.item,
+          config,
+          {
+            signal: task.signal,
+            onJudgment: (j) => {
+              const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
+              if (doneKeys.has(key)) return;
+              const record = toRecord(j, { runId, itemId: item.id, key, params, ctx });
+              fresh.push(record);
+              writer.write(workspaceLine({ kind: 'judgment', record }));
+              written++;
+              progress.tick();
+            },
           },
-        });
+        );
       } finally {
         live.delete(task);
       }

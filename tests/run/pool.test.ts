@@ -256,8 +256,9 @@ describe('AdaptiveLimit', () => {
         if (cut) maxAfterCut.push(inFlight);
         if (performance.now() < pauseEnds) startsDuringPause.push(x);
         if (x === 10) {
-          // The server said 429, Retry-After 40 ms, to most of a round trip's requests.
-          for (let i = 0; i < 6; i++) l.overload(40);
+          // The server said 429, Retry-After 40 ms, to a whole round trip of requests (the
+          // pool's caller reports outcomes; here only these refusals).
+          for (let i = 0; i < 8; i++) l.overload(40);
           pauseEnds = performance.now() + 40;
         }
         await tick(3);

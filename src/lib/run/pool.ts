@@ -3,7 +3,11 @@
 export interface PoolOptions<T, R> {
   /** Tasks in flight at most; at least 1. With `limit`, its `max` is used instead. */
   concurrency: number;
-  /** An adaptive limit (AIMD) the pool obeys: fewer in flight after the server says it is busy. */
+  /**
+   * An adaptive limit the pool obeys: fewer in flight after the server says it is busy. The
+   * caller reports its outcomes (`success` per answered request, `overload` per refusal), since
+   * only it sees the requests inside a task.
+   */
   limit?: AdaptiveLimit;
   signal?: AbortSignal;
   /** Each result the moment it settles (completion order, not input order). */
@@ -73,7 +77,7 @@ export class AdaptiveLimit {
     this.onChange?.();
   }
 
-  /** A task finished. */
+  /** A request was answered. */
   success(): void {
     this.count(false);
   }
@@ -201,7 +205,6 @@ export async function runPool<T, R>(
       try {
         const r = await task(next.value, index);
         summary.succeeded++;
-        adaptive?.success();
         opts.onResult?.(r, next.value, index);
       } catch (e) {
         summary.failed++;
