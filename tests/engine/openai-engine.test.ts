@@ -369,6 +369,25 @@ describe.each([
     );
     err = await engine.generate({ messages: msgs, max_tokens: 1024 }).catch((e: unknown) => e);
     expect((err as ServerError).message).toMatch(/ran past 65,536 characters/);
+    await server!.close();
+    // A whole answer followed by endless bytes after [DONE]: kept, and the rest is not read.
+    engine = await engineFor(() => ({
+      raw: [
+        content('[[A]]'),
+        'data: [DONE]\n\n',
+        ...Array.from({ length: 5 * 1024 }, () => `: ${'x'.repeat(1024)}\n`),
+      ],
+    }));
+    expect((await engine.generate({ messages: msgs, max_tokens: 1024 })).text).toBe('[[A]]');
+    await server!.close();
+    engine = await engineFor(
+      () => ({
+        answer: {
+          choices: [{ index: 0, message: { content: 'x'.repeat(70_000) }, finish_reason: 'stop' }],
+        },
+      }),
+      { capabilities: { streaming: false } },
+    );
     // Within the bound it is an answer like any other.
     const ok = await engine.generate({ messages: msgs, max_tokens: 4096 });
     expect(ok.text).toHaveLength(70_000);

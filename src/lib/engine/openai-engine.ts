@@ -394,10 +394,15 @@ export class OpenAIEngine implements JudgeEngine {
             const { value, done: eof } = await reader.read();
             idle.touch();
             if (eof) break;
-            if (done) continue;
-            // Checked per read, before parsing: one endless event never completes a line.
+            // Checked per read, before parsing: one endless event never completes a line. After
+            // [DONE] the answer is whole; endless bytes after it are only cut off.
             bytes += value.byteLength;
-            if (bytes > maxBytes) throw tooLong(req.max_tokens);
+            if (bytes > maxBytes) {
+              if (!done) throw tooLong(req.max_tokens);
+              await reader.cancel().catch(() => undefined);
+              break;
+            }
+            if (done) continue;
             for (const ev of sse.push(decoder.decode(value, { stream: true }))) handle(ev.data);
           }
           if (!done) for (const ev of sse.end()) handle(ev.data);
