@@ -1,8 +1,16 @@
 // Entry of the `arbiter` command (Node only): parses arguments, runs the command, sets the exit code.
 import { HELP, parseCli, UsageError } from './args';
+import { escapeControl } from './escape';
 import { ConfigError, judgeCommand, type Io } from './run';
 
-export async function main(argv: string[], io: Io, env = process.env): Promise<number> {
+export async function main(argv: string[], raw: Io, env = process.env): Promise<number> {
+  // Everything printed may quote the input file or a server: only the progress bar's own
+  // sequences reach the terminal as they are.
+  const io: Io = {
+    ...raw,
+    out: (s) => raw.out(escapeControl(s)),
+    err: (s) => raw.err(escapeControl(s)),
+  };
   try {
     const cfg = parseCli(argv, env);
     if (cfg === 'help') {
@@ -27,6 +35,7 @@ export async function main(argv: string[], io: Io, env = process.env): Promise<n
 const io: Io = {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
+  control: (s) => void process.stderr.write(s),
   isTTY: process.stderr.isTTY === true,
 };
 

@@ -1,6 +1,7 @@
 // Command-line arguments of `arbiter judge`: parsing, validation and the help text.
 import { parseArgs } from 'node:util';
 import { getTemplate, templates } from '../src/lib/judge';
+import { parseEndpoint } from '../src/lib/engine/openai-http';
 
 export const FORMATS = ['workspace', 'csv', 'alpaca-eval', 'fastchat', 'arena-hard'] as const;
 export type OutFormat = (typeof FORMATS)[number];
@@ -30,6 +31,8 @@ export interface CliConfig {
   /** Per request: ms without a byte; null for the default (120 s streamed, 600 s whole). */
   timeoutMs: number | null;
   retries: number;
+  /** Exit 1 when more than this fraction (0..1) of the answers could not be parsed. */
+  maxParseFailures: number;
   formats: OutFormat[];
   skipBadRows: boolean;
   quiet: boolean;
@@ -62,7 +65,8 @@ Options
   --constrained        JSON schema / grammar output where the server supports it
   --thinking           The model thinks in <think>…</think> on its own
   --concurrency N|auto Requests in flight at most (default auto: a quick probe of the server);
-                       halved on 429/503 and grown back slowly while the server keeps up
+                       halved when over a quarter of a round trip's requests get 429/503,
+                       grown back by half after two round trips without
   --context N          The model's context window in tokens, to check prompts fit before
                        sending (default: as the server reports it, e.g. vLLM's max_model_len);
                        an item too long is an item error (exit code 1), never sent
@@ -70,13 +74,18 @@ Options
                        no tokens, and streaming costs it a parse per token)
   --timeout S          Give up on a request after S seconds without a byte (default 120 when
                        streaming; 600 otherwise, since a whole answer sends nothing until done)
-  --retries N          Retries on 429/5xx/timeouts/dropped streams (default 5)
+  --retries N          Retries on 429/5xx/timeouts/dropped streams/refused connections
+                       (default 5)
+  --max-parse-failures P
+                       Exit 1 when more than P% of the answers have no readable verdict
+                       (default 50): the protocol likely does not suit the model
   --format F[,F]       Also write exports next to --out: ${FORMATS.filter((f) => f !== 'workspace').join(', ')}
   --skip-bad-rows      Judge the good rows when some input rows are bad (exit code 1)
   --quiet              No progress output
   --help               This text
 
-Exit codes: 0 all judged; 1 finished, but some items failed; 2 bad input or configuration.
+Exit codes: 0 all judged; 1 finished, but some items failed or too many answers could not be
+parsed, or stopped (Ctrl-C); 2 bad input or configuration.
 `;
 
 export class UsageError extends Error {
@@ -124,6 +133,7 @@ export function parseCli(
         context: { type: 'string' },
         timeout: { type: 'string' },
         retries: { type: 'string' },
+        'max-parse-failures': { type: 'string' },
         format: { type: 'string' },
         'skip-bad-rows': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -144,6 +154,11 @@ export function parseCli(
   if (rest.length > 0) throw new UsageError(`Unexpected argument “${rest[0]}”.`);
   const endpoint = o.endpoint ?? env.ARBITER_ENDPOINT;
   if (!endpoint) throw new UsageError('Missing --endpoint (or ARBITER_ENDPOINT).');
+  try {
+    parseEndpoint(endpoint);
+  } catch (e) {
+    throw new UsageError(`--endpoint: ${(e as Error).message}`);
+  }
   if (!o.model) throw new UsageError('Missing --model.');
   if (!o.out) throw new UsageError('Missing --out.');
   const protocol = o.protocol ?? 'j1-pairwise';
@@ -165,6 +180,8 @@ export function parseCli(
       ? null
       : num('concurrency', o.concurrency, 1);
   if (conc !== null && conc > 1024) throw new UsageError('--concurrency must be at most 1024.');
+  const maxParse = num('max-parse-failures', o['max-parse-failures'], 0, false) ?? 50;
+  if (maxParse > 100) throw new UsageError('--max-parse-failures is a percentage, at most 100.');
   return {
     input,
     out: o.out,
@@ -186,6 +203,7 @@ export function parseCli(
     contextWindow: num('context', o.context, 16),
     timeoutMs: o.timeout === undefined ? null : (num('timeout', o.timeout, 1, false) ?? 0) * 1000,
     retries: num('retries', o.retries, 0) ?? 5,
+    maxParseFailures: maxParse / 100,
     formats: formats as OutFormat[],
     skipBadRows: o['skip-bad-rows'] ?? false,
     quiet: o.quiet ?? false,

@@ -76,13 +76,14 @@ export function metricsOf(
   const records = pairRecords(items, results, bothOrders);
   const pw = pairwiseMetrics(records);
   const labelled = records.filter((r) => r.label !== null);
+  // Accuracy over no readable verdict is unknown, not 0%: a failure is never a verdict.
+  const anyParsed = labelled.some((r) => r.verdictAB !== null || (r.verdictBA ?? null) !== null);
   return {
     ...base,
     pairwise: pw,
-    accuracy:
-      labelled.length > 0
-        ? withInterval(labelled, (rs) => pairwiseMetrics(rs).accuracyMean, { seed: 1 })
-        : null,
+    accuracy: anyParsed
+      ? withInterval(labelled, (rs) => pairwiseMetrics(rs).accuracyMean, { seed: 1 })
+      : null,
     meanScore: null,
   };
 }
@@ -98,12 +99,15 @@ export function metricsTable(m: CliMetrics, template: Template): string {
   if (m.pairwise) {
     const p = m.pairwise;
     rows.push(['labelled items', String(p.labelled)]);
+    // Labelled items but not one readable verdict among them: no accuracy to show.
+    const unknown = p.labelled > 0 && !m.accuracy;
     if (m.accuracy)
       rows.push([
         'accuracy (mean of orders)',
         `${pct(m.accuracy.estimate)}  [95% CI ${pct(m.accuracy.lower)}–${pct(m.accuracy.upper)}]`,
       ]);
-    rows.push(['consistent accuracy', pct(p.consistentAccuracy)]);
+    else if (unknown) rows.push(['accuracy (mean of orders)', '— (no readable verdict)']);
+    rows.push(['consistent accuracy', unknown ? '—' : pct(p.consistentAccuracy)]);
     rows.push(['consistency (same verdict both orders)', pct(p.positionalAgreement)]);
     rows.push(['flip rate', pct(p.flipRate)]);
     rows.push(['tie rate', pct(p.tieRate)]);

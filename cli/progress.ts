@@ -63,7 +63,9 @@ export class Progress {
       this.lastDraw = now;
       const width = 24;
       const fill = Math.round((this.done / Math.max(1, this.total)) * width);
-      this.io.err(`\r\x1b[2K[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${this.line(now)}`);
+      this.io.control(
+        `\r\x1b[2K[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${this.line(now)}`,
+      );
       this.drawn = true;
     } else {
       const decile = Math.floor((this.done / Math.max(1, this.total)) * 10);
@@ -76,7 +78,7 @@ export class Progress {
 
   /** Before another message: clear the bar so the message gets its own line. */
   clearLine(): void {
-    if (this.drawn && this.io.isTTY) this.io.err('\r\x1b[2K');
+    if (this.drawn && this.io.isTTY) this.io.control('\r\x1b[2K');
     this.drawn = false;
   }
 

@@ -1,14 +1,20 @@
 // `arbiter judge`: judges a dataset against an OpenAI-compatible server with the app's judge core, resumable.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { open, readFile, truncate, writeFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, open, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { CliConfig } from './args';
 import { readInput } from './input';
 import { Progress } from './progress';
 import { metricsOf, metricsTable } from './metrics';
 import { OpenAIEngine, openaiModelSpec } from '../src/lib/engine/openai-engine';
 import { probeServer } from '../src/lib/engine/openai-probe';
-import { ContextWindowExceededError, EngineError, RateLimitError } from '../src/lib/engine/errors';
+import {
+  AbortedError,
+  ContextWindowExceededError,
+  EngineError,
+  RateLimitError,
+} from '../src/lib/engine/errors';
 import type {
   ChatMessage,
   GenerateOptions,
@@ -53,6 +59,8 @@ import { createNodeFetch } from './node-fetch';
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Terminal control sequences of the progress bar, written as they are (stderr). */
+  control: (s: string) => void;
   isTTY: boolean;
 }
 
@@ -67,6 +75,8 @@ class ReplayEngine implements JudgeEngine {
   constructor(
     private readonly inner: OpenAIEngine,
     private readonly replays: Map<string, JudgmentRecord>,
+    /** Each request the server answered (the concurrency limit weighs them against refusals). */
+    private readonly onAnswer: () => void,
   ) {}
   get loaded(): LoadedModel | null {
     return this.inner.loaded;
@@ -76,7 +86,11 @@ class ReplayEngine implements JudgeEngine {
   }
   generate(req: GenerateRequest, opts?: GenerateOptions): Promise<GenerateResult> {
     const hit = this.replays.get(JSON.stringify(req));
-    if (!hit) return this.inner.generate(req, opts);
+    if (!hit)
+      return this.inner.generate(req, opts).then((r) => {
+        this.onAnswer();
+        return r;
+      });
     return Promise.resolve({
       text: hit.text,
       usage: hit.usage,
@@ -190,8 +204,54 @@ async function readExisting(path: string, io: Io): Promise<Existing | null> {
   return { byKey, ids, lines: n };
 }
 
+/**
+ * Whether --out can be written and resumed from, before any request: a folder, a missing folder
+ * or a file that is not an Arbiter workspace used to surface only after the server probes.
+ */
+async function checkOut(path: string): Promise<void> {
+  const st = await stat(path).catch(() => null);
+  if (st?.isDirectory()) throw new ConfigError(`--out ${path} is a folder; name a file in it.`);
+  if (st) {
+    if (st.size > 0) {
+      const fh = await open(path, 'r');
+      const buf = Buffer.alloc(Math.min(st.size, 64 * 1024));
+      await fh.read(buf, 0, buf.length, 0).finally(() => fh.close());
+      const first = buf.toString('utf8').split('\n')[0] ?? '';
+      const header = parseWorkspaceHeader(first);
+      if (isRowError(header))
+        throw new ConfigError(
+          `${path} exists and is not an Arbiter workspace file (${header.reason}). Choose another --out.`,
+        );
+    }
+    await access(path, constants.W_OK).catch(() => {
+      throw new ConfigError(`--out ${path} cannot be written to (no permission).`);
+    });
+    return;
+  }
+  const folder = dirname(path);
+  const dirStat = await stat(folder).catch(() => null);
+  if (!dirStat?.isDirectory())
+    throw new ConfigError(`--out ${path}: the folder ${folder} does not exist.`);
+  await access(folder, constants.W_OK).catch(() => {
+    throw new ConfigError(`--out ${path}: the folder ${folder} cannot be written to.`);
+  });
+}
+
 function defaultMaxTokens(t: Template, thinking: boolean): number {
   return t.family === 'verdict-only' ? 8 : thinking ? 2048 : 1024;
+}
+
+/**
+ * A 429/503 halves the pool's concurrency and pauses new requests for as long as the engine
+ * waits before its retry: that wait is the Retry-After capped by the backoff (30 s), so the pool
+ * never idles past the moment the retried request goes out.
+ */
+export function slowDownOnRefusal(
+  limit: AdaptiveLimit,
+  { delayMs, error }: { delayMs: number; error: EngineError },
+): void {
+  if (!(error instanceof RateLimitError) && error.detail.status !== 503) return;
+  limit.overload(typeof error.detail.retryAfterMs === 'number' ? delayMs : null);
 }
 
 /** Run the command; resolves with the exit code. */
@@ -220,6 +280,8 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
       `--protocol ${template.id} compares two answers, but some items have only one (row ${(input.items.find((i) => i.responseB === undefined)?.index ?? 0) + 1}). Use a single-answer protocol.`,
     );
 
+  await checkOut(cfg.out);
+
   // Connection and capabilities: a failure here is configuration, not an item error.
   let retries = 0;
   // Set once the concurrency is known; refusals for load before that (the probe) only count.
@@ -234,12 +296,9 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
     backoff: { retries: cfg.retries },
     // The CLI shows no tokens: whole answers, unless --stream.
     streamOnlyWhenWatched: !cfg.stream,
-    onRetry: ({ error }) => {
+    onRetry: (info) => {
       retries++;
-      if (error instanceof RateLimitError || error.detail.status === 503) {
-        const after = error.detail.retryAfterMs;
-        limit?.overload(typeof after === 'number' ? after : null);
-      }
+      if (limit) slowDownOnRefusal(limit, info);
     },
   });
   let report;
@@ -378,6 +437,8 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   const judgingStart = performance.now();
   const judgingCpu0 = process.cpuUsage();
   let failedItems = 0;
+  /** Items cut off by Ctrl-C: unfinished, not failed; a re-run does them. */
+  let unfinishedItems = 0;
   let written = 0;
   const controller = new AbortController();
   // Each task has its own signal, aborted from here: thousands of listeners on one shared signal
@@ -421,18 +482,23 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
       live.add(task);
       if (controller.signal.aborted) task.abort();
       try {
-        await judgeItem(new ReplayEngine(engine, replays), ctx.item, config, {
-          signal: task.signal,
-          onJudgment: (j) => {
-            const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
-            if (doneKeys.has(key)) return;
-            const record = toRecord(j, { runId, itemId: item.id, key, params, ctx });
-            fresh.push(record);
-            writer.write(workspaceLine({ kind: 'judgment', record }));
-            written++;
-            progress.tick();
+        await judgeItem(
+          new ReplayEngine(engine, replays, () => limit?.success()),
+          ctx.item,
+          config,
+          {
+            signal: task.signal,
+            onJudgment: (j) => {
+              const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
+              if (doneKeys.has(key)) return;
+              const record = toRecord(j, { runId, itemId: item.id, key, params, ctx });
+              fresh.push(record);
+              writer.write(workspaceLine({ kind: 'judgment', record }));
+              written++;
+              progress.tick();
+            },
           },
-        });
+        );
       } finally {
         live.delete(task);
       }
@@ -447,6 +513,10 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
         results.set(id, [...(results.get(id) ?? []), ...fresh]);
       },
       onError: (e, i) => {
+        if (e instanceof AbortedError && controller.signal.aborted) {
+          unfinishedItems++;
+          return;
+        }
         failedItems++;
         progress.clearLine();
         const item = input.items[i] as ItemRecord;
@@ -495,8 +565,19 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
       `Time judging: ${written} judgments in ${Math.round(judgingMs)} ms (${written > 0 ? ((written * 1000) / judgingMs).toFixed(1) : '0'}/s).\n` +
       `Arbiter CPU: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms in all; while judging ${(judgingCpuUs / 1000).toFixed(0)} ms, ${written > 0 ? (judgingCpuUs / written).toFixed(0) : '–'} µs per new judgment.\n`,
   );
-  if (summary.aborted) return 1;
-  return failedItems > 0 ? 1 : 0;
+  const parseRate = metrics.judgments > 0 ? metrics.parseFailures / metrics.judgments : 0;
+  const tooManyUnparsed = parseRate > cfg.maxParseFailures;
+  if (tooManyUnparsed)
+    io.err(
+      `arbiter: ${metrics.parseFailures} of ${metrics.judgments} answers (${(parseRate * 100).toFixed(1)}%) had no readable verdict, more than --max-parse-failures ${+(cfg.maxParseFailures * 100).toFixed(2)}%. Check that --protocol suits the model and that --max-tokens leaves room for the verdict.\n`,
+    );
+  if (summary.aborted) {
+    io.err(
+      `Stopped: ${pending.length - summary.succeeded - failedItems} items unfinished (${unfinishedItems} were in flight). Run the same command again to resume.\n`,
+    );
+    return 1;
+  }
+  return failedItems > 0 || tooManyUnparsed ? 1 : 0;
 }
 
 const yes = (b: boolean) => (b ? 'yes' : 'no');

@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   isRowError,
@@ -11,6 +12,7 @@ import {
 } from '../../src/lib/data/workspace';
 import type { JudgmentRecord } from '../../src/lib/store/schema';
 import { buildCli, judgeArgs, runCli } from '../support/cli-process';
+import { mulberry32 } from '../../src/lib/judge/stats';
 import { markerJudge, startOpenAIServer, type TestServer } from '../support/openai-server';
 
 let server: TestServer | null = null;
@@ -380,6 +382,28 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     expect(refused).toBeLessThan(200);
   });
 
+  it('keeps its concurrency when one request in ten draws a random 503', async () => {
+    const rand = mulberry32(7);
+    server = await startOpenAIServer({
+      handler: (req, n) =>
+        JSON.stringify(req.body?.messages ?? '').includes('Question') && rand() < 0.1
+          ? { status: 503, json: { error: { message: 'flaky upstream' } } }
+          : markerJudge(req, n),
+    });
+    const input = dataset(60, 'flaky.jsonl');
+    const r = await runCli(judgeArgs(input, server.url, join(dir, 'flaky.out'), '-c', '16'));
+    expect(r.code, r.stderr).toBe(0);
+    const m =
+      /Server busy: (\d+) refusals \(429\/503\); concurrency halved (\d+) times, (\d+) of 16 at the end/.exec(
+        r.stdout,
+      );
+    expect(m, r.stdout).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0);
+    // Cutting on every refusal halved it to 1–2 here; now a round trip needs over a quarter
+    // refused to count as a full server.
+    expect(Number(m![3])).toBeGreaterThanOrEqual(8);
+  });
+
   it('checks prompts fit the context: too long is an item error (exit 1), never sent; /tokenize when close', async () => {
     const window = 2048;
     server = await startOpenAIServer({ models: [{ id: 'test-judge', max_model_len: window }] });
@@ -454,6 +478,108 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
       (q) => q.path === '/v1/chat/completions' && /Short|Huge|Close/.test(JSON.stringify(q.body)),
     );
     expect(items).toHaveLength(0);
+  });
+
+  it('checks every argument before any request: endpoint, --out folder, missing folder, foreign file', async () => {
+    server = await startOpenAIServer();
+    const input = dataset(2, 'args.jsonl');
+    const foreign = join(dir, 'notes.txt');
+    writeFileSync(foreign, 'my notes\n');
+    const cases: [string, string[], RegExp][] = [
+      ['no URL', ['--endpoint', 'not-a-url'], /--endpoint: “not-a-url” is not a URL/],
+      ['ftp', ['--endpoint', 'ftp://127.0.0.1/v1'], /must start with http:\/\/ or https:\/\//],
+      ['a folder', ['--out', dir], /is a folder/],
+      [
+        'no folder',
+        ['--out', join(dir, 'missing', 'o.jsonl')],
+        /the folder .*missing does not exist/,
+      ],
+      ['foreign file', ['--out', foreign], /is not an Arbiter workspace file/],
+    ];
+    for (const [name, extra, said] of cases) {
+      const r = await runCli([...judgeArgs(input, server.url, join(dir, 'args.out')), ...extra]);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toMatch(said);
+      // A message for the user, not a stack trace.
+      expect(r.stderr, name).not.toMatch(/\n\s+at |unexpected error/);
+    }
+    expect(server.requests).toHaveLength(0);
+    expect(readFileSync(foreign, 'utf8')).toBe('my notes\n');
+  });
+
+  it('exits 1 and says so when too many answers are unreadable; accuracy over none is —', async () => {
+    server = await startOpenAIServer({ handler: () => ({ text: 'Both answers have merit.' }) });
+    const input = dataset(4, 'unparsed.jsonl');
+    const r = await runCli(judgeArgs(input, server.url, join(dir, 'unparsed.out'), '-c', '2'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      '8 of 8 answers (100.0%) had no readable verdict, more than --max-parse-failures 50%',
+    );
+    expect(r.stdout).toMatch(/accuracy \(mean of orders\)\s+— \(no readable verdict\)/);
+    expect(r.stdout).toMatch(/consistent accuracy\s+—\n/);
+    expect(r.stdout).not.toContain('0.0%  [95% CI');
+    // The threshold is the user's: at 100% the same run passes.
+    const again = await runCli(
+      judgeArgs(input, server.url, join(dir, 'unparsed2.out'), '--max-parse-failures', '100'),
+    );
+    expect(again.code).toBe(0);
+  });
+
+  it('escapes control characters from the file and the server in everything it prints', async () => {
+    const evil = '\x1b]0;TITLE\x07\x1b[2J';
+    server = await startOpenAIServer({
+      handler: () => ({ status: 400, json: { error: { message: 'bad\x1b[31m re\rquest' } } }),
+    });
+    const path = join(dir, 'evil.jsonl');
+    const row = { id: evil, prompt: 'p', response_a: 'GOOD', response_b: 'BAD', label: 'A' };
+    writeFileSync(
+      path,
+      [row, { ...row, label: 'maybe' }].map((x) => JSON.stringify(x)).join('\n') + '\n',
+    );
+    const r = await runCli(
+      judgeArgs(path, server.url, join(dir, 'evil.out'), '-c', '1', '--skip-bad-rows'),
+    );
+    expect(r.code).toBe(1);
+    // The bad row's id, and the server's message for the good row, as visible escapes.
+    expect(r.stderr).toContain('(id \\x1b]0;TITLE\\x07\\x1b[2J)');
+    expect(r.stderr).toContain('bad\\x1b[31m re\\x0dquest');
+    // eslint-disable-next-line no-control-regex -- looking for raw control characters
+    expect(r.stderr + r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+
+  it('Ctrl-C leaves the items in flight unfinished, not failed; a re-run does them', async () => {
+    let hung = 0;
+    let stopping = true;
+    let child: ChildProcess | null = null;
+    server = await startOpenAIServer({
+      handler: (req, n) => {
+        const asks = JSON.stringify(req.body?.messages ?? '');
+        if (stopping && /Question [2-9]/.test(asks)) {
+          // Both slots now hold a request that never ends: stop the run as a user would.
+          if (++hung === 2) child?.kill('SIGINT');
+          return { hang: true };
+        }
+        return markerJudge(req, n);
+      },
+    });
+    const input = dataset(8, 'sigint.jsonl');
+    const out = join(dir, 'sigint.out');
+    const args = judgeArgs(input, server.url, out, '-c', '2');
+    const r = await runCli(args, { onSpawn: (c) => (child = c) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('AbortedError');
+    expect(r.stderr).toContain('Stopped: 6 items unfinished (2 were in flight)');
+    expect(r.stdout).toContain('0 failed items');
+    const run = readOut(out)
+      .filter((x) => x.kind === 'run')
+      .at(-1)!.record as { status: string; failures?: unknown[] };
+    expect(run.status).toBe('cancelled');
+    expect(run.failures).toBeUndefined();
+    expect(judgments(readOut(out))).toHaveLength(4);
+    stopping = false;
+    const again = await runCli(args);
+    expect(again.code).toBe(0);
+    expect(judgments(readOut(out))).toHaveLength(16);
   });
 
   it('prints help with exit 0', async () => {

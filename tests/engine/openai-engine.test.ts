@@ -17,6 +17,8 @@ import { runPool } from '../../src/lib/run/pool';
 import { judgeItem, getTemplate } from '../../src/lib/judge';
 import { startOpenAIServer, type Reply, type TestServer } from '../support/openai-server';
 import { createNodeFetch } from '../../cli/node-fetch';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 let server: TestServer | null = null;
 afterEach(async () => {
@@ -305,6 +307,116 @@ describe.each([
     expect(server!.completions).toBe(2);
   });
 
+  it('treats an empty choices list as a server error: retried, never an empty answer', async () => {
+    const empty = { id: 'x', object: 'chat.completion', choices: [], usage: { prompt_tokens: 3 } };
+    let engine = await engineFor((n) => (n === 0 ? { answer: empty } : { text: 'ok [[A]]' }), {
+      capabilities: { streaming: false },
+    });
+    const r = await engine.generate({ messages: msgs });
+    expect(r.text).toBe('ok [[A]]');
+    expect(engine.stats.retries).toBe(1);
+    await server!.close();
+    // Streamed: a stream of usage and [DONE] with no choice at all, every time.
+    engine = await engineFor(
+      () => ({
+        raw: [
+          `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3 } })}\n\n`,
+          'data: [DONE]\n\n',
+        ],
+      }),
+      { backoff: { ...fast, retries: 1 } },
+    );
+    const err = await engine.generate({ messages: msgs }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerError);
+    expect((err as ServerError).message).toMatch(/no choice/);
+    expect(server!.completions).toBe(2);
+  });
+
+  it('refuses an answer far longer than max_tokens allows, streamed or whole, without retrying', async () => {
+    const content = (text: string) =>
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`;
+    // 1024 tokens allow 32 characters each (64 k); 5 MB in 1 kB events runs past it.
+    let engine = await engineFor(() => ({
+      raw: [
+        ...Array.from({ length: 5 * 1024 }, () => content('x'.repeat(1024))),
+        'data: [DONE]\n\n',
+      ],
+    }));
+    let err = await engine.generate({ messages: msgs, max_tokens: 1024 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerError);
+    expect((err as ServerError).message).toMatch(
+      /ran past 65,536 characters although max_tokens was 1024/,
+    );
+    expect(engine.stats.retries).toBe(0);
+    await server!.close();
+    // One endless event never completes a line: the bytes on the wire are capped too (4 MB here).
+    engine = await engineFor(() => ({
+      raw: [
+        `data: {"choices":[{"delta":{"content":"`,
+        ...Array.from({ length: 5 * 1024 }, () => 'x'.repeat(1024)),
+      ],
+    }));
+    err = await engine.generate({ messages: msgs, max_tokens: 1024 }).catch((e: unknown) => e);
+    expect((err as ServerError).message).toMatch(/ran past/);
+    await server!.close();
+    engine = await engineFor(
+      () => ({
+        answer: {
+          choices: [{ index: 0, message: { content: 'x'.repeat(70_000) }, finish_reason: 'stop' }],
+        },
+      }),
+      { capabilities: { streaming: false } },
+    );
+    err = await engine.generate({ messages: msgs, max_tokens: 1024 }).catch((e: unknown) => e);
+    expect((err as ServerError).message).toMatch(/ran past 65,536 characters/);
+    await server!.close();
+    // A whole answer followed by endless bytes after [DONE]: kept, and the rest is not read.
+    engine = await engineFor(() => ({
+      raw: [
+        content('[[A]]'),
+        'data: [DONE]\n\n',
+        ...Array.from({ length: 5 * 1024 }, () => `: ${'x'.repeat(1024)}\n`),
+      ],
+    }));
+    expect((await engine.generate({ messages: msgs, max_tokens: 1024 })).text).toBe('[[A]]');
+    await server!.close();
+    engine = await engineFor(
+      () => ({
+        answer: {
+          choices: [{ index: 0, message: { content: 'x'.repeat(70_000) }, finish_reason: 'stop' }],
+        },
+      }),
+      { capabilities: { streaming: false } },
+    );
+    // Within the bound it is an answer like any other.
+    const ok = await engine.generate({ messages: msgs, max_tokens: 4096 });
+    expect(ok.text).toHaveLength(70_000);
+  });
+
+  it('marks token counts as estimates when the server sends no usage, and derives no rate from them', async () => {
+    for (const streaming of [true, false]) {
+      const engine = await engineFor(
+        () => ({ text: 'one two three four five six', noUsage: true }),
+        {
+          capabilities: { streaming },
+        },
+      );
+      const r = await engine.generate({ messages: msgs });
+      expect(r.usage.estimated).toEqual(['promptTokens', 'completionTokens']);
+      // Six words streamed as six events; whole, 27 characters at four a token is 7 (not 1).
+      expect(r.usage.completionTokens).toBe(streaming ? 6 : 7);
+      expect(r.usage.prefillTokensPerS).toBeNull();
+      expect(r.usage.decodeTokensPerS).toBeNull();
+      expect(r.usage.totalMs).toBeGreaterThan(0);
+      await server!.close();
+    }
+    // With usage nothing is marked.
+    const engine = await engineFor(() => ({ text: 'one two' }));
+    const r = await engine.generate({ messages: msgs }, { onToken: () => undefined });
+    expect(r.usage.estimated).toBeUndefined();
+    expect(r.usage.completionTokens).toBe(2);
+  });
+
   it('stops on abort with AbortedError', async () => {
     const engine = await engineFor(() => ({ text: 'a b c d e f g h', delayMs: 50 }));
     const ac = new AbortController();
@@ -321,6 +433,73 @@ describe.each([
     await expect(engine.load(openaiModelSpec(url, 'x'))).rejects.toBeInstanceOf(
       ServerUnreachableError,
     );
+  });
+
+  it('retries a refused connection until the server is back on its port', async () => {
+    server = await startOpenAIServer();
+    const url = server.url;
+    const engine = new OpenAIEngine({
+      endpoint: url,
+      // Generous: the server is restarted on the first retry, whatever the machine's load.
+      backoff: { baseMs: 5, maxMs: 50, retries: 200 },
+      ...(impl ? { fetch: impl } : {}),
+      onRetry: ({ error }) => {
+        errors.push(error.message);
+        // A pooled keep-alive socket may first report the close as a reset; then it refuses.
+        if (restarted === null && /refused the connection/.test(error.message))
+          restarted = startOpenAIServer({ port: Number(new URL(url).port) }).then((s) => {
+            server = s;
+          });
+      },
+    });
+    const errors: string[] = [];
+    let restarted: Promise<void> | null = null;
+    await engine.load(openaiModelSpec(url, 'test-judge'));
+    await server.close();
+    server = null;
+    const r = await engine.generate({ messages: [{ role: 'user', content: 'GOOD or BAD?' }] });
+    expect(restarted).not.toBeNull();
+    await restarted;
+    expect(r.text).toContain('[[A]]');
+    expect(errors.every((m) => /refused the connection|closed by the server/.test(m))).toBe(true);
+  });
+
+  it('says a reset connection was closed by the server, not that it could not be reached', async () => {
+    const raw = createServer((req) => req.socket.destroy());
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+    const engine = new OpenAIEngine({ endpoint: url, ...(impl ? { fetch: impl } : {}) });
+    const err = await engine.listModels().catch((e: unknown) => e);
+    await new Promise<void>((r) => raw.close(() => r()));
+    expect(err).toBeInstanceOf(ServerUnreachableError);
+    expect((err as Error).message).toMatch(
+      /^The connection to 127\.0\.0\.1:\d+ was closed by the server/,
+    );
+    expect((err as ServerUnreachableError).detail.retryable).toBe(true);
+  });
+
+  it.each([
+    [
+      '{"error":"SyntaxError","message":"Unexpected end of JSON input"}',
+      'SyntaxError: Unexpected end of JSON input',
+    ],
+    ['{"error":{"message":"model not loaded","type":"server_error"}}', 'model not loaded'],
+    ['{"detail":"Internal Server Error"}', 'Internal Server Error'],
+    [
+      'SyntaxError: Unexpected token } in JSON at position 9',
+      'SyntaxError: Unexpected token } in JSON at position 9',
+    ],
+  ])('keeps the whole error body message: %s', async (body, said) => {
+    const raw = createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+    const engine = new OpenAIEngine({ endpoint: url, ...(impl ? { fetch: impl } : {}) });
+    const err = await engine.listModels().catch((e: unknown) => e);
+    await new Promise<void>((r) => raw.close(() => r()));
+    expect((err as ServerError).message).toBe(`The server answered 500: ${said}`);
   });
 
   it('refuses to load a model the server does not serve', async () => {

@@ -40,3 +40,26 @@ describe('SseParser', () => {
     expect(parser.comments).toBe(2);
   });
 });
+
+describe('SseParser on big events', () => {
+  // One 1 MB data line split into 1 kB chunks, then 1,000 small events of the same total size.
+  const big = 'x'.repeat(1 << 20);
+  const frame = `data: ${big}\n\n`;
+  const pieces = (s: string, n: number) =>
+    Array.from({ length: Math.ceil(s.length / n) }, (_, i) => s.slice(i * n, (i + 1) * n));
+
+  it.each([
+    ['one event in 1 kB chunks', pieces(frame, 1024), [big]],
+    [
+      'the same bytes as 1,024 small events',
+      pieces(Array.from({ length: 1024 }, () => `data: ${'x'.repeat(1024)}\n\n`).join(''), 1024),
+      Array.from({ length: 1024 }, () => 'x'.repeat(1024)),
+    ],
+    ['a CRLF split right after a long line', [...pieces(`data: ${big}\r`, 4096), '\n\r\n'], [big]],
+  ])('%s: right data, each character examined once', (_name, chunks, expected) => {
+    const { data, parser } = all(chunks);
+    expect(data).toEqual(expected);
+    // Linear: a parser that re-scanned its buffer on every chunk examined ~n²/2 characters here.
+    expect(parser.scanned).toBeLessThanOrEqual(chunks.join('').length);
+  });
+});

@@ -1,6 +1,7 @@
 // The bounded pool: never more than N in flight, lazy pulls, failures isolated, abort; the concurrency probe.
 import { describe, expect, it } from 'vitest';
 import { AdaptiveLimit, probeConcurrency, runPool } from '../../src/lib/run/pool';
+import { mulberry32 } from '../../src/lib/judge/stats';
 
 const tick = (ms = 1) => new Promise((r) => setTimeout(r, ms));
 
@@ -108,50 +109,139 @@ describe('probeConcurrency', () => {
     expect(active).toBe(0);
   });
 
+  it.each([
+    [1, 1],
+    [8, 16],
+    [200, 64],
+  ])(
+    'recommends the same level on every try for a noisy server of %i slots',
+    async (slots, expected) => {
+      const picks = new Set<number>();
+      for (let seed = 1; seed <= 10; seed++) {
+        const rand = mulberry32(seed);
+        let clock = 0;
+        let burst = 0;
+        const r = await probeConcurrency(
+          async () => {
+            burst++;
+            await tick();
+          },
+          [1, 4, 16, 64],
+          () => {
+            // A burst of n takes ceil(n / slots) rounds of 10 ms, each burst 0.7–1.4× as long
+            // as that (a busy machine, other clients).
+            const n = burst;
+            burst = 0;
+            if (n > 0) clock += Math.ceil(n / slots) * 10 * (0.8 + 0.45 * rand());
+            return clock;
+          },
+        );
+        picks.add(r.recommended);
+      }
+      expect([...picks]).toEqual([expected]);
+    },
+  );
+
   it('stops at the first failing level', async () => {
     let calls = 0;
     const r = await probeConcurrency(async () => {
-      if (++calls > 5) throw new Error('429');
+      // Three bursts of 1 and three of 4 succeed; the first burst of 16 fails.
+      if (++calls > 3 * 1 + 3 * 4) throw new Error('429');
     });
     expect(r.levels.map((l) => l.concurrency)).toEqual([1, 4]);
   });
 });
 
-describe('AdaptiveLimit (AIMD)', () => {
-  it('halves once per burst of refusals, waits out Retry-After, then grows by one per window', () => {
-    let clock = 0;
+/** A simulated clock for AdaptiveLimit, moved by `simulate`. */
+function simClock() {
+  const c = { ms: 0, now: () => c.ms };
+  return c;
+}
+
+/**
+ * The pool at full occupancy against a simulated server: each round trip (200 ms on `clock`)
+ * sends `limit.limit` requests and their outcomes arrive in order, spread over it. Returns the
+ * limit after each round trip.
+ */
+function simulate(
+  l: AdaptiveLimit,
+  clock: { ms: number },
+  roundTrips: number,
+  refused: (request: number, inFlight: number) => boolean,
+): number[] {
+  const limits: number[] = [];
+  let request = 0;
+  for (let r = 0; r < roundTrips; r++) {
+    const n = l.limit;
+    for (let k = 0; k < n; k++) {
+      clock.ms += 200 / n;
+      if (refused(request++, k)) l.overload(null);
+      else l.success();
+    }
+    limits.push(l.limit);
+  }
+  return limits;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+describe('AdaptiveLimit', () => {
+  it('halves once per round trip mostly refused, not per refusal; waits out Retry-After; grows back by half after two calm round trips', () => {
+    const clock = 0;
     const l = new AdaptiveLimit(32, { now: () => clock });
-    // A burst: 20 refusals within the same moment count as one signal.
+    // A burst: 20 refusals in the first round trip of 32 outcomes is one signal.
     for (let i = 0; i < 20; i++) l.overload(null);
+    expect(l.limit).toBe(32);
+    for (let i = 0; i < 12; i++) l.success();
     expect(l.limit).toBe(16);
     expect(l.cuts).toBe(1);
     expect(l.overloads).toBe(20);
-    clock += 150; // past the 100 ms minimum window: the next refusal is a new signal
+    // The 32 requests in flight at that cut answer next: refused or not, they do not cut again.
+    for (let i = 0; i < 32; i++) l.overload(null);
+    expect(l.limit).toBe(16);
+    // A Retry-After pauses new starts at once.
     l.overload(2_000);
+    expect(l.pausedUntil).toBe(2_000);
+    for (let i = 0; i < 15; i++) l.overload(null);
     expect(l.limit).toBe(8);
-    expect(l.pausedUntil).toBe(2_150);
-    // Tasks that started before the cut do not count towards growth…
-    for (let i = 0; i < 20; i++) l.success(200);
-    expect(l.limit).toBe(8);
-    // …later ones do: one more after `limit` successes, so 8 → 9 after 8, → 10 after 9 more.
-    clock += 50;
-    for (let i = 0; i < 7; i++) l.success(10);
-    expect(l.limit).toBe(8);
-    l.success(10);
-    expect(l.limit).toBe(9);
-    for (let i = 0; i < 9; i++) l.success(10);
-    expect(l.limit).toBe(10);
+    expect(l.cuts).toBe(2);
+    // 16 stale outcomes, then two calm round trips of 8: 8 → 12; two of 12: → 18.
+    for (let i = 0; i < 16 + 16; i++) l.success();
+    expect(l.limit).toBe(12);
+    for (let i = 0; i < 24; i++) l.success();
+    expect(l.limit).toBe(18);
     // Never below min, never above max.
-    for (let i = 0; i < 10; i++) {
-      clock += 10_000;
-      l.overload(null);
-    }
+    const sim = { ms: 0 };
+    simulate(l, sim, 40, () => true);
     expect(l.limit).toBe(1);
-    clock += 50;
-    for (let i = 0; i < 10_000; i++) l.success(10);
+    simulate(l, sim, 40, () => false);
     expect(l.limit).toBe(32);
   });
 
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])(
+    'random 503s on one request in ten do not collapse it (seed %i)',
+    (seed) => {
+      const rand = mulberry32(seed);
+      const clock = simClock();
+      const l = new AdaptiveLimit(32, { now: clock.now });
+      const limits = simulate(l, clock, 200, () => rand() < 0.1);
+      // Cutting on every refusal (AIMD per burst) sat at 1–2 here.
+      expect(median(limits)).toBeGreaterThanOrEqual(16);
+      expect(Math.min(...limits.slice(50))).toBeGreaterThanOrEqual(4);
+    },
+  );
+
+  it('settles around the capacity of a server that refuses what it cannot hold', () => {
+    const capacity = 8;
+    const clock = simClock();
+    const l = new AdaptiveLimit(64, { now: clock.now });
+    // The k-th request in flight beyond the capacity is refused.
+    const limits = simulate(l, clock, 200, (_i, inFlight) => inFlight >= capacity);
+    const late = limits.slice(20);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(capacity / 2);
+    expect(Math.max(...late)).toBeLessThanOrEqual(capacity * 2);
+    expect(l.cuts).toBeGreaterThanOrEqual(3);
+  });
   it('runPool obeys the limit as it changes and pauses new starts for Retry-After', async () => {
     const l = new AdaptiveLimit(8);
     let inFlight = 0;
@@ -166,8 +256,9 @@ describe('AdaptiveLimit (AIMD)', () => {
         if (cut) maxAfterCut.push(inFlight);
         if (performance.now() < pauseEnds) startsDuringPause.push(x);
         if (x === 10) {
-          l.overload(40); // the server said: 429, Retry-After 40 ms
-          l.overload(40);
+          // The server said 429, Retry-After 40 ms, to a whole round trip of requests (the
+          // pool's caller reports outcomes; here only these refusals).
+          for (let i = 0; i < 8; i++) l.overload(40);
           pauseEnds = performance.now() + 40;
         }
         await tick(3);

@@ -33,6 +33,10 @@ export interface Reply {
   dropAfter?: number;
   /** Never answer (a hung server). */
   hang?: boolean;
+  /** An unstreamed 200 answer sent as this JSON, whatever it holds (an empty `choices`, say). */
+  answer?: unknown;
+  /** Send no `usage` (servers that do not count tokens). */
+  noUsage?: boolean;
 }
 
 export type Handler = (req: RecordedRequest, n: number) => Reply | Promise<Reply>;
@@ -51,6 +55,8 @@ export interface ServerOptions {
   tokenDelayMs?: number;
   /** Record request bodies (default true; the benchmark turns it off). */
   record?: boolean;
+  /** Listen on this port (a server coming back where a closed one was); default any free one. */
+  port?: number;
 }
 
 export interface TestServer {
@@ -152,6 +158,10 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
       );
       return;
     }
+    if (reply.answer !== undefined && body.stream !== true) {
+      send(res, 200, reply.answer);
+      return;
+    }
     const rf = body.response_format as { type?: string } | undefined;
     if (rf?.type === 'json_schema' && opts.jsonSchema === false) {
       send(res, 400, { error: { message: 'response_format json_schema is not supported' } });
@@ -172,11 +182,13 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
       })),
     });
     const promptTokens = JSON.stringify(body.messages ?? []).length >> 2;
-    const usage = {
-      prompt_tokens: promptTokens,
-      completion_tokens: tokens.length + reasoning.length,
-      total_tokens: promptTokens + tokens.length + reasoning.length,
-    };
+    const usage = reply.noUsage
+      ? undefined
+      : {
+          prompt_tokens: promptTokens,
+          completion_tokens: tokens.length + reasoning.length,
+          total_tokens: promptTokens + tokens.length + reasoning.length,
+        };
     const finish = reply.finishReason ?? 'stop';
     const delay = reply.delayMs ?? opts.tokenDelayMs ?? 0;
     if (body.stream !== true) {
@@ -232,7 +244,9 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
         })
         .concat(
           `data: ${JSON.stringify({ id: 'cmpl-1', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: {}, finish_reason: finish }] })}\n\n`,
-          `data: ${JSON.stringify({ id: 'cmpl-1', object: 'chat.completion.chunk', model, choices: [], usage })}\n\n`,
+          usage
+            ? `data: ${JSON.stringify({ id: 'cmpl-1', object: 'chat.completion.chunk', model, choices: [], usage })}\n\n`
+            : [],
           'data: [DONE]\n\n',
         );
     let written = 0;
@@ -307,7 +321,7 @@ export async function startOpenAIServer(opts: ServerOptions = {}): Promise<TestS
     s.on('close', () => sockets.delete(s));
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', () => r()));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return state;
 }

@@ -1,5 +1,5 @@
 // JudgeEngine for OpenAI-compatible servers (vLLM, llama.cpp, Ollama, LM Studio) over fetch; browser and Node 20.
-import { estimateMessagesTokens } from '../judge/tokens';
+import { estimateMessagesTokens, estimateTokens } from '../judge/tokens';
 import {
   AbortedError,
   EngineError,
@@ -94,6 +94,8 @@ class Accumulator {
   promptTokens: number | null = null;
   completionTokens: number | null = null;
   pieces = 0;
+  /** Chunks that carried a choice: none at all is a server fault, never an empty judgment. */
+  choices = 0;
   prefillRate: number | null = null;
   decodeRate: number | null = null;
 
@@ -118,6 +120,7 @@ class Accumulator {
     }
     const choice = chunk.choices?.[0];
     if (!choice) return '';
+    this.choices++;
     if (choice.finish_reason) this.finish = choice.finish_reason;
     for (const lp of choice.logprobs?.content ?? []) {
       this.logprobs.push({
@@ -153,6 +156,32 @@ class Accumulator {
     if (this.thinkOpen) this.text += '</think>';
     this.thinkOpen = false;
   }
+}
+
+/**
+ * The most characters an answer may hold: 32 per requested token (no tokenizer has tokens that
+ * long, so only a server ignoring max_tokens gets there), at least 64 k; 4 M without max_tokens.
+ * Past it the answer is an item error, not a stored judgment.
+ */
+export function answerCharLimit(maxTokens: number | undefined): number {
+  return maxTokens === undefined ? 4 * 1024 * 1024 : Math.max(64 * 1024, maxTokens * 32);
+}
+
+/** Bytes on the wire for such an answer: JSON framing and logprobs take up to ~64× its text. */
+const wireLimit = (maxTokens: number | undefined) => answerCharLimit(maxTokens) * 64;
+
+function tooLong(maxTokens: number | undefined): ServerError {
+  return new ServerError(
+    `The server’s answer ran past ${answerCharLimit(maxTokens).toLocaleString('en')} characters${maxTokens === undefined ? '' : ` although max_tokens was ${maxTokens}`}; it was not stored. Does the server honour max_tokens?`,
+    { retryable: false },
+  );
+}
+
+/** The server answered, but with no choice in it: retried, then an item error. */
+function noChoice(): ServerError {
+  return new ServerError('The server’s answer held no choice (an empty “choices” list).', {
+    retryable: true,
+  });
 }
 
 /** Best effort: a value that looks like JSON of a chunk, or null for a malformed line. */
@@ -322,11 +351,14 @@ export class OpenAIEngine implements JudgeEngine {
       );
       if (!stream) {
         const text = await res.text();
+        if (text.length > wireLimit(req.max_tokens)) throw tooLong(req.max_tokens);
         const parsed = parseChunk(text);
         if (!parsed)
           throw new ServerError('The server’s answer was not JSON.', { retryable: true });
         // A whole answer has no first-token time: its timings stay null, not a made-up rate.
         acc.add(parsed);
+        if (acc.choices === 0) throw noChoice();
+        if (acc.text.length > answerCharLimit(req.max_tokens)) throw tooLong(req.max_tokens);
       } else {
         const body = res.body;
         if (!body) throw new StreamDroppedError('The server sent no body.', { retryable: true });
@@ -335,6 +367,9 @@ export class OpenAIEngine implements JudgeEngine {
         const sse = new SseParser();
         let done = false;
         let malformed = 0;
+        let bytes = 0;
+        const maxChars = answerCharLimit(req.max_tokens);
+        const maxBytes = wireLimit(req.max_tokens);
         const handle = (data: string) => {
           if (data.trim() === '[DONE]') {
             done = true;
@@ -346,6 +381,7 @@ export class OpenAIEngine implements JudgeEngine {
             return;
           }
           const delta = acc.add(chunk);
+          if (acc.text.length > maxChars) throw tooLong(req.max_tokens);
           if (delta) {
             firstToken ??= performance.now();
             opts.onToken?.({ delta, text: acc.text });
@@ -358,13 +394,26 @@ export class OpenAIEngine implements JudgeEngine {
             const { value, done: eof } = await reader.read();
             idle.touch();
             if (eof) break;
+            // Checked per read, before parsing: one endless event never completes a line. After
+            // [DONE] the answer is whole; endless bytes after it are only cut off.
+            bytes += value.byteLength;
+            if (bytes > maxBytes) {
+              if (!done) throw tooLong(req.max_tokens);
+              await reader.cancel().catch(() => undefined);
+              break;
+            }
             if (done) continue;
             for (const ev of sse.push(decoder.decode(value, { stream: true }))) handle(ev.data);
           }
           if (!done) for (const ev of sse.end()) handle(ev.data);
+        } catch (e) {
+          // An answer refused mid-way: stop the download rather than read megabytes more.
+          await reader.cancel().catch(() => undefined);
+          throw e;
         } finally {
           this.stats.malformedLines += malformed + sse.malformedLines;
         }
+        if (acc.choices === 0 && (done || acc.finish)) throw noChoice();
         if (!done && !acc.finish)
           throw new StreamDroppedError(
             `The stream ended after ${acc.text.length} characters without finishing.`,
@@ -379,22 +428,40 @@ export class OpenAIEngine implements JudgeEngine {
     acc.finishText();
     const end = performance.now();
     const ttft = firstToken === null ? null : firstToken - t0;
-    const completionTokens = acc.completionTokens ?? (acc.logprobs.length || acc.pieces);
-    const promptTokens = acc.promptTokens ?? estimateMessagesTokens(req.messages);
+    // Counts the server did not send are estimated and marked so; rates come only from measured
+    // counts (or the server's own timings), never from an estimate.
+    const estimated: ('promptTokens' | 'completionTokens')[] = [];
+    let promptTokens = acc.promptTokens;
+    if (promptTokens === null) {
+      promptTokens = estimateMessagesTokens(req.messages);
+      estimated.push('promptTokens');
+    }
+    // Each logprob entry is one generated token: a count, not an estimate.
+    let completionTokens = acc.completionTokens ?? (acc.logprobs.length || null);
+    if (completionTokens === null) {
+      completionTokens = stream ? acc.pieces : estimateTokens(acc.text);
+      estimated.push('completionTokens');
+    }
     const decodeMs = ttft === null ? null : end - t0 - ttft;
     const finishReason: FinishReason = acc.finish === 'length' ? 'length' : 'stop';
     return {
       text: acc.text,
       usage: {
         promptTokens,
-        completionTokens: completionTokens || acc.pieces,
+        completionTokens,
         prefillTokensPerS:
-          acc.prefillRate ?? (ttft && ttft > 0 ? (promptTokens * 1000) / ttft : null),
+          acc.prefillRate ??
+          (ttft && ttft > 0 && !estimated.includes('promptTokens')
+            ? (promptTokens * 1000) / ttft
+            : null),
         decodeTokensPerS:
           acc.decodeRate ??
-          (decodeMs && decodeMs > 0 ? ((completionTokens || acc.pieces) * 1000) / decodeMs : null),
+          (decodeMs && decodeMs > 0 && !estimated.includes('completionTokens')
+            ? (completionTokens * 1000) / decodeMs
+            : null),
         timeToFirstTokenMs: ttft,
         totalMs: end - t0,
+        ...(estimated.length > 0 ? { estimated } : {}),
       },
       logprobs: req.logprobs && acc.logprobs.length > 0 ? acc.logprobs : null,
       finishReason,

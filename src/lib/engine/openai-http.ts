@@ -68,16 +68,26 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | n
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-/** The message a server put in its error body, in any of the shapes servers use. */
+/**
+ * The message a server put in its error body, in any of the shapes servers use. Every part is
+ * kept: `{"error": "SyntaxError", "message": "Unexpected end of JSON input"}` says both.
+ */
 export function serverMessage(body: string): string {
   try {
-    const j = JSON.parse(body) as Record<string, unknown>;
-    const e = j.error;
-    if (typeof e === 'string') return e;
-    if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string')
-      return (e as { message: string }).message;
-    if (typeof j.message === 'string') return j.message;
-    if (typeof j.detail === 'string') return j.detail;
+    const j = JSON.parse(body) as unknown;
+    if (typeof j === 'string') return j.slice(0, 300).trim();
+    if (j && typeof j === 'object') {
+      const o = j as Record<string, unknown>;
+      const e = o.error;
+      const parts = [
+        typeof e === 'string' ? e : null,
+        e && typeof e === 'object' ? (e as { message?: unknown }).message : null,
+        o.message,
+        o.detail,
+      ].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
+      const unique = parts.filter((p, i) => parts.indexOf(p) === i);
+      if (unique.length > 0) return unique.join(': ').slice(0, 300).trim();
+    }
   } catch {
     // not JSON: the text itself
   }
@@ -170,15 +180,26 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** fetch's own failure (refused, DNS, CORS) as a named error; the key is never part of it. */
+/**
+ * fetch's own failure (refused, reset, DNS, CORS) as a named error; the key is never part of it.
+ * A refused connection is retried like a 503: a server restarting refuses for a moment, and the
+ * engine's backoff (about 4 to 8 s over the default 5 retries) outlasts that. A connection reset
+ * by a live server is transient too. An unknown host is not.
+ */
 export function unreachable(url: string, cause: unknown): ServerUnreachableError {
   const why =
     cause instanceof Error
       ? ((cause.cause as Error | undefined)?.message ?? cause.message)
       : String(cause);
+  const host = new URL(url).host;
+  const reset = /other side closed|ECONNRESET|socket hang up|UND_ERR_SOCKET/i.test(why);
+  const refused = /ECONNREFUSED/.test(why);
   return new ServerUnreachableError(
-    `The server at ${new URL(url).host} could not be reached (${why}).`,
-    // A connection reset by a live server is transient; refused or unresolvable is not.
-    { url, retryable: /other side closed|ECONNRESET|socket hang up|UND_ERR_SOCKET/i.test(why) },
+    reset
+      ? `The connection to ${host} was closed by the server before it answered (${why}).`
+      : refused
+        ? `The server at ${host} could not be reached: it refused the connection (${why}). Is it running?`
+        : `The server at ${host} could not be reached (${why}).`,
+    { url, retryable: reset || refused },
   );
 }

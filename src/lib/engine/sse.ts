@@ -14,7 +14,9 @@ export interface SseEvent {
  * `malformedLines` so a caller can tell a healthy stream from a mangled one.
  */
 export class SseParser {
-  private buffer = '';
+  /** The unfinished line, kept as its pieces: joining them once when the line ends keeps a
+   * 10 MB event split over thousands of chunks linear (re-scanning a growing string was not). */
+  private partial: string[] = [];
   private data: string[] = [];
   private event = '';
   private id: string | undefined;
@@ -22,21 +24,28 @@ export class SseParser {
   private pendingCR = false;
   malformedLines = 0;
   comments = 0;
+  /** Characters examined so far; each is examined once, whatever the chunking (tests hold us to it). */
+  scanned = 0;
 
   push(chunk: string): SseEvent[] {
-    let text = chunk;
-    if (this.pendingCR && text.startsWith('\n')) text = text.slice(1);
+    let from = 0;
+    if (this.pendingCR && chunk.startsWith('\n')) from = 1;
     this.pendingCR = false;
-    this.buffer += text;
     const out: SseEvent[] = [];
-    let start = 0;
-    for (let i = 0; i < this.buffer.length; i++) {
-      const c = this.buffer.charCodeAt(i);
+    let start = from;
+    for (let i = from; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      this.scanned++;
       if (c !== 10 && c !== 13) continue;
-      const line = this.buffer.slice(start, i);
+      let line = chunk.slice(start, i);
+      if (this.partial.length > 0) {
+        this.partial.push(line);
+        line = this.partial.join('');
+        this.partial = [];
+      }
       if (c === 13) {
-        if (i + 1 < this.buffer.length) {
-          if (this.buffer.charCodeAt(i + 1) === 10) i++;
+        if (i + 1 < chunk.length) {
+          if (chunk.charCodeAt(i + 1) === 10) i++;
         } else {
           this.pendingCR = true;
         }
@@ -45,17 +54,17 @@ export class SseParser {
       const ev = this.line(line);
       if (ev) out.push(ev);
     }
-    this.buffer = this.buffer.slice(start);
+    if (start < chunk.length) this.partial.push(chunk.slice(start));
     return out;
   }
 
   /** The stream ended: a last line without its break still counts, an unterminated event does too. */
   end(): SseEvent[] {
     const out: SseEvent[] = [];
-    if (this.buffer.length > 0) {
-      const ev = this.line(this.buffer);
+    if (this.partial.length > 0) {
+      const ev = this.line(this.partial.join(''));
       if (ev) out.push(ev);
-      this.buffer = '';
+      this.partial = [];
     }
     const last = this.dispatch();
     if (last) out.push(last);

@@ -38,6 +38,11 @@ export interface GenerateUsage {
   decodeTokensPerS: number | null;
   timeToFirstTokenMs: number | null;
   totalMs: number;
+  /**
+   * The counts that are estimates, not the engine's own (a server that sent no usage); absent
+   * when both were measured. Rates are never derived from an estimate: they stay null instead.
+   */
+  estimated?: ('promptTokens' | 'completionTokens')[];
 }
 
 /** One candidate at a token position. */

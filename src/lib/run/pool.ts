@@ -3,7 +3,11 @@
 export interface PoolOptions<T, R> {
   /** Tasks in flight at most; at least 1. With `limit`, its `max` is used instead. */
   concurrency: number;
-  /** An adaptive limit (AIMD) the pool obeys: fewer in flight after the server says it is busy. */
+  /**
+   * An adaptive limit the pool obeys: fewer in flight after the server says it is busy. The
+   * caller reports its outcomes (`success` per answered request, `overload` per refusal), since
+   * only it sees the requests inside a task.
+   */
   limit?: AdaptiveLimit;
   signal?: AbortSignal;
   /** Each result the moment it settles (completion order, not input order). */
@@ -20,14 +24,23 @@ export interface PoolSummary {
   aborted: boolean;
 }
 
-/** No more than one cut per this many ms, whatever the round trip: a burst of 429s is one signal. */
-const MIN_CUT_WINDOW_MS = 100;
+/**
+ * More than this share of one round trip's outcomes refused means the server is full. Fewer are
+ * noise (a flaky proxy, one busy replica), which the engine's retries absorb: cutting on every
+ * refusal pinned concurrency at 1–2 when 10% of requests drew a random 503.
+ */
+const CUT_SHARE = 0.25;
+/** Round trips without a cut before the limit grows back by half. */
+const GROW_AFTER = 2;
 
 /**
- * Additive-increase, multiplicative-decrease concurrency, as TCP does with its window. A 429 or
- * 503 halves the tasks allowed in flight (at most once per round trip, so one burst of refusals
- * counts once) and pauses new starts for the server's Retry-After; then every `limit`
- * successes allow one more, up to `max`. Tasks already running are never interrupted.
+ * Concurrency that backs off when the server is full and is not thrown by noise. Outcomes
+ * (successes, and 429/503 refusals) are judged per round trip: a window of as many outcomes as
+ * tasks allowed in flight. A window with more than a quarter refused halves the limit (so at
+ * most one cut per round trip), and the outcomes of requests sent before that cut are not
+ * counted against the new limit; after two windows without a cut the limit grows by half, up to
+ * `max`. The decisions depend only on the order of outcomes, never on timing. A refusal's
+ * Retry-After pauses new starts at once. Tasks already running are never interrupted.
  */
 export class AdaptiveLimit {
   readonly max: number;
@@ -36,15 +49,16 @@ export class AdaptiveLimit {
   limit: number;
   /** No new task starts before this time (the server's Retry-After). */
   pausedUntil = 0;
-  /** Times the limit was halved, and the refusals that were reported. */
+  /** Times the limit was cut, and the refusals that were reported. */
   cuts = 0;
   overloads = 0;
   /** The pool listens here to start waiting tasks when the limit grows or a pause ends. */
   onChange: (() => void) | null = null;
-  private successes = 0;
-  private lastCut = -Infinity;
-  /** Smoothed task duration: the round trip within which refusals belong to the same burst. */
-  private rttMs = 0;
+  private outcomes = 0;
+  private refusals = 0;
+  /** Outcomes still to come from requests sent before the last cut. */
+  private stale = 0;
+  private calmWindows = 0;
   private readonly now: () => number;
 
   constructor(max: number, opts: { min?: number; now?: () => number } = {}) {
@@ -54,31 +68,42 @@ export class AdaptiveLimit {
     this.now = opts.now ?? (() => performance.now());
   }
 
-  /** The server refused a request for load (429/503): halve, and wait out its Retry-After. */
+  /** The server refused a request for load (429/503); wait out its Retry-After if it gave one. */
   overload(retryAfterMs: number | null = null): void {
     this.overloads++;
-    const now = this.now();
-    // Refusals within a round trip of the last cut, or during its pause, answer requests sent
-    // before the cut took effect: the same burst.
-    if (now - this.lastCut >= Math.max(MIN_CUT_WINDOW_MS, this.rttMs) && now >= this.pausedUntil) {
-      this.lastCut = now;
-      this.limit = Math.max(this.min, Math.floor(this.limit / 2));
-      this.successes = 0;
-      this.cuts++;
-    }
     if (retryAfterMs !== null && retryAfterMs > 0)
-      this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+      this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
+    this.count(true);
     this.onChange?.();
   }
 
-  /** A task finished well after `durationMs`: after `limit` of them, one more may run. */
-  success(durationMs: number): void {
-    this.rttMs = this.rttMs === 0 ? durationMs : 0.8 * this.rttMs + 0.2 * durationMs;
-    // Tasks started before the last cut say nothing about the new limit.
-    if (this.limit >= this.max || this.now() - durationMs < this.lastCut) return;
-    if (++this.successes >= this.limit) {
-      this.successes = 0;
-      this.limit++;
+  /** A request was answered. */
+  success(): void {
+    this.count(false);
+  }
+
+  private count(refused: boolean): void {
+    if (this.stale > 0) {
+      this.stale--;
+      return;
+    }
+    this.outcomes++;
+    if (refused) this.refusals++;
+    if (this.outcomes < this.limit) return;
+    const full = this.refusals / this.outcomes > CUT_SHARE;
+    this.outcomes = 0;
+    this.refusals = 0;
+    if (full) {
+      this.calmWindows = 0;
+      const before = this.limit;
+      this.limit = Math.max(this.min, Math.floor(this.limit / 2));
+      if (this.limit < before) this.cuts++;
+      // Up to `before` requests were in flight when the window closed: their answers say
+      // nothing yet about the new limit.
+      this.stale = before;
+    } else if (++this.calmWindows >= GROW_AFTER && this.limit < this.max) {
+      this.calmWindows = 0;
+      this.limit = Math.min(this.max, this.limit + Math.max(1, Math.floor(this.limit / 2)));
       this.onChange?.();
     }
   }
@@ -177,11 +202,9 @@ export async function runPool<T, R>(
         return;
       }
       const index = summary.started++;
-      const t0 = now();
       try {
         const r = await task(next.value, index);
         summary.succeeded++;
-        adaptive?.success(now() - t0);
         opts.onResult?.(r, next.value, index);
       } catch (e) {
         summary.failed++;
@@ -208,35 +231,45 @@ export interface ProbeLevel {
 
 export interface ProbeResult {
   levels: ProbeLevel[];
-  /** The smallest level within 10% of the best throughput seen. */
+  /** The highest level that still gained clearly over the one before. */
   recommended: number;
 }
 
+/** A level must beat the one before by this much to count: the levels are 4× apart, so a
+ * server with room scales well past it, and timing noise on a busy machine stays below it. */
+const CLEAR_GAIN = 1.5;
+
 /**
- * Send bursts of `level` tiny requests at once and measure requests/s at each level; stop when a
- * level gains less than 15% over the previous one (the server's batch is full) or a request
- * fails. Servers that batch (vLLM) scale far; single-slot ones (Ollama's default) stay at 1.
+ * Send bursts of `level` tiny requests at once and measure requests/s at each level (the fastest
+ * of `repeats` bursts: noise only ever slows a burst down); stop when a level fails to gain
+ * clearly over the previous one (the server's batch is full) or a request fails. Servers that
+ * batch (vLLM) scale far; single-slot ones (Ollama's default) stay at 1. Picking "the smallest
+ * level within 10% of the best" from single bursts chose 4, 16 or 64 for the same server.
  */
 export async function probeConcurrency(
   send: () => Promise<unknown>,
   levels: readonly number[] = [1, 4, 16, 64],
   now: () => number = () => performance.now(),
+  repeats = 3,
 ): Promise<ProbeResult> {
   const out: ProbeLevel[] = [];
+  let recommended = 1;
   for (const level of levels) {
-    const t0 = now();
+    let fastest = Infinity;
     try {
-      await Promise.all(Array.from({ length: level }, () => send()));
+      for (let r = 0; r < repeats; r++) {
+        const t0 = now();
+        await Promise.all(Array.from({ length: level }, () => send()));
+        fastest = Math.min(fastest, now() - t0);
+      }
     } catch {
       break;
     }
-    const dt = Math.max(now() - t0, 0.001);
-    out.push({ concurrency: level, requestsPerS: (level * 1000) / dt });
-    const prev = out.at(-2);
-    const cur = out.at(-1);
-    if (prev && cur && cur.requestsPerS < prev.requestsPerS * 1.15) break;
+    const cur = { concurrency: level, requestsPerS: (level * 1000) / Math.max(fastest, 0.001) };
+    const prev = out.at(-1);
+    out.push(cur);
+    if (prev && cur.requestsPerS < prev.requestsPerS * CLEAR_GAIN) break;
+    recommended = level;
   }
-  const best = Math.max(0, ...out.map((l) => l.requestsPerS));
-  const recommended = out.find((l) => l.requestsPerS >= best * 0.9)?.concurrency ?? 1;
   return { levels: out, recommended };
 }

@@ -59,6 +59,8 @@ export class ModelState {
   phases = $state.raw<LoadProgress[]>([]);
   loaded = $state.raw<LoadedModel | null>(null);
   error = $state<unknown>(null);
+  /** The engine of the current or last load: a server's failure is shown by its own panel. */
+  loadEngine = $state<ModelSpec['engine'] | null>(null);
   cache = $state.raw<CachedModel[]>([]);
   storage = $state.raw<StorageState | null>(null);
   cacheError = $state<unknown>(null);
@@ -145,6 +147,7 @@ export class ModelState {
     this.abort = abort;
     this.status = 'loading';
     this.error = null;
+    this.loadEngine = spec.engine;
     this.loaded = null;
     this.progress = null;
     this.phases = [];

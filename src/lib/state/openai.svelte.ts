@@ -33,9 +33,20 @@ export class OpenAIServerState {
   error = $state<unknown>(null);
   capabilities = $state.raw<OpenAICapabilities>(DEFAULT_CAPABILITIES);
   contextWindow = $state(8192);
+  /** The endpoint, model and key of the last connection test that failed. */
+  private failedFor = $state<string | null>(null);
 
   /** The one host this feature talks to (for the privacy panel); null when none is set. */
   readonly host = $derived(endpointHost(this.endpoint));
+  /** The connection test failed for the settings as they are: "Use" would only fail again. */
+  get testFailed(): boolean {
+    return this.failedFor !== null && this.failedFor === this.settingsKey();
+  }
+
+  private settingsKey(): string {
+    return JSON.stringify([this.endpoint.trim(), this.model.trim(), this.apiKey]);
+  }
+
   /** The server is the engine the app judges with right now. */
   get inUse(): boolean {
     return this.models.loaded?.spec.engine === 'openai';
@@ -81,6 +92,8 @@ export class OpenAIServerState {
     this.testing = true;
     this.error = null;
     this.report = null;
+    this.failedFor = null;
+    const tested = this.settingsKey();
     try {
       parseEndpoint(this.endpoint);
       // The engine's code loads with the first test, not with the app.
@@ -99,7 +112,10 @@ export class OpenAIServerState {
         report.models.find((m) => m.id === this.model.trim())?.contextWindow ?? 8192;
       this.save();
     } catch (e) {
-      if (this.abort === abort && !(e instanceof AbortedError)) this.error = e;
+      if (this.abort === abort && !(e instanceof AbortedError)) {
+        this.error = e;
+        this.failedFor = tested;
+      }
     } finally {
       if (this.abort === abort) {
         this.testing = false;
