@@ -55,20 +55,67 @@ export function detectFormat(sampleRows: readonly unknown[]): {
   const k = commonKeys(sampleRows);
   const id = first(k, ID_KEYS);
 
-  if (has(k, 'response_a', 'response_b')) {
+  // Arbiter's own names: snake_case in its JSONL, camelCase in its CSV exports' header.
+  const [ra, rb] = has(k, 'response_a', 'response_b')
+    ? ['response_a', 'response_b']
+    : has(k, 'responseA', 'responseB')
+      ? ['responseA', 'responseB']
+      : [];
+  if (ra && rb) {
     return {
       format: 'arbiter',
       mapping: compact({
         id,
         prompt: first(k, PROMPT_KEYS),
-        responseA: 'response_a',
-        responseB: 'response_b',
+        responseA: ra,
+        responseB: rb,
         label: first(k, LABEL_KEYS),
         reference: first(k, ['reference', 'reference_answer']),
         rubric: first(k, ['rubric']),
-        modelA: first(k, ['model_a']),
-        modelB: first(k, ['model_b']),
+        modelA: first(k, ['model_a', 'modelA']),
+        modelB: first(k, ['model_b', 'modelB']),
         category: first(k, ['category', 'subset']),
+      }),
+    };
+  }
+  // GAIR-NLP/auto-j data/test/testdata_pairwise.jsonl.
+  if (has(k, 'response 1', 'response 2', 'prompt')) {
+    return {
+      format: 'auto-j',
+      mapping: compact({
+        id,
+        prompt: 'prompt',
+        responseA: 'response 1',
+        responseB: 'response 2',
+        label: first(k, ['label']),
+        category: first(k, ['scenario']),
+      }),
+    };
+  }
+  // WeOpenML/PandaLM data/testset-v1.json; the label is the majority of annotator1..3.
+  if (has(k, 'response1', 'response2', 'instruction')) {
+    return {
+      format: 'pandalm',
+      mapping: compact({
+        id: first(k, ['idx', ...ID_KEYS]),
+        prompt: 'instruction',
+        responseA: 'response1',
+        responseB: 'response2',
+        category: first(k, ['motivation_app']),
+      }),
+    };
+  }
+  // ScalerLab/JudgeBench data/dataset=judgebench,response_model=….jsonl.
+  if (has(k, 'response_A', 'response_B', 'question')) {
+    return {
+      format: 'judgebench',
+      mapping: compact({
+        id: first(k, ['pair_id', ...ID_KEYS]),
+        prompt: 'question',
+        responseA: 'response_A',
+        responseB: 'response_B',
+        label: first(k, ['label']),
+        category: first(k, ['source']),
       }),
     };
   }
