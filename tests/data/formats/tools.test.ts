@@ -7,6 +7,7 @@ import {
   detectFormat,
   parseJsonlText,
   parseJsonText,
+  unreadColumns,
   type ImportedItem,
 } from '../../../src/lib/data/formats';
 import {
@@ -255,4 +256,84 @@ test('FastChat single-answer rows keep every model’s answer to a question', ()
   ]);
   // The question id keeps its type (a number), for tools that key on it.
   expect(r.items[0]!.meta.question_id).toBe(81);
+});
+
+describe('unreadColumns: answer-like and label-like columns a format would not read', () => {
+  const keysOf = (name: string, json = false) => {
+    const text = fixture(name);
+    const rows = (json ? parseJsonText(text) : parseJsonlText(text)).rows;
+    return Object.keys(rows[0]!.value as object);
+  };
+  test.each([
+    [
+      'Auto-J read as prompts only (what detection gave before it knew Auto-J)',
+      keysOf('autoj-testdata_pairwise.jsonl'),
+      'single',
+      { prompt: 'prompt' },
+      { answers: ['response 1', 'response 2'], labels: ['label'] },
+    ],
+    [
+      'Auto-J as detected',
+      keysOf('autoj-testdata_pairwise.jsonl'),
+      'auto-j',
+      detectFormat([{ prompt: 'p', 'response 1': 'a', 'response 2': 'b', label: 0 }]).mapping,
+      { answers: [], labels: [] },
+    ],
+    [
+      'PandaLM as detected (annotators are read by the format)',
+      keysOf('pandalm-testset-v1.json', true),
+      'pandalm',
+      detectFormat([{ instruction: 'i', response1: 'a', response2: 'b' }]).mapping,
+      { answers: [], labels: [] },
+    ],
+    [
+      'PandaLM read as prompts only',
+      keysOf('pandalm-testset-v1.json', true),
+      'single',
+      { prompt: 'instruction' },
+      {
+        answers: ['response1', 'response2'],
+        labels: ['annotator1', 'annotator2', 'annotator3'],
+      },
+    ],
+    [
+      'JudgeBench: response_model names a model, not an answer',
+      keysOf('dataset=judgebench,response_model=gpt-4o-2024-05-13.jsonl'),
+      'judgebench',
+      detectFormat([{ question: 'q', response_A: 'a', response_B: 'b', label: 'A>B' }]).mapping,
+      { answers: [], labels: [] },
+    ],
+    [
+      "Arbiter's AlpacaEval export (raw_completion is the judge's text)",
+      [
+        'instruction',
+        'output_1',
+        'output_2',
+        'generator_1',
+        'generator_2',
+        'annotator',
+        'preference',
+        'raw_completion',
+      ],
+      'alpaca-eval',
+      {
+        prompt: 'instruction',
+        responseA: 'output_1',
+        responseB: 'output_2',
+        label: 'preference',
+        modelA: 'generator_1',
+        modelB: 'generator_2',
+      },
+      { answers: [], labels: [] },
+    ],
+    [
+      'unknown names, camelCase too',
+      ['question', 'answer_1', 'answerTwo', 'humanPref', 'winner'],
+      'custom',
+      { prompt: 'question', label: 'winner' },
+      { answers: ['answer_1', 'answerTwo'], labels: ['humanPref'] },
+    ],
+  ] as const)('%s', (_name, keys, format, mapping, want) => {
+    expect(unreadColumns(keys, format, mapping)).toEqual(want);
+  });
 });

@@ -1,4 +1,5 @@
 // Format detection: which known shape a file's first rows have, and the default field mapping for it.
+import { columnsRead } from './adapt';
 import type { FieldMapping, FormatId } from './types';
 
 const PROMPT_KEYS = ['prompt', 'instruction', 'input', 'question', 'query', 'text'];
@@ -224,4 +225,65 @@ export function detectFormat(sampleRows: readonly unknown[]): {
       label: first(k, LABEL_KEYS),
     }),
   };
+}
+
+/** Words of a column name ("response 1", "response1", "responseA" → response, 1 / a). */
+function words(key: string): string[] {
+  return key
+    .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+const ANSWER_WORDS = new Set([
+  'response',
+  'responses',
+  'answer',
+  'answers',
+  'output',
+  'outputs',
+  'completion',
+  'completions',
+  'generation',
+  'chosen',
+  'rejected',
+  'conversation',
+]);
+const LABEL_WORDS = new Set([
+  'label',
+  'labels',
+  'winner',
+  'preference',
+  'pref',
+  'verdict',
+  'gold',
+  'choice',
+  'score',
+  'rating',
+]);
+/** Words that make a column metadata about an answer (its model, id, length), not the answer. */
+const NOT_CONTENT = new Set(['model', 'generator', 'id', 'raw', 'length', 'len', 'tokens', 'time']);
+
+/**
+ * Columns that look like answers or labels but that this format and mapping do not read (they
+ * would only land in each item's meta). The import preview names them before anything is stored.
+ */
+export function unreadColumns(
+  keys: readonly string[],
+  format: FormatId,
+  mapping: FieldMapping,
+): { answers: string[]; labels: string[] } {
+  const read = columnsRead(format, mapping);
+  const answers: string[] = [];
+  const labels: string[] = [];
+  for (const key of keys) {
+    if (read.has(key)) continue;
+    const w = words(key);
+    if (w.some((x) => NOT_CONTENT.has(x))) continue;
+    if (w.some((x) => ANSWER_WORDS.has(x))) answers.push(key);
+    // PandaLM's annotator1..3 are votes; a lone "annotator" (AlpacaEval) names the judge.
+    else if (w.some((x) => LABEL_WORDS.has(x)) || /^annotator_?\d+$/i.test(key)) labels.push(key);
+  }
+  return { answers, labels };
 }
