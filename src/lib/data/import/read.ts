@@ -22,6 +22,27 @@ export interface RowSink {
   progress?(bytes: number, totalBytes: number): void;
 }
 
+/**
+ * Rows nested deeper than this are refused: copying them to the page (structured clone) or
+ * writing them out (JSON.stringify) recurses once per level and would overflow the stack. Real
+ * evaluation rows nest a few levels (messages in a conversation in a row).
+ */
+export const MAX_ROW_DEPTH = 100;
+
+/** Whether a parsed value nests objects/arrays more than `max` levels deep (checked without recursion). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+    }
+  }
+  return false;
+}
+
 /** The file was read (some rows may still be errors), or it cannot be read at all. */
 export type ReadOutcome =
   | { ok: true; kind: TextKind; notes: string[]; totalBytes: number }
@@ -35,10 +56,21 @@ export type ReadOutcome =
 export async function readRows(
   file: Blob,
   name: string,
-  sink: RowSink,
+  to: RowSink,
   /** Filled as notes arise, so a preview sent mid-read already shows them. */
   notes: string[] = [],
 ): Promise<ReadOutcome> {
+  const sink: RowSink = {
+    ...to,
+    row(r) {
+      if ('value' in r && nestedDeeperThan(r.value, MAX_ROW_DEPTH)) {
+        to.row({
+          line: r.line,
+          reason: `the row is nested more than ${MAX_ROW_DEPTH} levels deep; Arbiter reads rows of text fields, not deep trees`,
+        });
+      } else to.row(r);
+    },
+  };
   let blob = file;
   let fileName = name;
   if (blob.size === 0) return { ok: false, message: 'The file is empty.' };
