@@ -20,6 +20,14 @@ import { importKeyBounds, toItemRecord } from './records';
 
 const SAMPLE = 50;
 const PROGRESS_MS = 100;
+/** How often storing yields to the event loop so a 'cancel' message can arrive. */
+const YIELD_MS = 50;
+/**
+ * Item batches commit with relaxed durability, as judgments do (store/judgments.ts): only an OS
+ * crash right after a batch could lose it, and the dataset record, written after every item,
+ * is then missing too, so the import shows as not done rather than short.
+ */
+const RELAXED: IDBTransactionOptions = { durability: 'relaxed' };
 
 let rows: SourceRow[] = [];
 let errors: RowError[] = [];
@@ -178,19 +186,21 @@ async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
   let batchErrors: RowError[] = [];
   let chars = 0;
   let done = 0;
+  let queued = 0;
   let stored = 0;
   let adaptErrors = 0;
   let lastStored = 0;
+  let lastYield = performance.now();
+  let inFlight: Promise<boolean> | null = null;
   const total = rows.length;
-  const flush = async (): Promise<boolean> => {
+  const write = async (records: ItemRecord[]): Promise<boolean> => {
     try {
-      await items.putMany(batch);
+      await items.putMany(records, RELAXED);
     } catch (e) {
       post({ type: 'store-failed', error: wire(e), cleaned: await cleanUp(dbName, datasetId) });
       return false;
     }
-    stored += batch.length;
-    batch = [];
+    stored += records.length;
     // At most ten progress messages a second: each one is work for the page's main thread.
     const now = performance.now();
     if (now - lastStored >= PROGRESS_MS || done === total) {
@@ -198,10 +208,22 @@ async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
       post({ type: 'stored', errors: batchErrors, done, total, items: stored });
       batchErrors = [];
     }
+    return true;
+  };
+  const flush = async (): Promise<boolean> => {
+    // One write in flight while the next batch is adapted: the store commits while this thread works.
+    if (inFlight && !(await inFlight)) return false;
+    inFlight = write(batch);
+    batch = [];
     chars = 0;
-    // Let a 'cancel' message in between transactions.
-    await new Promise((r) => setTimeout(r, 0));
+    // Let a 'cancel' message in now and then (a turn of the event loop per batch costs more).
+    const now = performance.now();
+    if (now - lastYield >= YIELD_MS) {
+      lastYield = now;
+      await new Promise((r) => setTimeout(r, 0));
+    }
     if (cancelled) {
+      await inFlight;
       post({ type: 'cancelled', cleaned: await cleanUp(dbName, datasetId) });
       return false;
     }
@@ -216,7 +238,7 @@ async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
       if (adaptErrors <= MAX_KEPT_ERRORS) batchErrors.push(out);
       continue;
     }
-    batch.push(toItemRecord(out, datasetId, stored + batch.length));
+    batch.push(toItemRecord(out, datasetId, queued++));
     chars +=
       out.prompt.length +
       out.responseA.length +
@@ -226,9 +248,8 @@ async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
       if (!(await flush())) return;
     }
   }
-  if (batch.length || batchErrors.length) {
-    if (!(await flush())) return;
-  }
+  if (batch.length && !(await flush())) return;
+  if (inFlight && !(await inFlight)) return;
   if (batchErrors.length) post({ type: 'stored', errors: batchErrors, done, total, items: stored });
   post({ type: 'adapted', items: stored, errorCount: adaptErrors });
 }
