@@ -223,7 +223,8 @@ async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
       await new Promise((r) => setTimeout(r, 0));
     }
     if (cancelled) {
-      await inFlight;
+      // A write that failed has already said so (and cleaned up).
+      if (!(await inFlight)) return false;
       post({ type: 'cancelled', cleaned: await cleanUp(dbName, datasetId) });
       return false;
     }
