@@ -1,15 +1,8 @@
 // Reads the CLI's input file into items: Arbiter workspace files, or any import format the app reads.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import {
-  adaptRows,
-  detectFormat,
-  guessTextKind,
-  parseCsvText,
-  parseJsonlText,
-  parseJsonText,
-  type RowError,
-} from '../src/lib/data/formats';
+import { adaptRows, detectFormat, type RowError, type SourceRow } from '../src/lib/data/formats';
+import { readRows } from '../src/lib/data/import/read';
 import { isRowError, parseWorkspaceHeader, parseWorkspaceLine } from '../src/lib/data/workspace';
 import { sha256Hex } from '../src/lib/store/key';
 import type { DatasetRecord, ItemRecord } from '../src/lib/store/schema';
@@ -23,20 +16,28 @@ export interface Input {
 
 /** Ids derive from the file's bytes, so a resumed run writes the same dataset and item ids. */
 export async function readInput(path: string): Promise<Input> {
-  const text = await readFile(path, 'utf8');
+  const bytes = await readFile(path);
+  // Decoded as readFile(path, 'utf8') decodes (BOM kept), so ids match earlier versions' for the same file.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   const hash = (await sha256Hex(text)).slice(0, 16);
   const datasetId = `cli-${hash}`;
   const first = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
   const header = first.trimStart().startsWith('{') ? parseWorkspaceHeader(first) : null;
   if (header && !isRowError(header)) return fromWorkspace(text, path, datasetId);
-  // The same parsers and adapters as the app's import (src/lib/data/formats).
-  const kind = guessTextKind(path, text.slice(0, 4096));
-  const { rows, errors: parseErrors } =
-    kind === 'jsonl'
-      ? parseJsonlText(text)
-      : kind === 'json'
-        ? parseJsonText(text)
-        : parseCsvText(text, { delimiter: kind === 'tsv' ? '\t' : undefined });
+  // The app's own reader and adapters: gzip, UTF-16, bad bytes reported by line, alike in both.
+  const rows: SourceRow[] = [];
+  const parseErrors: RowError[] = [];
+  const read = await readRows(new Blob([bytes]), basename(path), {
+    row: (r) => ('reason' in r ? parseErrors.push(r) : rows.push(r)),
+  });
+  if (!read.ok) throw new Error(read.message);
+  if (rows.length === 0) {
+    throw new Error(
+      parseErrors.length
+        ? `No row could be read: ${parseErrors[0]!.reason}. Is this a JSONL, JSON or CSV file?`
+        : 'The file holds no rows (it is empty or only whitespace).',
+    );
+  }
   const sample = rows.slice(0, 50).map((r) => r.value);
   const { format, mapping } = detectFormat(sample);
   const { items, errors } = adaptRows(rows, format, mapping, { seed: hash });

@@ -31,6 +31,45 @@ const row = (i: number) =>
   });
 
 describe('import worker', () => {
+  test('a deeply nested row is reported on its line; the other rows are read and previewed', async () => {
+    const w = createImportWorker();
+    try {
+      const deep = `{"prompt":"p","response_a":"a","response_b":"b","meta":${'['.repeat(20000)}${']'.repeat(20000)}}`;
+      const file = new Blob([[row(0), deep, row(2)].join('\n')]);
+      const got = await exchange(w, { type: 'parse', file, name: 'deep.jsonl' }, [
+        'parsed',
+        'fatal',
+      ]);
+      expect(got.at(-1)).toMatchObject({
+        type: 'parsed',
+        rows: 2,
+        errorCount: 1,
+        errors: [{ line: 2, reason: expect.stringMatching(/nested more than 100 levels/) }],
+      });
+    } finally {
+      w.terminate();
+    }
+  });
+
+  test('a JSON document that is one deep tree is refused with a clear message', async () => {
+    const w = createImportWorker();
+    try {
+      const file = new Blob([`${'{"a":'.repeat(50000)}1${'}'.repeat(50000)}`]);
+      const got = await exchange(w, { type: 'parse', file, name: 'deep.json' }, [
+        'parsed',
+        'fatal',
+      ]);
+      const last = got.at(-1)!;
+      expect(last.type).toBe('fatal');
+      if (last.type === 'fatal') {
+        expect(last.message).toMatch(/nested more than 100 levels/);
+        expect(last.message).not.toMatch(/postMessage|call stack/);
+      }
+    } finally {
+      w.terminate();
+    }
+  });
+
   test('parses, samples, reports the bad line, stores every good row, then deletes the dataset', async () => {
     const dbName = `import-worker-${Math.random()}`;
     const db = await openArbiterDB(dbName);

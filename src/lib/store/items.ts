@@ -1,5 +1,5 @@
 // Repository of items: the pairs (or single answers) a dataset holds, and the lone pair of a one-pair run.
-import type { IDBPDatabase } from 'idb';
+import { unwrap, type IDBPDatabase } from 'idb';
 import type { ArbiterDB, ItemRecord } from './schema';
 import { inTx, requests } from './tx';
 import { ItemFactsCache } from './digest-keys';
@@ -32,12 +32,21 @@ export class ItemStore {
   }
 
   /** Saves many items in one transaction: all are written or none. Prefer DatasetStore.import for imports. */
-  async putMany(items: readonly ItemRecord[]): Promise<void> {
+  async putMany(items: readonly ItemRecord[], options?: IDBTransactionOptions): Promise<void> {
     this.facts.forget(items.map((i) => i.id));
-    await inTx(this.db, ['items'], 'readwrite', async (tx) => {
-      const store = tx.objectStore('items');
-      await requests(items, (item) => store.put(item));
-    });
+    await inTx(
+      this.db,
+      ['items'],
+      'readwrite',
+      // async, so a put that throws (an uncloneable value) rejects here and aborts the batch.
+      async (tx) => {
+        // Plain requests, as JudgmentStore.putMany writes: a failed put aborts the transaction and
+        // surfaces through tx.done; a promise per request cost more renderer time than the puts.
+        const store = unwrap(tx.objectStore('items'));
+        for (const item of items) store.put(item);
+      },
+      options,
+    );
   }
 
   /** The item with this id, or undefined. */

@@ -636,10 +636,29 @@ describe('parsers and bad files', () => {
       [2, 3],
     ],
     [
+      // Only the row with the unclosed quote is lost; reading goes on from the line after it.
       'unclosed quote',
       'prompt,response\np,r\n"open,r\nq,s\n',
-      [{ line: 2, value: { prompt: 'p', response: 'r' } }],
+      [
+        { line: 2, value: { prompt: 'p', response: 'r' } },
+        { line: 4, value: { prompt: 'q', response: 's' } },
+      ],
       [3],
+    ],
+    [
+      'unclosed quote in the first row',
+      'prompt,response\n"open,r\nq,s\n\nx,"y\nz"\n',
+      [
+        { line: 3, value: { prompt: 'q', response: 's' } },
+        { line: 5, value: { prompt: 'x', response: 'y\nz' } },
+      ],
+      [2],
+    ],
+    [
+      'two unclosed quotes',
+      'prompt,response\n"a,b\n"c,d\ne,f\n',
+      [{ line: 4, value: { prompt: 'e', response: 'f' } }],
+      [2, 3],
     ],
     [
       'formula-looking cells kept as text',
@@ -661,6 +680,12 @@ describe('parsers and bad files', () => {
     const r = parseCsvText(text);
     expect(r.rows).toEqual(expected);
     expect(r.errors.map((e) => e.line)).toEqual(errorLines);
+  });
+
+  test('an unclosed quote is reported with the line it opens on', () => {
+    const r = parseCsvText('prompt,response\np,r\n"open,r\nq,s\n');
+    expect(r.errors[0]!.reason).toMatch(/quote opened on line 3 is never closed/);
+    expect(r.errors[0]!.raw).toBe('"open,r');
   });
 
   test('TSV with a forced tab delimiter', () => {

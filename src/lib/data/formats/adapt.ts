@@ -1,6 +1,14 @@
 // Adapters: turn parsed rows of any known format into ImportedItems, reporting each bad row with its reason.
 import * as v from 'valibot';
-import { clip, normalizeLabel, typeName } from './labels';
+import {
+  alpacaEvalPreference,
+  autoJLabel,
+  clip,
+  normalizeLabel,
+  pandaLMLabel,
+  typeName,
+  type LabelResult,
+} from './labels';
 import type { FieldMapping, FormatId, ImportedItem, RowError, SourceRow } from './types';
 
 /** Keys never copied into `meta`: writing them onto a plain object would change its prototype. */
@@ -117,14 +125,42 @@ function score(val: unknown, key: string): number | undefined {
   return n;
 }
 
+/** How each format spells its gold label; the same digits mean different things in different tools. */
+const LABEL_READERS: Partial<Record<FormatId, (raw: unknown) => LabelResult>> = {
+  'alpaca-eval': alpacaEvalPreference,
+  'auto-j': autoJLabel,
+};
+
 function label(
   row: Record<string, unknown>,
   key: string | undefined,
+  format: FormatId,
 ): 'A' | 'B' | 'tie' | undefined {
   if (!key) return undefined;
-  const r = normalizeLabel(Object.hasOwn(row, key) ? row[key] : undefined);
+  const read = LABEL_READERS[format] ?? normalizeLabel;
+  const r = read(Object.hasOwn(row, key) ? row[key] : undefined);
   if (!r.ok) fail(r.reason);
   return r.label;
+}
+
+/** PandaLM's columns that its adapter reads besides the mapping. */
+const PANDALM_COLUMNS = ['input', 'annotator1', 'annotator2', 'annotator3'];
+
+/**
+ * Every source column a format reads with this mapping: the mapped ones and the ones the format's
+ * adapter reads by itself. Whatever else a row holds goes to `meta`.
+ */
+export function columnsRead(format: FormatId, mapping: FieldMapping): Set<string> {
+  const used = new Set(Object.values(mapping).filter((x): x is string => !!x));
+  if (format === 'pandalm') for (const c of PANDALM_COLUMNS) used.add(c);
+  return used;
+}
+
+/** A response as PandaLM's own (Python) code shows it: a few of its responses are JSON booleans. */
+function pandaLMText(row: Record<string, unknown>, key: string | undefined, what: string): string {
+  const val = key && Object.hasOwn(row, key) ? row[key] : undefined;
+  if (typeof val === 'boolean') return val ? 'True' : 'False';
+  return text(row, key, what, true)!;
 }
 
 /** Everything of the row that no mapping used, without prototype-changing keys; a row `meta` object is merged in. */
@@ -157,6 +193,9 @@ function defined<T extends object>(o: T): T {
   return out as T;
 }
 
+/** Id columns that name a question, not an answer: a single-answer file repeats them per model. */
+const QUESTION_IDS = new Set(['question_id', 'qid']);
+
 /** Options of the adapters. */
 export interface AdaptOptions {
   /** Seed of the chosen/rejected placement hash (default "arbiter"). */
@@ -173,7 +212,7 @@ export class RowAdapter {
     readonly mapping: FieldMapping,
     private readonly opts: AdaptOptions = {},
   ) {
-    this.used = new Set(Object.values(mapping).filter((x): x is string => !!x));
+    this.used = columnsRead(format, mapping);
   }
 
   /** The item for this row, or the row's error. */
@@ -185,6 +224,13 @@ export class RowAdapter {
       const r = row.value;
       id = idOf(r, this.mapping.id, row.line);
       const item = this.build(r, id);
+      const qkey = this.mapping.id;
+      if (this.format === 'single' && item.modelA !== undefined && qkey && QUESTION_IDS.has(qkey)) {
+        // Several models answer each question (FastChat single-answer files): one item per answer.
+        id = `${id}:${item.modelA}`;
+        item.id = id;
+        item.meta = { ...item.meta, [qkey]: r[qkey] };
+      }
       const firstLine = this.seen.get(id);
       if (firstLine !== undefined)
         fail(`duplicate id "${clip(id, 60)}" (first on line ${firstLine})`);
@@ -215,6 +261,8 @@ export class RowAdapter {
       case 'arbiter':
       case 'llmbar':
       case 'alpaca-eval':
+      case 'auto-j':
+      case 'judgebench':
       case 'custom': {
         const prompt = nonBlank(text(r, m.prompt, 'prompt', true)!, m.prompt);
         const responseA = text(r, m.responseA, 'response A', true)!;
@@ -222,14 +270,32 @@ export class RowAdapter {
           this.format === 'custom' && !m.responseB
             ? undefined
             : text(r, m.responseB, 'response B', true);
+        const gold = label(r, m.label, this.format);
+        // A soft AlpacaEval preference (1.73) is kept: the label alone says only which side.
+        const pref = m.label && this.format === 'alpaca-eval' ? r[m.label] : undefined;
+        if (typeof pref === 'number' && ![0, 1, 1.5, 2].includes(pref)) meta.preference = pref;
+        return defined({ id, prompt, responseA, responseB, ...common, label: gold, meta });
+      }
+      case 'pandalm': {
+        const instruction = nonBlank(text(r, m.prompt, 'prompt', true)!, m.prompt);
+        const input = text(r, 'input', 'input', false) ?? '';
+        const votes = ['annotator1', 'annotator2', 'annotator3'].map((k) => r[k]);
+        const gold = pandaLMLabel(votes);
+        if (!gold.ok) fail(gold.reason);
+        // cmp_key is "<model of response1>_<model of response2>".
+        const models = typeof r.cmp_key === 'string' ? r.cmp_key.split('_') : [];
+        const [ma, mb] = models.length === 2 ? models : [];
         return defined({
           id,
-          prompt,
-          responseA,
-          responseB,
+          // One prompt of instruction and input, joined as ../shared/data/pandalm-test joins them.
+          prompt: input.trim() === '' ? instruction : `${instruction}\n\n${input}`,
+          responseA: pandaLMText(r, m.responseA, 'response A'),
+          responseB: pandaLMText(r, m.responseB, 'response B'),
           ...common,
-          label: label(r, m.label),
-          meta,
+          modelA: common.modelA ?? ma,
+          modelB: common.modelB ?? mb,
+          label: gold.label,
+          meta: { ...meta, instruction, input, annotators: votes },
         });
       }
       case 'chosen-rejected': {
@@ -282,7 +348,7 @@ export class RowAdapter {
           responseA: a.answer,
           responseB: b.answer,
           ...common,
-          label: label(r, m.label),
+          label: label(r, m.label, this.format),
           meta: { ...meta, turns: a.turns },
         });
       }

@@ -1,4 +1,5 @@
 // Format detection: which known shape a file's first rows have, and the default field mapping for it.
+import { columnsRead } from './adapt';
 import type { FieldMapping, FormatId } from './types';
 
 const PROMPT_KEYS = ['prompt', 'instruction', 'input', 'question', 'query', 'text'];
@@ -55,20 +56,67 @@ export function detectFormat(sampleRows: readonly unknown[]): {
   const k = commonKeys(sampleRows);
   const id = first(k, ID_KEYS);
 
-  if (has(k, 'response_a', 'response_b')) {
+  // Arbiter's own names: snake_case in its JSONL, camelCase in its CSV exports' header.
+  const [ra, rb] = has(k, 'response_a', 'response_b')
+    ? ['response_a', 'response_b']
+    : has(k, 'responseA', 'responseB')
+      ? ['responseA', 'responseB']
+      : [];
+  if (ra && rb) {
     return {
       format: 'arbiter',
       mapping: compact({
         id,
         prompt: first(k, PROMPT_KEYS),
-        responseA: 'response_a',
-        responseB: 'response_b',
+        responseA: ra,
+        responseB: rb,
         label: first(k, LABEL_KEYS),
         reference: first(k, ['reference', 'reference_answer']),
         rubric: first(k, ['rubric']),
-        modelA: first(k, ['model_a']),
-        modelB: first(k, ['model_b']),
+        modelA: first(k, ['model_a', 'modelA']),
+        modelB: first(k, ['model_b', 'modelB']),
         category: first(k, ['category', 'subset']),
+      }),
+    };
+  }
+  // GAIR-NLP/auto-j data/test/testdata_pairwise.jsonl.
+  if (has(k, 'response 1', 'response 2', 'prompt')) {
+    return {
+      format: 'auto-j',
+      mapping: compact({
+        id,
+        prompt: 'prompt',
+        responseA: 'response 1',
+        responseB: 'response 2',
+        label: first(k, ['label']),
+        category: first(k, ['scenario']),
+      }),
+    };
+  }
+  // WeOpenML/PandaLM data/testset-v1.json; the label is the majority of annotator1..3.
+  if (has(k, 'response1', 'response2', 'instruction')) {
+    return {
+      format: 'pandalm',
+      mapping: compact({
+        id: first(k, ['idx', ...ID_KEYS]),
+        prompt: 'instruction',
+        responseA: 'response1',
+        responseB: 'response2',
+        category: first(k, ['motivation_app']),
+      }),
+    };
+  }
+  // ScalerLab/JudgeBench data/dataset=judgebench,response_model=….jsonl.
+  if (has(k, 'response_A', 'response_B', 'question')) {
+    return {
+      format: 'judgebench',
+      mapping: compact({
+        id: first(k, ['pair_id', ...ID_KEYS]),
+        prompt: 'question',
+        responseA: 'response_A',
+        responseB: 'response_B',
+        label: first(k, ['label']),
+        category: first(k, ['source']),
       }),
     };
   }
@@ -177,4 +225,65 @@ export function detectFormat(sampleRows: readonly unknown[]): {
       label: first(k, LABEL_KEYS),
     }),
   };
+}
+
+/** Words of a column name ("response 1", "response1", "responseA" → response, 1 / a). */
+function words(key: string): string[] {
+  return key
+    .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+const ANSWER_WORDS = new Set([
+  'response',
+  'responses',
+  'answer',
+  'answers',
+  'output',
+  'outputs',
+  'completion',
+  'completions',
+  'generation',
+  'chosen',
+  'rejected',
+  'conversation',
+]);
+const LABEL_WORDS = new Set([
+  'label',
+  'labels',
+  'winner',
+  'preference',
+  'pref',
+  'verdict',
+  'gold',
+  'choice',
+  'score',
+  'rating',
+]);
+/** Words that make a column metadata about an answer (its model, id, length), not the answer. */
+const NOT_CONTENT = new Set(['model', 'generator', 'id', 'raw', 'length', 'len', 'tokens', 'time']);
+
+/**
+ * Columns that look like answers or labels but that this format and mapping do not read (they
+ * would only land in each item's meta). The import preview names them before anything is stored.
+ */
+export function unreadColumns(
+  keys: readonly string[],
+  format: FormatId,
+  mapping: FieldMapping,
+): { answers: string[]; labels: string[] } {
+  const read = columnsRead(format, mapping);
+  const answers: string[] = [];
+  const labels: string[] = [];
+  for (const key of keys) {
+    if (read.has(key)) continue;
+    const w = words(key);
+    if (w.some((x) => NOT_CONTENT.has(x))) continue;
+    if (w.some((x) => ANSWER_WORDS.has(x))) answers.push(key);
+    // PandaLM's annotator1..3 are votes; a lone "annotator" (AlpacaEval) names the judge.
+    else if (w.some((x) => LABEL_WORDS.has(x)) || /^annotator_?\d+$/i.test(key)) labels.push(key);
+  }
+  return { answers, labels };
 }

@@ -1,8 +1,8 @@
 // Import formats: detection, adapters, label normalisation and text parsers. Pure (no DOM, no idb); the CLI reuses it.
 export * from './types';
 export { normalizeLabel, type LabelResult } from './labels';
-export { detectFormat } from './detect';
-export { adaptRows, RowAdapter, chosenFirst, fnv1a, type AdaptOptions } from './adapt';
+export { detectFormat, unreadColumns } from './detect';
+export { adaptRows, RowAdapter, chosenFirst, columnsRead, fnv1a, type AdaptOptions } from './adapt';
 export {
   parseJsonlText,
   parseJsonText,

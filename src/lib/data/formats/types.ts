@@ -4,6 +4,9 @@
 export type FormatId =
   | 'arbiter'
   | 'llmbar'
+  | 'auto-j'
+  | 'pandalm'
+  | 'judgebench'
   | 'chosen-rejected'
   | 'alpaca-eval'
   | 'fastchat'
@@ -80,6 +83,9 @@ export const TARGET_FIELDS: readonly TargetField[] = [
 export const FORMAT_NAMES: Record<FormatId, string> = {
   arbiter: 'Arbiter pairs',
   llmbar: 'LLMBar',
+  'auto-j': 'Auto-J pairwise test set',
+  pandalm: 'PandaLM test set',
+  judgebench: 'JudgeBench',
   'chosen-rejected': 'Chosen / rejected (RewardBench style)',
   'alpaca-eval': 'AlpacaEval annotations',
   fastchat: 'FastChat / Chatbot Arena judgments',

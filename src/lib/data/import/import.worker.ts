@@ -1,17 +1,8 @@
 // The import worker: reads a file (gzip, UTF-8/16, JSONL/JSON/CSV/TSV), keeps its rows, and adapts them in batches on request.
 /// <reference lib="webworker" />
 import { RowAdapter } from '../formats/adapt';
-import { parseCsvText } from '../formats/csv';
 import { detectFormat } from '../formats/detect';
-import {
-  guessTextKind,
-  JsonlByteParser,
-  parseJsonlText,
-  parseJsonText,
-  JsonArrayParser,
-  sniffBytes,
-  type LineResult,
-} from '../formats/text';
+import { parseJsonlText, type LineResult } from '../formats/text';
 import { pairArenaHard } from '../formats/arena-hard';
 import type { RowError, SourceRow } from '../formats/types';
 import { openArbiterDB, type ArbiterDatabase } from '../../store/db';
@@ -24,16 +15,25 @@ import {
   type ToWorker,
   type WireError,
 } from './protocol';
+import { readRows, type TextKind } from './read';
 import { importKeyBounds, toItemRecord } from './records';
 
 const SAMPLE = 50;
 const PROGRESS_MS = 100;
+/** How often storing yields to the event loop so a 'cancel' message can arrive. */
+const YIELD_MS = 50;
+/**
+ * Item batches commit with relaxed durability, as judgments do (store/judgments.ts): only an OS
+ * crash right after a batch could lose it, and the dataset record, written after every item,
+ * is then missing too, so the import shows as not done rather than short.
+ */
+const RELAXED: IDBTransactionOptions = { durability: 'relaxed' };
 
 let rows: SourceRow[] = [];
 let errors: RowError[] = [];
 let errorCount = 0;
 let sampleSent = false;
-let kind: 'jsonl' | 'json' | 'csv' | 'tsv' = 'jsonl';
+let kind: TextKind = 'jsonl';
 let notes: string[] = [];
 let lastProgress = 0;
 
@@ -99,107 +99,18 @@ async function parse(file: Blob, name: string): Promise<void> {
   errorCount = 0;
   sampleSent = false;
   notes = [];
-  let blob = file;
-  let fileName = name;
-  if (blob.size === 0) return post({ type: 'fatal', message: 'The file is empty.' });
-  let sniff = sniffBytes(new Uint8Array(await blob.slice(0, 4096).arrayBuffer()));
-  if (sniff.kind === 'gzip') {
-    if (typeof DecompressionStream !== 'function') {
-      return post({
-        type: 'fatal',
-        message:
-          'The file is gzip-compressed and this browser cannot decompress it. Decompress it first (gunzip).',
-      });
-    }
-    try {
-      blob = await new Response(blob.stream().pipeThrough(new DecompressionStream('gzip'))).blob();
-    } catch {
-      return post({
-        type: 'fatal',
-        message: 'The file looks gzip-compressed but is damaged; it could not be decompressed.',
-      });
-    }
-    notes.push('The file was gzip-compressed; it was decompressed.');
-    fileName = fileName.replace(/\.gz$/i, '');
-    sniff = sniffBytes(new Uint8Array(await blob.slice(0, 4096).arrayBuffer()));
-    if (sniff.kind === 'gzip')
-      return post({ type: 'fatal', message: 'The file is compressed twice; decompress it first.' });
-  }
-  if (sniff.kind === 'binary') return post({ type: 'fatal', message: sniff.reason });
-  const totalBytes = blob.size;
-  if (sniff.encoding !== 'utf-8')
-    notes.push(`The file is ${sniff.encoding.toUpperCase()} text; it was converted.`);
-  if (sniff.bom) notes.push('A byte-order mark at the start was ignored.');
-  const headText = new TextDecoder(sniff.encoding).decode(await blob.slice(0, 65536).arrayBuffer());
-  kind = guessTextKind(fileName, headText);
-
-  if (kind === 'jsonl' && sniff.encoding === 'utf-8') {
-    // Streamed: bytes are split into lines and parsed chunk by chunk.
-    const parser = new JsonlByteParser();
-    const reader = blob.stream().getReader();
-    let bytes = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.length;
-      for (const r of parser.push(value)) add(r);
-      progress('reading', bytes, totalBytes);
-    }
-    for (const r of parser.end()) add(r);
-  } else if (kind === 'json' && sniff.encoding === 'utf-8' && /^\uFEFF?\s*\[/.test(headText)) {
-    // A JSON list, streamed too: element by element, never the whole file as one string.
-    const parser = new JsonArrayParser();
-    const decoder = new TextDecoder('utf-8');
-    const reader = blob.stream().getReader();
-    let bytes = 0;
-    let replaced = false;
-    for (;;) {
-      const { done, value } = await reader.read();
-      const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
-      if (!replaced && text.includes('\uFFFD')) {
-        replaced = true;
-        notes.push('Some bytes were not valid UTF-8 and show as �.');
-      }
-      for (const r of parser.push(text)) add(r);
-      if (done) break;
-      bytes += value.length;
-      progress('reading', bytes, totalBytes);
-    }
-    for (const r of parser.end()) add(r);
-  } else {
-    const text =
-      sniff.encoding === 'utf-8'
-        ? await blob.text()
-        : new TextDecoder(sniff.encoding).decode(await blob.arrayBuffer());
-    if (text.includes('\uFFFD') && sniff.encoding === 'utf-8') {
-      notes.push('Some bytes were not valid UTF-8 and show as �.');
-    }
-    if (kind === 'json') {
-      const r = parseJsonText(text);
-      for (const e of r.errors) addError(e);
-      for (const row of r.rows) add(row);
-    } else if (kind === 'jsonl') {
-      const lines = text.replace(/^\uFEFF/, '').split('\n');
-      const parser = new JsonlByteParser();
-      const enc = new TextEncoder();
-      // UTF-16 text: re-encode line by line so the byte parser numbers lines the same way.
-      lines.forEach((l, i) => {
-        for (const r of parser.push(enc.encode(i < lines.length - 1 ? `${l}\n` : l))) add(r);
-        progress('reading', Math.round((totalBytes * i) / lines.length), totalBytes);
-      });
-      for (const r of parser.end()) add(r);
-    } else {
-      const r = parseCsvText(text, {
-        delimiter: kind === 'tsv' ? '\t' : undefined,
-        onRow: (row, chars) => {
-          add(row);
-          progress('reading', Math.round((totalBytes * chars) / text.length), totalBytes);
-        },
-      });
-      if (r.delimiter === ';') notes.push('Columns are separated by semicolons.');
-      else if (r.delimiter === '\t' && kind !== 'tsv') notes.push('Columns are separated by tabs.');
-    }
-  }
+  const read = await readRows(
+    file,
+    name,
+    {
+      kind: (k) => (kind = k),
+      row: add,
+      progress: (bytes, total) => progress('reading', bytes, total),
+    },
+    notes,
+  );
+  if (!read.ok) return post({ type: 'fatal', message: read.message });
+  const totalBytes = read.totalBytes;
   if (rows.length === 0 && errorCount === 0) {
     return post({
       type: 'fatal',
@@ -275,19 +186,21 @@ async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
   let batchErrors: RowError[] = [];
   let chars = 0;
   let done = 0;
+  let queued = 0;
   let stored = 0;
   let adaptErrors = 0;
   let lastStored = 0;
+  let lastYield = performance.now();
+  let inFlight: Promise<boolean> | null = null;
   const total = rows.length;
-  const flush = async (): Promise<boolean> => {
+  const write = async (records: ItemRecord[]): Promise<boolean> => {
     try {
-      await items.putMany(batch);
+      await items.putMany(records, RELAXED);
     } catch (e) {
       post({ type: 'store-failed', error: wire(e), cleaned: await cleanUp(dbName, datasetId) });
       return false;
     }
-    stored += batch.length;
-    batch = [];
+    stored += records.length;
     // At most ten progress messages a second: each one is work for the page's main thread.
     const now = performance.now();
     if (now - lastStored >= PROGRESS_MS || done === total) {
@@ -295,10 +208,23 @@ async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
       post({ type: 'stored', errors: batchErrors, done, total, items: stored });
       batchErrors = [];
     }
+    return true;
+  };
+  const flush = async (): Promise<boolean> => {
+    // One write in flight while the next batch is adapted: the store commits while this thread works.
+    if (inFlight && !(await inFlight)) return false;
+    inFlight = write(batch);
+    batch = [];
     chars = 0;
-    // Let a 'cancel' message in between transactions.
-    await new Promise((r) => setTimeout(r, 0));
+    // Let a 'cancel' message in now and then (a turn of the event loop per batch costs more).
+    const now = performance.now();
+    if (now - lastYield >= YIELD_MS) {
+      lastYield = now;
+      await new Promise((r) => setTimeout(r, 0));
+    }
     if (cancelled) {
+      // A write that failed has already said so (and cleaned up).
+      if (!(await inFlight)) return false;
       post({ type: 'cancelled', cleaned: await cleanUp(dbName, datasetId) });
       return false;
     }
@@ -313,7 +239,7 @@ async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
       if (adaptErrors <= MAX_KEPT_ERRORS) batchErrors.push(out);
       continue;
     }
-    batch.push(toItemRecord(out, datasetId, stored + batch.length));
+    batch.push(toItemRecord(out, datasetId, queued++));
     chars +=
       out.prompt.length +
       out.responseA.length +
@@ -323,9 +249,8 @@ async function adapt(m: Extract<ToWorker, { type: 'adapt' }>): Promise<void> {
       if (!(await flush())) return;
     }
   }
-  if (batch.length || batchErrors.length) {
-    if (!(await flush())) return;
-  }
+  if (batch.length && !(await flush())) return;
+  if (inFlight && !(await inFlight)) return;
   if (batchErrors.length) post({ type: 'stored', errors: batchErrors, done, total, items: stored });
   post({ type: 'adapted', items: stored, errorCount: adaptErrors });
 }
