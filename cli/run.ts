@@ -474,7 +474,7 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   run.status = summary.aborted ? 'cancelled' : failedItems > 0 ? 'failed' : 'done';
   run.updatedAt = Date.now();
   run.progress = { total, done, failed: total - done };
-  run.summary = metrics as unknown as Record<string, unknown>;
+  run.summary = metrics.summary;
   if (failures.length > 0) run.failures = failures.sort((a, b) => a.index - b.index);
   // The final state of the run, after its judgments; importers keep the newest copy of a run id.
   writer.write(workspaceLine({ kind: 'run', record: run }));

@@ -24,33 +24,57 @@ type V = Verdict | null;
 // Gold labels: i0 A, i1 tie, i2 B, i3 A. A label set by hand on i3 says B.
 const GOLD = { i0: 'A', i1: 'tie', i2: 'B', i3: 'A' } as const;
 const items: ItemRecord[] = Object.entries(GOLD).map(([id, label], index) =>
-  makeItem({ id, index, label, prompt: `Prompt ${id}`, responseA: `a ${id}`, responseB: `b ${id}` }),
+  makeItem({
+    id,
+    index,
+    label,
+    prompt: `Prompt ${id}`,
+    responseA: `a ${id}`,
+    responseB: `b ${id}`,
+  }),
 );
 
 /** Judgments per run and item, verdicts in the original positions: [order, verdict, extra]. */
-const PLAN: Record<string, Record<string, [o: 'AB' | 'BA', v: V, extra?: Partial<JudgmentRecord>][]>> =
-  {
-    r1: {
-      i0: [['AB', 'A'], ['BA', 'A']], // consistent A
-      i1: [['AB', 'A'], ['BA', 'B']], // flipped
-      i2: [['AB', null], ['BA', null]], // failed in both orders
-      i3: [['AB', 'B'], ['BA', null]], // partial B
-    },
-    r2: {
-      i0: [
-        ['AB', 'B', { probabilities: { A: 0.2, B: 0.8 }, strength: 2 }],
-        ['BA', 'B', { probabilities: { A: 0.4, B: 0.6 } }],
-      ], // consistent B
-      i1: [['AB', 'tie'], ['BA', 'tie']], // consistent tie
-      i2: [['AB', 'A']], // one order only: A
-      i3: [
-        ['AB', 'A', { sample: 0 }],
-        ['AB', 'A', { sample: 1 }],
-        ['AB', 'B', { sample: 2 }],
-        ['BA', 'A'],
-      ], // majority A in AB, A in BA: consistent A
-    },
-  };
+const PLAN: Record<
+  string,
+  Record<string, [o: 'AB' | 'BA', v: V, extra?: Partial<JudgmentRecord>][]>
+> = {
+  r1: {
+    i0: [
+      ['AB', 'A'],
+      ['BA', 'A'],
+    ], // consistent A
+    i1: [
+      ['AB', 'A'],
+      ['BA', 'B'],
+    ], // flipped
+    i2: [
+      ['AB', null],
+      ['BA', null],
+    ], // failed in both orders
+    i3: [
+      ['AB', 'B'],
+      ['BA', null],
+    ], // partial B
+  },
+  r2: {
+    i0: [
+      ['AB', 'B', { probabilities: { A: 0.2, B: 0.8 }, strength: 2 }],
+      ['BA', 'B', { probabilities: { A: 0.4, B: 0.6 } }],
+    ], // consistent B
+    i1: [
+      ['AB', 'tie'],
+      ['BA', 'tie'],
+    ], // consistent tie
+    i2: [['AB', 'A']], // one order only: A
+    i3: [
+      ['AB', 'A', { sample: 0 }],
+      ['AB', 'A', { sample: 1 }],
+      ['AB', 'B', { sample: 2 }],
+      ['BA', 'A'],
+    ], // majority A in AB, A in BA: consistent A
+  },
+};
 
 const swap = (v: V): V => (v === 'A' ? 'B' : v === 'B' ? 'A' : v);
 
@@ -234,7 +258,7 @@ describe('per-item and interop exports of each run', () => {
       );
       const csv = csvRecords(await collect(itemResultsCsv(rows)));
       expect(csv.map((r) => [r.itemId, r.verdict, r.consistency, r.correct])).toEqual(
-        expected.map((e) => [e.itemId, e.verdict ?? '', e.consistency, cell(e.correct)]),
+        expected.map((e) => [e.itemId, e.verdict ?? '', e.consistency, cell(e.correct ?? null)]),
       );
     });
   }
@@ -283,11 +307,6 @@ describe('per-item and interop exports of each run', () => {
       [null, null],
       ['B>A', null],
     ]);
-    expect(await scores('r2')).toEqual([
-      ['B>>A', 'A>B'],
-      ['A=B', 'A=B'],
-      ['A>B'],
-      ['A>B', 'B>A'],
-    ]);
+    expect(await scores('r2')).toEqual([['B>>A', 'A>B'], ['A=B', 'A=B'], ['A>B'], ['A>B', 'B>A']]);
   });
 });

@@ -108,7 +108,10 @@ export function pairResult(
 }
 
 /** The human label an export shows for an item: set by hand, else the item's gold label, else the bundled example's. */
-async function labelFor(item: ItemRecord | undefined, opts: PairOptions): Promise<ItemLabel | null> {
+async function labelFor(
+  item: ItemRecord | undefined,
+  opts: PairOptions,
+): Promise<ItemLabel | null> {
   if (!item) return null;
   const mine = await opts.labelOf?.(item.id);
   if (mine !== undefined && mine !== null) return mine;
