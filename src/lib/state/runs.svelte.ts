@@ -545,10 +545,10 @@ export class RunsState {
       if (this.detail?.id !== runId || this.detailItems.length === 0) {
         this.results = {};
         this.visible = [0, 40];
-        this.detailItems =
-          run.datasetId && run.spec
-            ? selectItems(await datasetItems(repos, run.datasetId), run.spec.filter)
-            : [];
+        // A run without a spec (the CLI's) judged its whole dataset.
+        this.detailItems = run.datasetId
+          ? selectItems(await datasetItems(repos, run.datasetId), run.spec?.filter ?? {})
+          : [];
       }
       this.detail = run;
       await this.loadVisible(true);
