@@ -650,6 +650,8 @@ export class RunsState {
           blob = await exportJudgmentsBlob(repos.judgments.allWithItems({ runId: run.id }), fmt, {
             source,
             bom: fmt === 'csv',
+            // Labels set by hand, as History's export reads them.
+            labelOf: async (itemId) => (await repos.labels.get(itemId))?.label,
           });
           name = `${base}-judgments.${fmt}`;
           break;
