@@ -74,7 +74,7 @@ describe('pairOutcome', () => {
 
 describe('labelAgreement', () => {
   test('accuracy over parsed verdicts with failures beside it; strict counts failures as wrong', () => {
-    // The case: 2 labelled items that parsed and agreed? No: 0 agree of 2 labelled, both failed.
+    // The case ("0.0% (0 of 2)"): both labelled items failed to parse, so nothing to score.
     expect(
       labelAgreement([
         { label: 'A', correct: null },
