@@ -1,9 +1,9 @@
-// The end-of-run metrics, computed by the judge core from the stored judgments, and their table.
+// The end-of-run metrics: the run summary the app shows too (data/run-summary.ts), per-order metrics, and their table.
 import {
+  bootstrap,
   majorityVerdict,
+  pairOutcome,
   pairwiseMetrics,
-  summarizeScores,
-  withInterval,
   type PairRecord,
   type PairwiseMetrics,
   type Template,
@@ -11,16 +11,15 @@ import {
 } from '../src/lib/judge';
 import type { Interval } from '../src/lib/judge';
 import type { ItemRecord, JudgmentRecord } from '../src/lib/store/schema';
+import { summarizeRun, type RunSummary } from '../src/lib/data/run-summary';
 
 export interface CliMetrics {
-  items: number;
-  judged: number;
+  /** The run's summary, the same shape and numbers as the app's (stored on the run). */
+  summary: RunSummary;
+  /** Per-order metrics (pairwise runs). */
   pairwise: PairwiseMetrics | null;
-  /** Mean accuracy over orders with a seeded 95% bootstrap interval (labelled items only). */
-  accuracy: Interval | null;
-  parseFailures: number;
-  judgments: number;
-  meanScore: number | null;
+  /** Agreement with labels over parsed verdicts (summary.labels.accuracy) with a seeded 95% bootstrap interval. */
+  agreement: Interval | null;
 }
 
 /** One PairRecord per judged item: the majority verdict of each order against the label. */
@@ -57,67 +56,73 @@ export function metricsOf(
   results: ReadonlyMap<string, JudgmentRecord[]>,
   bothOrders: boolean,
 ): CliMetrics {
-  const all = [...results.values()].flat();
-  const parseFailures = all.filter((r) => r.parse === 'failed').length;
-  const base = {
-    items: items.length,
-    judged: results.size,
-    parseFailures,
-    judgments: all.length,
-  };
-  if (template.kind === 'single') {
-    return {
-      ...base,
-      pairwise: null,
-      accuracy: null,
-      meanScore: summarizeScores(all.map((r) => r.score))?.mean ?? null,
-    };
-  }
-  const records = pairRecords(items, results, bothOrders);
-  const pw = pairwiseMetrics(records);
-  const labelled = records.filter((r) => r.label !== null);
-  // Accuracy over no readable verdict is unknown, not 0%: a failure is never a verdict.
-  const anyParsed = labelled.some((r) => r.verdictAB !== null || (r.verdictBA ?? null) !== null);
+  const pairwise = template.kind !== 'single';
+  const summary = summarizeRun(pairwise, items, results);
+  if (!pairwise) return { summary, pairwise: null, agreement: null };
+  // The items the summary's accuracy is over: labelled, with a verdict; 1 when it agrees.
+  const hits = items.flatMap((item) => {
+    const rs = results.get(item.id);
+    const correct = rs?.length ? pairOutcome(rs, item.label, true).correct : null;
+    return correct === null ? [] : [correct ? 1 : 0];
+  });
   return {
-    ...base,
-    pairwise: pw,
-    accuracy: anyParsed
-      ? withInterval(labelled, (rs) => pairwiseMetrics(rs).accuracyMean, { seed: 1 })
-      : null,
-    meanScore: null,
+    summary,
+    pairwise: pairwiseMetrics(pairRecords(items, results, bothOrders)),
+    agreement:
+      hits.length > 0
+        ? bootstrap(hits, (xs) => xs.reduce((a, b) => a + b, 0) / xs.length, { seed: 1 })
+        : null,
   };
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
 
+/** "60.0% (3 of 5)", or "–" when there is nothing to divide by. */
+const share = (x: number | null, n: number, of: number) =>
+  x === null ? '–' : `${pct(x)} (${n} of ${of})`;
+
 export function metricsTable(m: CliMetrics, template: Template): string {
+  const s = m.summary;
   const rows: [string, string][] = [
     ['protocol', `${template.id} v${template.version}`],
-    ['items judged', `${m.judged} of ${m.items}`],
-    ['judgments', String(m.judgments)],
+    ['items judged', `${s.judgedItems} of ${s.items}`],
+    ['judgments', String(s.judgments)],
   ];
   if (m.pairwise) {
     const p = m.pairwise;
-    rows.push(['labelled items', String(p.labelled)]);
+    const l = s.labels;
+    rows.push(['labelled items', String(l.labelled)]);
     // Labelled items but not one readable verdict among them: no accuracy to show.
-    const unknown = p.labelled > 0 && !m.accuracy;
-    if (m.accuracy)
+    const unknown = l.labelled > 0 && l.parsed === 0;
+    if (l.labelled > 0) {
+      // The app's headline, by the same definition: over items with a verdict, failures beside it.
+      const ci = m.agreement
+        ? `  [95% CI ${pct(m.agreement.lower)}–${pct(m.agreement.upper)}]`
+        : '';
+      rows.push([
+        'agreement with labels (parsed verdicts)',
+        `${share(l.accuracy, l.agree, l.parsed)}${ci}; ${l.failed} without a verdict`,
+      ]);
+      rows.push([
+        'strict agreement (no verdict = wrong)',
+        share(l.strictAccuracy, l.agree, l.labelled),
+      ]);
       rows.push([
         'accuracy (mean of orders)',
-        `${pct(m.accuracy.estimate)}  [95% CI ${pct(m.accuracy.lower)}–${pct(m.accuracy.upper)}]`,
+        unknown ? '— (no readable verdict)' : pct(p.accuracyMean),
       ]);
-    else if (unknown) rows.push(['accuracy (mean of orders)', '— (no readable verdict)']);
+    }
     rows.push(['consistent accuracy', unknown ? '—' : pct(p.consistentAccuracy)]);
     rows.push(['consistency (same verdict both orders)', pct(p.positionalAgreement)]);
     rows.push(['flip rate', pct(p.flipRate)]);
     rows.push(['tie rate', pct(p.tieRate)]);
     rows.push(['first-position preference', pct(p.firstPositionPreference)]);
   } else {
-    rows.push(['mean score', m.meanScore === null ? '–' : m.meanScore.toFixed(2)]);
+    rows.push(['mean score', s.meanScore === null ? '–' : s.meanScore.toFixed(2)]);
   }
   rows.push([
     'parse failures',
-    `${m.parseFailures} (${pct(m.judgments ? m.parseFailures / m.judgments : NaN)})`,
+    `${s.parseFailures} (${pct(s.judgments ? s.parseFailures / s.judgments : NaN)})`,
   ]);
   const w = Math.max(...rows.map((r) => r[0].length));
   return `\n${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n')}\n`;

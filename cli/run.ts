@@ -544,7 +544,7 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   run.status = summary.aborted ? 'cancelled' : failedItems > 0 ? 'failed' : 'done';
   run.updatedAt = Date.now();
   run.progress = { total, done, failed: total - done };
-  run.summary = metrics as unknown as Record<string, unknown>;
+  run.summary = metrics.summary;
   if (failures.length > 0) run.failures = failures.sort((a, b) => a.index - b.index);
   // The final state of the run, after its judgments; importers keep the newest copy of a run id.
   writer.write(workspaceLine({ kind: 'run', record: run }));
@@ -565,11 +565,12 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
       `Time judging: ${written} judgments in ${Math.round(judgingMs)} ms (${written > 0 ? ((written * 1000) / judgingMs).toFixed(1) : '0'}/s).\n` +
       `Arbiter CPU: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms in all; while judging ${(judgingCpuUs / 1000).toFixed(0)} ms, ${written > 0 ? (judgingCpuUs / written).toFixed(0) : '–'} µs per new judgment.\n`,
   );
-  const parseRate = metrics.judgments > 0 ? metrics.parseFailures / metrics.judgments : 0;
+  const { parseFailures, judgments } = metrics.summary;
+  const parseRate = judgments > 0 ? parseFailures / judgments : 0;
   const tooManyUnparsed = parseRate > cfg.maxParseFailures;
   if (tooManyUnparsed)
     io.err(
-      `arbiter: ${metrics.parseFailures} of ${metrics.judgments} answers (${(parseRate * 100).toFixed(1)}%) had no readable verdict, more than --max-parse-failures ${+(cfg.maxParseFailures * 100).toFixed(2)}%. Check that --protocol suits the model and that --max-tokens leaves room for the verdict.\n`,
+      `arbiter: ${parseFailures} of ${judgments} answers (${(parseRate * 100).toFixed(1)}%) had no readable verdict, more than --max-parse-failures ${+(cfg.maxParseFailures * 100).toFixed(2)}%. Check that --protocol suits the model and that --max-tokens leaves room for the verdict.\n`,
     );
   if (summary.aborted) {
     io.err(

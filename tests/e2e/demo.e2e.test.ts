@@ -56,7 +56,7 @@ test('guided tour judges one bundled pair in both orders and explains the flip; 
   await page.getByTestId('humans-run').click();
   await expect.poll(() => page.getByTestId('humans-row').count(), { timeout: 60_000 }).toBe(6);
   expect(await page.getByTestId('humans-score').textContent()).toMatch(
-    /agreed with the humans on 0 of\s+6 pairs/,
+    /Agreement with labels:\s*0%\s+of items with a verdict \(0 of 6\)/,
   );
   expect(await page.getByTestId('humans').textContent()).toMatch(/GPT-4.*95\.5%/s);
 

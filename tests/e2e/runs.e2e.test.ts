@@ -176,3 +176,31 @@ test('export → import on another machine → export again is equal; a second i
     .poll(() => b.page.getByTestId('result-verdict').allTextContents())
     .toEqual(expect.arrayContaining([expect.stringMatching(/^(A|B|tie)$/)]));
 });
+
+test('a results file from the first CLI version imports from the Runs page and opens its Run page with its numbers', async () => {
+  const b = await openApp(baseURL, { path: '/#/runs' });
+  apps.push(b);
+  const text = await readFile(
+    new URL('../data/fixtures/cli-results-v1.jsonl', import.meta.url),
+    'utf8',
+  );
+  await b.page.getByTestId('import-workspace').setInputFiles({
+    name: 'results.jsonl',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(text),
+  });
+  await expect
+    .poll(() => b.page.getByTestId('import-report').textContent())
+    .toMatch(/6 items,[\s\S]*12 judgments[\s\S]*1 run summary written by an older\s+version/);
+  await b.page.goto(new URL('#/runs/cli-b837883ffbc80385', baseURL).href);
+  await expect.poll(() => b.page.getByTestId('result-row').count()).toBe(6);
+  // Worked out by hand in tests/run/frozen-files.test.ts: 3 of the 5 items with a verdict agree.
+  const summary = b.page.getByTestId('run-summary');
+  await expect
+    .poll(() => summary.textContent())
+    .toMatch(/Verdicts: A 1, B 2, tie 2, none\s+1\. Flipped 1\./);
+  expect(await b.page.getByTestId('agreement-parsed').textContent()).toBe('60.0%');
+  expect(await b.page.getByTestId('agreement-failed').textContent()).toMatch(/^1 item without/);
+  expect(await b.page.getByTestId('agreement-strict').textContent()).toBe('50.0%');
+  expect(b.errors).toEqual([]);
+});

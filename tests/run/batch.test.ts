@@ -118,7 +118,11 @@ describe('BatchRunner', () => {
     expect(stored.status).toBe('done');
     expect(stored.progress).toMatchObject({ total: 12, done: 12, failed: 0, items: 6 });
     // The position-biased test judge flips every pair: no item agrees with its label.
-    expect(stored.summary).toMatchObject({ items: 6, judgedItems: 6, agree: 0, labelled: 6 });
+    expect(stored.summary).toMatchObject({
+      items: 6,
+      judgedItems: 6,
+      labels: { agree: 0, labelled: 6, parsed: 6, failed: 0 },
+    });
     expect((stored.summary as { consistency: Record<string, number> }).consistency.flipped).toBe(6);
     const last = seen[seen.length - 1] as BatchProgress;
     expect(last).toMatchObject({ status: 'done', done: 12, itemsDone: 6, total: 12 });

@@ -1,5 +1,6 @@
 // Export of judgments as JSONL (header line + one record per line) and CSV, with all that reproduces them.
-import { aggregateJudgments, type Consistency, type ItemAggregate } from '../judge/aggregate';
+import type { Consistency } from '../judge/aggregate';
+import { pairOutcome, type PairResultValue } from '../judge/outcome';
 import { roundUsage, round } from './round';
 import type { GenerateUsage } from '../engine/types';
 import type { ItemLabel, ItemRecord, JudgmentRecord } from '../store/schema';
@@ -29,20 +30,19 @@ export interface ExportEntry {
 
 /**
  * The overall result of the pair (or single answer) a judgment belongs to: all judgments of its
- * run, combined by the judge core's aggregateJudgments (the one definition of an item's verdict).
+ * run for its item, combined by the judge core's pairOutcome (the one definition of a pair's result).
  */
 export interface PairResult {
-  /**
-   * Pairwise: the winner 'A' or 'B', 'tie' (a tie in both orders), 'flipped' (the orders
-   * disagreed: position bias, no winner) or 'failed' (no verdict could be read).
-   * Single answer: the mean score, or 'failed'.
-   */
-  result: 'A' | 'B' | 'tie' | 'flipped' | 'failed' | number;
+  /** See PairResultValue; a single answer's mean score is rounded to 4 decimals. */
+  result: PairResultValue;
   /** How the orders agreed (pairwise only): consistent, flipped, partial, one-order or failed. */
   consistency: Consistency | null;
   /** The human label where one is known: a label set by hand, the item's gold label, or the bundled example's. */
   humanLabel: ItemLabel | null;
-  /** Whether the result equals the human label; null without a label. A flip never agrees. */
+  /**
+   * Whether the verdict agrees with the human label (the judge core's agreesWithLabel): null
+   * without a pairwise label, for a failure (no verdict) and for single answers. A flip never agrees.
+   */
   agreesWithHuman: boolean | null;
 }
 
@@ -93,62 +93,60 @@ export function exampleLabel(item: ItemRecord): ItemLabel | undefined {
   )?.label;
 }
 
-/** The overall result of one run's judgments (see PairResult). */
+/** The overall result of one pair's judgments: one run, one item (see PairResult). */
 export function pairResult(
   records: readonly JudgmentRecord[],
   humanLabel: ItemLabel | null = null,
 ): PairResult {
-  const pairwise = records.some((r) => r.protocol === 'pairwise' || r.protocol === 'meta');
-  const agg: ItemAggregate = aggregateJudgments(
-    pairwise,
-    records.map((r) => ({
-      order: r.order,
-      verdict: r.verdict,
-      probabilities: r.probabilities ?? null,
-      score: r.score,
-    })),
-  );
-  let result: PairResult['result'];
-  if (!pairwise) result = agg.scores ? round(agg.scores.mean, 4) : 'failed';
-  else if (agg.consistency === 'flipped') result = 'flipped';
-  else result = agg.verdict ?? 'failed';
+  const o = pairOutcome(records, humanLabel);
   return {
-    result,
-    consistency: agg.consistency,
+    result: typeof o.result === 'number' ? round(o.result, 4) : o.result,
+    consistency: o.consistency,
     humanLabel,
-    agreesWithHuman: humanLabel === null ? null : result === humanLabel,
+    agreesWithHuman: o.correct,
   };
 }
 
+/** The human label an export shows for an item: set by hand, else the item's gold label, else the bundled example's. */
+async function labelFor(
+  item: ItemRecord | undefined,
+  opts: PairOptions,
+): Promise<ItemLabel | null> {
+  if (!item) return null;
+  const mine = await opts.labelOf?.(item.id);
+  if (mine !== undefined && mine !== null) return mine;
+  return item.label ?? exampleLabel(item) ?? null;
+}
+
 /**
- * Reads every entry, then returns each with its pair's result. A pair's result needs all the
- * judgments of its run, which a store walk does not yield together; exports hold the whole file
- * in memory anyway (exportJudgmentsBlob), so this costs one array of references more.
+ * Reads every entry, then returns each with its pair's result. A pair is one item in one run:
+ * its result needs all of that item's judgments in that run, which a store walk does not yield
+ * together. Exports hold the whole file in memory anyway (exportJudgmentsBlob), so this costs one
+ * array of references more.
  */
 async function withPairs(entries: Entries, opts: PairOptions): Promise<ExportRow[]> {
   const all: ExportEntry[] = [];
   for await (const e of entries) all.push(e);
-  const byRun = new Map<string, ExportEntry[]>();
+  const pairKey = (e: ExportEntry) => JSON.stringify([e.judgment.runId, e.judgment.itemId]);
+  const byPair = new Map<string, ExportEntry[]>();
   for (const e of all) {
-    const list = byRun.get(e.judgment.runId);
+    const key = pairKey(e);
+    const list = byPair.get(key);
     if (list) list.push(e);
-    else byRun.set(e.judgment.runId, [e]);
+    else byPair.set(key, [e]);
   }
   const results = new Map<string, PairResult>();
-  for (const [runId, list] of byRun) {
-    const item = list.find((e) => e.item)?.item;
-    let label: ItemLabel | null | undefined = item ? await opts.labelOf?.(item.id) : undefined;
-    if (label === undefined || label === null) label = item?.label ?? null;
-    if (label === null && item) label = exampleLabel(item) ?? null;
+  for (const [key, list] of byPair) {
+    const label = await labelFor(list.find((e) => e.item)?.item, opts);
     results.set(
-      runId,
+      key,
       pairResult(
         list.map((e) => e.judgment),
         label,
       ),
     );
   }
-  return all.map((e) => ({ ...e, pair: results.get(e.judgment.runId)! }));
+  return all.map((e) => ({ ...e, pair: results.get(pairKey(e))! }));
 }
 
 /**

@@ -1,5 +1,6 @@
 // Pure exporters of a run's results: per-item rows (JSONL/CSV) and the AlpacaEval, FastChat and Arena-Hard judgment formats.
-import { aggregateJudgments, majorityVerdict, type Consistency } from '../judge/aggregate';
+import { majorityVerdict, type Consistency } from '../judge/aggregate';
+import { pairOutcome } from '../judge/outcome';
 import type { Verdict } from '../judge/types';
 import type { ItemRecord, JudgmentRecord, RunFailure, RunRecord } from '../store/schema';
 import { CRLF, csvRow, type CsvCell, type CsvOptions } from './csv';
@@ -22,7 +23,7 @@ export interface ItemResult {
   confidence: number | null;
   preferenceA: number | null;
   score: number | null;
-  /** Whether the verdict equals the gold label (null without a pairwise label or verdict). */
+  /** Whether the verdict agrees with the gold label (agreesWithLabel: null without a pairwise label or verdict). */
   correct: boolean | null;
   judgments: number;
   /** Why part or all of this item failed, when it did. */
@@ -51,19 +52,7 @@ export function itemResult(
   records: JudgmentRecord[],
   failures: readonly RunFailure[] = [],
 ): ItemResult {
-  const pairwise = records.some((r) => r.protocol === 'pairwise' || r.protocol === 'meta');
-  const agg = records.length
-    ? aggregateJudgments(
-        pairwise,
-        records.map((r) => ({
-          order: r.order,
-          verdict: r.verdict,
-          probabilities: r.probabilities ?? null,
-          score: r.score,
-        })),
-      )
-    : null;
-  const gold = typeof item.label === 'string' ? item.label : null;
+  const agg = records.length ? pairOutcome(records, item.label) : null;
   const verdict = agg?.verdict ?? null;
   const consistency = agg?.consistency ?? null;
   const fails = failures.filter((f) => f.itemId === item.id);
@@ -82,7 +71,7 @@ export function itemResult(
     confidence: agg?.confidence ?? null,
     preferenceA: agg?.preferenceA ?? null,
     score: agg?.scores?.mean ?? null,
-    correct: gold && verdict && pairwise ? consistency !== 'flipped' && verdict === gold : null,
+    correct: agg?.correct ?? null,
     judgments: records.length,
     failure: fails.length
       ? [...new Set(fails.map((f) => `${f.kind}: ${f.reason}`))].join('; ')

@@ -6,6 +6,7 @@ export * from './tokens';
 export * from './constrained';
 export * from './confidence';
 export * from './aggregate';
+export * from './outcome';
 export * from './judge-item';
 export { templates, getTemplate, TemplateInputError } from './templates';
 export * from './stats';

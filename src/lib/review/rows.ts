@@ -8,6 +8,7 @@ import {
   type VerdictSample,
 } from '../judge/aggregate';
 import type { PairRecord } from '../judge/metrics';
+import { agreesWithLabel, labelAgreement, type LabelAgreement } from '../judge/outcome';
 import type { Verdict } from '../judge/types';
 import type { ItemFacts, ItemRecord, JudgmentFacts, LabelRecord, RunRecord } from '../store/schema';
 import { itemFacts, itemSubset } from '../store/digest-keys';
@@ -438,6 +439,16 @@ export function toPairRecord(r: ReviewRow): PairRecord {
   if (r.lenA !== undefined) rec.lenA = r.lenA;
   if (r.lenB !== undefined) rec.lenB = r.lenB;
   return rec;
+}
+
+/**
+ * Agreement of the rows' verdicts with their labels (the label metrics use), by the judge core's
+ * definitions: the Run page's and the CLI's numbers for the same run.
+ */
+export function rowAgreement(rows: readonly ReviewRow[]): LabelAgreement {
+  return labelAgreement(
+    rows.map((r) => ({ label: r.label, correct: agreesWithLabel(r, r.label) })),
+  );
 }
 
 /** The row with a new human label (or none): the judge's side is unchanged. */

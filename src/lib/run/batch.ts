@@ -1,6 +1,5 @@
 // The batch runner: judges a dataset subset, persists in batches, resumes by key, retries transient engine failures.
 import {
-  aggregateJudgments,
   buildRequest,
   countItemTokens,
   estimateItemTokens,
@@ -37,6 +36,7 @@ import {
   type PairContext,
   type PlannedJudgment,
 } from './pair';
+import { summarizeRun, type RunSummary } from '../data/run-summary';
 import { selectItems, toJudgeItem } from './subset';
 import { WriteQueue } from './write-queue';
 
@@ -104,6 +104,7 @@ interface Compact {
   verdict: Verdict | null;
   probabilities: VerdictProbabilities | null;
   score: number | null;
+  parse: JudgmentRecord['parse'];
 }
 
 const TRANSIENT = [DeviceLostError, EngineCrashedError, ModelNotLoadedError];
@@ -135,6 +136,7 @@ function compact(r: JudgmentRecord): Compact {
     verdict: r.verdict,
     probabilities: r.probabilities ?? null,
     score: r.score ?? null,
+    parse: r.parse,
   };
 }
 
@@ -559,47 +561,16 @@ export class BatchRunner {
     this.emit();
   }
 
-  /** Verdict counts, consistency and agreement with gold labels, from the judgments in memory. */
-  private summary(template: Template, items: ItemRecord[]): Record<string, unknown> {
-    const pairwise = template.kind === 'pairwise' || template.kind === 'meta';
+  /** The run's summary (one shape with the CLI's), from the judgments in memory. */
+  private summary(template: Template, items: ItemRecord[]): RunSummary {
     const byItem = new Map<string, Compact[]>();
     for (const c of this.compacts) {
       const list = byItem.get(c.itemId);
       if (list) list.push(c);
       else byItem.set(c.itemId, [c]);
     }
-    const verdicts: Record<string, number> = { A: 0, B: 0, tie: 0, none: 0 };
-    const consistency: Record<string, number> = {};
-    let labelled = 0;
-    let agree = 0;
-    for (const item of items) {
-      const cs = byItem.get(item.id);
-      if (!cs) continue;
-      const agg = aggregateJudgments(
-        pairwise,
-        cs.map((c) => ({
-          order: c.order,
-          verdict: c.verdict,
-          probabilities: c.probabilities,
-          score: c.score,
-        })),
-      );
-      verdicts[agg.verdict ?? 'none'] = (verdicts[agg.verdict ?? 'none'] ?? 0) + 1;
-      if (agg.consistency) consistency[agg.consistency] = (consistency[agg.consistency] ?? 0) + 1;
-      if (pairwise && (item.label === 'A' || item.label === 'B' || item.label === 'tie')) {
-        labelled += 1;
-        // A flip is never counted as agreement (the verdict is then 'tie' by aggregation).
-        if (agg.consistency !== 'flipped' && agg.verdict === item.label) agree += 1;
-      }
-    }
     return {
-      items: items.length,
-      judgedItems: byItem.size,
-      verdicts,
-      consistency,
-      labelled,
-      agree,
-      accuracy: labelled ? agree / labelled : null,
+      ...summarizeRun(template.kind !== 'single', items, byItem),
       failures: this.failures.length,
       meanGapMs: this.progress.gap.mean,
     };

@@ -12,21 +12,16 @@ import {
 } from '../judge';
 import type { EngineKind, JudgmentParams, JudgmentRecord, Repositories, RunPatch } from '../store';
 import { judgmentKey, newId } from '../store';
+import type { JudgeOptions } from '../judge/options';
 import { fromRecords } from './records';
 import { roundUsage } from '../data/round';
 
-/** What the user chose besides the template; every field ends up in the stored parameters. */
-export interface PairOptions {
-  bothOrders: boolean;
-  allowTie: boolean;
-  samples: number;
-  /** null: the protocol's default (0 for one plain sample; 1, seeded, when sampling or reading logprobs). */
-  temperature: number | null;
-  seed: number;
-  maxTokens: number;
-  logprobs: boolean;
-  constrained: boolean;
-}
+/**
+ * What the user chose besides the template (the judge core's JudgeOptions); every field ends up in
+ * the stored parameters. temperature null: the protocol's default (0 for one plain sample; 1,
+ * seeded, when sampling or reading logprobs).
+ */
+export type PairOptions = JudgeOptions;
 
 export interface PairModel {
   engine: EngineKind;

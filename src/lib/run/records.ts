@@ -1,7 +1,9 @@
 // Reads stored judgment records back into a verdict: per order, both orders combined, confidence.
 import {
   aggregateJudgments,
+  asVerdictSample,
   getTemplate,
+  isPairwiseProtocol,
   majorityVerdict,
   summarizeScores,
   type ItemAggregate,
@@ -28,7 +30,7 @@ export interface PairVerdict extends ItemAggregate {
 
 /** Combine stored records (one run's judgments) into the verdict, as judgeItem does for live ones. */
 export function fromRecords(records: JudgmentRecord[]): PairVerdict {
-  const pairwise = records.some((r) => r.protocol === 'pairwise' || r.protocol === 'meta');
+  const pairwise = records.some((r) => isPairwiseProtocol(r.protocol));
   const orders: OrderView[] = (['AB', 'BA'] as const)
     .map((order) => {
       const rs = records.filter((r) => r.order === order).sort((a, b) => a.sample - b.sample);
@@ -40,15 +42,7 @@ export function fromRecords(records: JudgmentRecord[]): PairVerdict {
       };
     })
     .filter((o) => o.records.length > 0);
-  const aggregate = aggregateJudgments(
-    pairwise,
-    records.map((r) => ({
-      order: r.order,
-      verdict: r.verdict,
-      probabilities: r.probabilities ?? null,
-      score: r.score,
-    })),
-  );
+  const aggregate = aggregateJudgments(pairwise, records.map(asVerdictSample));
   const scoreRange = records[0] ? getTemplate(records[0].templateId)?.scoreRange : undefined;
   return { ...aggregate, orders, pairwise, ...(scoreRange ? { scoreRange } : {}) };
 }

@@ -10,6 +10,8 @@ import {
   type WorkspaceKind,
   type WorkspaceRecord,
 } from '../data/workspace';
+import { readRunSummary, summarizeRun, type RunSummary } from '../data/run-summary';
+import { isPairwiseProtocol } from '../judge/outcome';
 import type {
   DatasetRecord,
   ItemRecord,
@@ -103,6 +105,8 @@ export interface ImportReport {
   skipped: KindCounts;
   errors: RowError[];
   lines: number;
+  /** Runs whose summary had an older or unreadable shape, rebuilt from their judgments. */
+  summariesRebuilt: number;
 }
 
 const zero = (): KindCounts => ({ dataset: 0, item: 0, run: 0, judgment: 0, label: 0 });
@@ -129,7 +133,10 @@ export async function importWorkspace(
     skipped: zero(),
     errors: [],
     lines: 0,
+    summariesRebuilt: 0,
   };
+  // Runs written with a summary this version cannot read: rebuilt once their judgments are in.
+  const stale = new Map<string, RunRecord>();
   let buffer: WorkspaceRecord[] = [];
   let lineNo = 0;
   for (const raw of lines) {
@@ -149,13 +156,17 @@ export async function importWorkspace(
     if (isRowError(rec)) report.errors.push(rec);
     else buffer.push(rec);
     if (buffer.length >= CHUNK) {
-      await writeChunk(repos, buffer, report);
+      await writeChunk(repos, buffer, report, stale);
       buffer = [];
       onProgress?.(lineNo);
     }
   }
   if (lineNo === 0) report.errors.push({ line: 1, reason: 'The file is empty.' });
-  if (buffer.length) await writeChunk(repos, buffer, report);
+  if (buffer.length) await writeChunk(repos, buffer, report, stale);
+  for (const run of stale.values()) {
+    await repos.runs.put({ ...run, summary: await rebuildSummary(repos, run) });
+    report.summariesRebuilt += 1;
+  }
   report.lines = lineNo;
   onProgress?.(lineNo);
   return report;
@@ -165,10 +176,32 @@ function byKind(recs: WorkspaceRecord[], kind: WorkspaceKind): unknown[] {
   return recs.filter((r) => r.kind === kind).map((r) => r.record);
 }
 
+/**
+ * A run's summary computed again from its stored judgments and items (files from earlier versions,
+ * such as the first CLI's, carry another shape). The item count is the old summary's when it has one.
+ */
+async function rebuildSummary(repos: Repositories, run: RunRecord): Promise<RunSummary> {
+  const byItem = new Map<string, JudgmentRecord[]>();
+  for (const j of await repos.judgments.byRun(run.id)) {
+    const list = byItem.get(j.itemId);
+    if (list) list.push(j);
+    else byItem.set(j.itemId, [j]);
+  }
+  const ids = [...byItem.keys()];
+  // An item missing from the store still counts as judged, without a label.
+  const items = (await repos.items.getMany(ids)).map((item, i) => item ?? { id: ids[i]! });
+  const summary = summarizeRun(isPairwiseProtocol(run.config.protocol), items, byItem);
+  const before = run.summary?.items;
+  if (typeof before === 'number' && Number.isInteger(before) && before >= summary.judgedItems)
+    summary.items = before;
+  return summary;
+}
+
 async function writeChunk(
   repos: Repositories,
   recs: WorkspaceRecord[],
   report: ImportReport,
+  stale: Map<string, RunRecord>,
 ): Promise<void> {
   const count = (kind: WorkspaceKind, added: number, total: number) => {
     report.added[kind] += added;
@@ -194,6 +227,8 @@ async function writeChunk(
     if (!have || have.updatedAt < r.updatedAt) {
       await repos.runs.put(r);
       runsAdded += 1;
+      if (r.summary !== null && readRunSummary(r.summary) === null) stale.set(r.id, r);
+      else stale.delete(r.id);
     }
   }
   count('run', runsAdded, runs.length);

@@ -2,6 +2,7 @@
 import { EXAMPLES, type ExamplePair } from '../data/examples';
 import type { Verdict } from '../judge/types';
 import type { Consistency } from '../judge/aggregate';
+import { agreesWithLabel, labelAgreement } from '../judge/outcome';
 import type { JudgeEngine } from '../engine/types';
 import type { PairVerdict } from '../run/records';
 import { JudgeState } from './judge.svelte';
@@ -19,7 +20,7 @@ export interface HumanRow {
   example: ExamplePair;
   verdict: Verdict | null;
   consistency: Consistency | null;
-  /** Agreement with the human label; a flip never counts as agreement. */
+  /** Agreement with the human label (the judge core's agreesWithLabel): null without a verdict; a flip never agrees. */
   agrees: boolean | null;
 }
 
@@ -70,11 +71,9 @@ export class DemoState {
   private stopHumans = false;
 
   readonly example = $derived(EXAMPLES.find((e) => e.id === this.exampleId) ?? null);
-  readonly humansAccuracy = $derived.by(() => {
-    const judged = this.humans.filter((h) => h.verdict !== null || h.consistency !== null);
-    if (judged.length === 0) return null;
-    return judged.filter((h) => h.agrees).length / judged.length;
-  });
+  readonly humansAgreement = $derived(
+    labelAgreement(this.humans.map((h) => ({ label: h.example.label, correct: h.agrees }))),
+  );
   readonly humansConsistency = $derived.by(() => {
     const judged = this.humans.filter((h) => h.consistency !== null);
     if (judged.length === 0) return null;
@@ -160,7 +159,7 @@ export class DemoState {
             example,
             verdict,
             consistency,
-            agrees: consistency === 'consistent' && verdict === example.label,
+            agrees: v ? agreesWithLabel(v, example.label) : null,
           },
         ];
       }

@@ -545,10 +545,10 @@ export class RunsState {
       if (this.detail?.id !== runId || this.detailItems.length === 0) {
         this.results = {};
         this.visible = [0, 40];
-        this.detailItems =
-          run.datasetId && run.spec
-            ? selectItems(await datasetItems(repos, run.datasetId), run.spec.filter)
-            : [];
+        // A run without a spec (the CLI's) judged its whole dataset.
+        this.detailItems = run.datasetId
+          ? selectItems(await datasetItems(repos, run.datasetId), run.spec?.filter ?? {})
+          : [];
       }
       this.detail = run;
       await this.loadVisible(true);
@@ -650,6 +650,8 @@ export class RunsState {
           blob = await exportJudgmentsBlob(repos.judgments.allWithItems({ runId: run.id }), fmt, {
             source,
             bom: fmt === 'csv',
+            // Labels set by hand, as History's export reads them.
+            labelOf: async (itemId) => (await repos.labels.get(itemId))?.label,
           });
           name = `${base}-judgments.${fmt}`;
           break;
