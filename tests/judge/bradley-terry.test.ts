@@ -131,9 +131,9 @@ describe('Bradley-Terry as Arena-Hard fits it', () => {
     expect(plain.get('mid')! - plain.get('low')!).toBeCloseTo(400 * Math.log10(2), 8);
     const c = comparabilityOf(ms);
     expect(c.mleExists).toBe(false);
-    expect(c.unbeaten).toEqual(['top']);
+    expect(c.unbeaten).toEqual([['top']]);
     // mid and low took no point off top: as a set they are winless against it.
-    expect(c.winless).toEqual(['mid', 'low']);
+    expect(c.winless).toEqual([['mid', 'low']]);
     expect(c.groups).toEqual([['top', 'mid', 'low']]);
   });
 
@@ -145,8 +145,8 @@ describe('Bradley-Terry as Arena-Hard fits it', () => {
       ]),
     );
     expect(c.mleExists).toBe(false);
-    expect(c.winless).toEqual(['b']);
-    expect(c.unbeaten).toEqual(['a']);
+    expect(c.winless).toEqual([['b']]);
+    expect(c.unbeaten).toEqual([['a']]);
     expect(c.groups).toEqual([
       ['a', 'b'],
       ['c', 'd'],
@@ -159,8 +159,8 @@ describe('Bradley-Terry as Arena-Hard fits it', () => {
         ['y', 'z', 1, 0, 0],
       ]),
     );
-    expect(ring.unbeaten).toEqual(['x', 'y']);
-    expect(ring.winless).toEqual(['z']);
+    expect(ring.unbeaten).toEqual([['x', 'y']]);
+    expect(ring.winless).toEqual([['z']]);
   });
 
   it('the same prior in every resample: on for all fits when one resample has no MLE', () => {

@@ -29,12 +29,12 @@ export interface Comparability {
   /** Connected groups of the comparison graph (models that met, directly or through others), largest first. */
   groups: string[][];
   /**
-   * Models that never lost a point to a model outside their own circle (a model that won every
-   * game, or a set of models that only lost among themselves): their MLE is +∞.
+   * Sets of models that lost no point (no loss, no tie) to any model outside the set: one model
+   * that won every game, or models that only lost among themselves. Their MLE is +∞ against the rest.
    */
-  unbeaten: string[];
-  /** Models that never took a point from a model outside their own circle: their MLE is −∞. */
-  winless: string[];
+  unbeaten: string[][];
+  /** Sets of models that took no point from any model outside the set: their MLE is −∞. */
+  winless: string[][];
   /** The plain MLE exists: one group, and every model took points, directly or around a cycle, off every other. */
   mleExists: boolean;
 }
@@ -105,8 +105,8 @@ function comparability(t: PairTable, models: readonly string[]): Comparability {
   const met = components(t, (i, j) => gamesOf(t, i, j) > 0);
   const took = (i: number, j: number) => pointsOf(t, i, j) > 0;
   const circle = components(t, took);
-  const unbeaten: string[] = [];
-  const winless: string[] = [];
+  const unbeaten = new Map<number, string[]>();
+  const winless = new Map<number, string[]>();
   const k = t.k;
   for (let i = 0; i < k; i++) {
     // Only a group with more than one circle has a direction to diverge in.
@@ -122,13 +122,19 @@ function comparability(t: PairTable, models: readonly string[]): Comparability {
         if (took(m, j)) won = true;
       }
     }
-    if (!lost) unbeaten.push(models[i]!);
-    if (!won) winless.push(models[i]!);
+    const c = circle[i]!;
+    if (!lost) unbeaten.set(c, [...(unbeaten.get(c) ?? []), models[i]!]);
+    if (!won) winless.set(c, [...(winless.get(c) ?? []), models[i]!]);
   }
   const byGroup = new Map<number, string[]>();
   models.forEach((m, i) => byGroup.set(met[i]!, [...(byGroup.get(met[i]!) ?? []), m]));
   const groups = [...byGroup.values()].sort((a, b) => b.length - a.length);
-  return { groups, unbeaten, winless, mleExists: new Set(circle).size <= 1 };
+  return {
+    groups,
+    unbeaten: [...unbeaten.values()],
+    winless: [...winless.values()],
+    mleExists: new Set(circle).size <= 1,
+  };
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
