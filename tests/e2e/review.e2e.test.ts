@@ -13,6 +13,8 @@ import {
 } from '../../src/lib/judge';
 import { fixed, fixedInterval, pct, pctInterval } from '../../src/lib/review/format';
 import { openApp, readStore, type E2EPage } from './support/browser';
+import { expectNoSeriousAxeViolations } from './support/axe';
+import { expectNoHorizontalScroll } from './support/layout';
 import { loadTestModel } from './support/judge-page';
 import { seedSynthetic } from './support/seed-synthetic';
 import {
@@ -535,5 +537,9 @@ test('the leaderboard says when models never met, when one is unbeaten, and whic
     .poll(() => shown('lb-method'), { timeout: 30_000 })
     .toContain("Arena-Hard's weighting");
   expect(await shown('lb-method')).toContain('(3 strong verdicts)');
+  // The notes and the choice keep the view accessible and phone-sized.
+  await expectNoSeriousAxeViolations(page, 'leaderboard with notes');
+  await page.setViewportSize({ width: 390, height: 780 });
+  await expectNoHorizontalScroll(page, 'leaderboard with notes at 390');
   expect(app.errors).toEqual([]);
 }, 180_000);
