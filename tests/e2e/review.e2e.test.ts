@@ -13,9 +13,17 @@ import {
 } from '../../src/lib/judge';
 import { fixed, fixedInterval, pct, pctInterval } from '../../src/lib/review/format';
 import { openApp, readStore, type E2EPage } from './support/browser';
+import { expectNoSeriousAxeViolations } from './support/axe';
+import { expectNoHorizontalScroll } from './support/layout';
 import { loadTestModel } from './support/judge-page';
 import { seedSynthetic } from './support/seed-synthetic';
-import { llmbarFixture, pandalmFixture, type FixtureRun } from '../review/fixtures';
+import {
+  llmbarFixture,
+  makeJudgment,
+  makeRunRecord,
+  pandalmFixture,
+  type FixtureRun,
+} from '../review/fixtures';
 
 const baseURL = inject('baseURL');
 let app: E2EPage | undefined;
@@ -450,3 +458,88 @@ test('opening a run never shows the last run’s numbers, and the sections below
   );
   expect(app.errors).toEqual([]);
 }, 240_000);
+
+/**
+ * Models top, mid, low and, apart, x and y, judged with the Arena-Hard template (graded verdicts):
+ * top won every game, and the two groups never met.
+ */
+function arenaFixture(): FixtureRun {
+  const runId = 'run-arena';
+  const games: [string, string, Verdict, number][] = [
+    ...Array.from({ length: 3 }, () => ['top', 'mid', 'A', 2] as [string, string, Verdict, number]),
+    ...Array.from({ length: 3 }, () => ['top', 'low', 'A', 1] as [string, string, Verdict, number]),
+    ['mid', 'low', 'A', 1],
+    ['mid', 'low', 'A', 1],
+    ['mid', 'low', 'B', 1],
+    ['x', 'y', 'A', 1],
+    ['x', 'y', 'tie', 1],
+    ['x', 'y', 'B', 1],
+  ];
+  const items = games.map(([a, b], index) => ({
+    id: `arena-${index}`,
+    datasetId: 'ds-arena',
+    index,
+    prompt: `Prompt ${index}`,
+    responseA: `Answer of ${a}`,
+    responseB: `Answer of ${b}`,
+    modelA: a,
+    modelB: b,
+    meta: {},
+  }));
+  const judgments = games.flatMap(([, , v, strength], i) =>
+    (['AB', 'BA'] as const).map((o) =>
+      makeJudgment(runId, `arena-${i}`, o, v, {
+        templateId: 'arena-hard',
+        strength: o === 'AB' ? strength : 1,
+      }),
+    ),
+  );
+  return {
+    dataset: {
+      id: 'ds-arena',
+      name: 'Arena',
+      source: 'test',
+      format: 'arbiter',
+      itemCount: items.length,
+      createdAt: 1,
+    },
+    items,
+    runs: [makeRunRecord(runId, { datasetId: 'ds-arena' })].map((r) => ({
+      ...r,
+      config: { ...r.config, templateId: 'arena-hard' },
+    })),
+    judgments,
+    labels: [],
+  };
+}
+
+test('the leaderboard says when models never met, when one is unbeaten, and which weighting it used', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await seed(page, arenaFixture());
+  // Text as read, white space collapsed as the page shows it.
+  const shown = async (id: string) => (await text(page, id)).replace(/\s+/g, ' ');
+  await page.goto(new URL('#/leaderboard/run-arena', baseURL).href);
+  await page.getByTestId('leaderboard').waitFor({ timeout: 30_000 });
+  expect(await page.getByTestId('lb-row').count()).toBe(5);
+  const groups = await shown('lb-groups');
+  expect(groups).toContain('group 1: top, mid, low');
+  expect(groups).toContain('group 2: x, y');
+  expect(await shown('lb-unbeaten')).toMatch(/^top lost or tied no game/);
+  expect(await shown('lb-winless')).toMatch(
+    /^mid, low won or tied no game against a model outside this list/,
+  );
+  expect(await shown('lb-prior')).toContain('1 tie against a reference player rated 1000');
+  expect(await shown('lb-method')).toContain('One game per item');
+
+  await page.getByTestId('lb-weighting').selectOption('arena-hard');
+  await expect
+    .poll(() => shown('lb-method'), { timeout: 30_000 })
+    .toContain("Arena-Hard's weighting");
+  expect(await shown('lb-method')).toContain('(3 strong verdicts)');
+  // The notes and the choice keep the view accessible and phone-sized.
+  await expectNoSeriousAxeViolations(page, 'leaderboard with notes');
+  await page.setViewportSize({ width: 390, height: 780 });
+  await expectNoHorizontalScroll(page, 'leaderboard with notes at 390');
+  expect(app.errors).toEqual([]);
+}, 180_000);

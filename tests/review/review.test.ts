@@ -6,10 +6,8 @@ import {
   bradleyTerry,
   kappaAgainstLabels,
   cohenKappa,
-  leaderboard,
   longerAnswerWinRate,
   pairwiseMetrics,
-  winRates,
   withInterval,
   type PairRecord,
 } from '../../src/lib/judge';
@@ -140,18 +138,37 @@ describe('the PandaLM recorded judges', () => {
     expect(total).toBe(999);
   });
 
-  it('leaderboard: the core win rates and Bradley-Terry over the models items name', () => {
+  it('leaderboard: win rates and Bradley-Terry equal an independent computation (numpy, Arena-Hard method)', () => {
     const rows = rowsOf(pandalmFixture(), 'run-pandalm7b');
     const lb = buildLeaderboard(rows, {
       bootstrap: { iterations: 50, seed: 1 },
       lengthControl: true,
     });
     expect(lb).not.toBeNull();
-    const records = rows.map(toPairRecord);
-    expect(lb!.winRates).toEqual(winRates(records));
-    const bt = leaderboard(records, { iterations: 50, seed: 1 });
-    for (const [m, iv] of bt) expect(lb!.bradleyTerry.get(m)).toEqual(iv);
-    expect(lb!.models.length).toBeGreaterThanOrEqual(4);
+    // Computed independently: `python3 tests/support/bradley_terry_reference.py M.json 50`, where
+    // M.json is this run's final verdicts as [model_a, model_b, score_a] (toMatches, item order):
+    // Arena-Hard's logistic MLE by numpy IRLS, mulberry32(1) resamples, np.percentile 2.5/97.5.
+    const REF: Record<string, [number, number, number, number]> = {
+      // model: estimate, lower, upper, win rate (ties as half)
+      'llama-7b': [1068.1243273558937, 1046.3139834964934, 1093.4552486691607, 0.6199524940617577],
+      'bloom-7b': [1020.3817003210193, 999.2389229886612, 1043.9330804987096, 0.5319410319410319],
+      'pythia-6.9b': [1009.4587481841469, 989.4009892256802, 1030.804296524873, 0.5153061224489796],
+      'opt-7b': [974.7839249245823, 940.6720686806334, 998.1799978925754, 0.4520725388601036],
+      'cerebras-gpt-6.7B': [
+        927.2512992143578, 893.2794452539655, 950.027451380574, 0.36989795918367346,
+      ],
+    };
+    expect(lb!.models).toEqual(Object.keys(REF));
+    for (const [m, [est, lo, hi, rate]] of Object.entries(REF)) {
+      const iv = lb!.bradleyTerry.get(m)!;
+      expect(iv.estimate).toBeCloseTo(est, 6);
+      expect(iv.lower).toBeCloseTo(lo, 6);
+      expect(iv.upper).toBeCloseTo(hi, 6);
+      expect(lb!.winRates.find((w) => w.model === m)!.winRate).toBeCloseTo(rate, 12);
+    }
+    expect(lb!.fit.prior).toBe(0);
+    expect(lb!.fit.comparability.groups).toHaveLength(1);
+    expect(lb!.weighting).toBe('plain');
     // The matrix is antisymmetric around one half where models met.
     lb!.models.forEach((_, i) =>
       lb!.models.forEach((_, j) => {

@@ -1,6 +1,6 @@
 // Metrics over judged items with labels, as DESIGN.md defines them once.
 import { combineOrders } from './aggregate';
-import { bradleyTerryWithIntervals, type Match } from './bradley-terry';
+import { bradleyTerryWithIntervals, type BradleyTerryResult, type Match } from './bradley-terry';
 import {
   bootstrap,
   cohenKappa,
@@ -23,6 +23,9 @@ export interface PairRecord {
   modelB?: string;
   lenA?: number;
   lenB?: number;
+  /** Preference strength of each order's verdict when the protocol grades it (Arena-Hard `A>>B` = 2). */
+  strengthAB?: number | null;
+  strengthBA?: number | null;
 }
 
 export interface PairwiseMetrics {
@@ -177,14 +180,39 @@ export interface WinRate {
   winRate: number;
 }
 
-/** Pairs with model names and a final verdict as matches; a flip counts as a tie. */
-export function toMatches(records: readonly PairRecord[]): Match[] {
+/**
+ * How verdicts become games for the ratings. 'plain': one game per item, from its final verdict
+ * (a flip counts as a tie). 'arena-hard': as Arena-Hard's show_result.py counts them, each order's
+ * verdict is a game of its own, a strong one (A>>B) counts ARENA_HARD_WEIGHT times, a tie once as
+ * half a win each, and a verdict that did not parse not at all.
+ */
+export type Weighting = 'plain' | 'arena-hard';
+
+/** Arena-Hard's default `--weight`: a strong verdict counts as three games. */
+export const ARENA_HARD_WEIGHT = 3;
+
+const scoreOf = (v: Verdict) => (v === 'A' ? 1 : v === 'B' ? 0 : 0.5);
+
+/** Pairs with model names and a verdict as matches, counted as `weighting` says. */
+export function toMatches(records: readonly PairRecord[], weighting: Weighting = 'plain'): Match[] {
   const out: Match[] = [];
   for (const r of records) {
     if (!r.modelA || !r.modelB) continue;
-    const v = combineOrders(r.verdictAB, r.verdictBA).verdict;
-    if (v === null) continue;
-    out.push({ modelA: r.modelA, modelB: r.modelB, scoreA: v === 'A' ? 1 : v === 'B' ? 0 : 0.5 });
+    if (weighting === 'plain') {
+      const v = combineOrders(r.verdictAB, r.verdictBA).verdict;
+      if (v !== null) out.push({ modelA: r.modelA, modelB: r.modelB, scoreA: scoreOf(v) });
+      continue;
+    }
+    const games: [Verdict | null | undefined, number | null | undefined][] = [
+      [r.verdictAB, r.strengthAB],
+      [r.verdictBA, r.strengthBA],
+    ];
+    for (const [v, strength] of games) {
+      if (v === null || v === undefined) continue;
+      const copies = v !== 'tie' && (strength ?? 1) >= 2 ? ARENA_HARD_WEIGHT : 1;
+      for (let c = 0; c < copies; c++)
+        out.push({ modelA: r.modelA, modelB: r.modelB, scoreA: scoreOf(v) });
+    }
   }
   return out;
 }
@@ -215,12 +243,13 @@ export function winRates(records: readonly PairRecord[]): WinRate[] {
   return [...table.values()].sort((x, y) => y.winRate - x.winRate);
 }
 
-/** Bradley-Terry ratings (Elo-like scale) with bootstrap intervals. */
+/** Bradley-Terry ratings (Arena-Hard's Elo scale) with bootstrap intervals, games counted as `weighting` says. */
 export function leaderboard(
   records: readonly PairRecord[],
   opts: BootstrapOptions = {},
-): Map<string, Interval> {
-  return bradleyTerryWithIntervals(toMatches(records), opts);
+  weighting: Weighting = 'plain',
+): BradleyTerryResult {
+  return bradleyTerryWithIntervals(toMatches(records, weighting), opts);
 }
 
 /** How often the longer answer wins among decisive final verdicts on pairs of unequal length. */

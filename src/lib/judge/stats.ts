@@ -25,7 +25,11 @@ export interface BootstrapOptions {
   alpha?: number;
 }
 
-function quantile(sorted: number[], q: number): number {
+/**
+ * The q-quantile of ascending values by linear interpolation between order statistics (numpy's
+ * default, Hyndman-Fan type 7): position (n − 1)·q. Every percentile interval in Arbiter uses it.
+ */
+export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);

@@ -1,7 +1,15 @@
 // Leaderboard of the models items name: win rates, Bradley-Terry with intervals, length-controlled ratings, win matrix.
 import { combineOrders } from '../judge/aggregate';
-import { leaderboard, winRates, type WinRate } from '../judge/metrics';
-import { mulberry32, type BootstrapOptions, type Interval } from '../judge/stats';
+import { solveLinear } from '../judge/linear';
+import type { BradleyTerryResult } from '../judge/bradley-terry';
+import {
+  leaderboard,
+  winRates,
+  type PairRecord,
+  type WinRate,
+  type Weighting,
+} from '../judge/metrics';
+import { mulberry32, quantile, type BootstrapOptions, type Interval } from '../judge/stats';
 import { toPairRecord, type ReviewRow } from './rows';
 
 /** One game for the length-controlled fit: who played, the outcome, and the length feature. */
@@ -24,6 +32,12 @@ export interface Leaderboard {
   models: string[];
   winRates: WinRate[];
   bradleyTerry: Map<string, Interval>;
+  /** How the ratings were fitted: who met whom, unbeaten or winless models, the prior. */
+  fit: Omit<BradleyTerryResult, 'ratings'>;
+  /** How verdicts were counted as games for the ratings. */
+  weighting: Weighting;
+  /** Judgments with a strong verdict (A>>B): when there are none, both weightings agree. */
+  strongVerdicts: number;
   lengthControlled: LengthControlled | null;
   /** matrix[i][j] = win rate of models[i] against models[j] (ties as half), NaN when they never met. */
   matrix: number[][];
@@ -103,7 +117,7 @@ export function fitLengthControlled(
       grad[i]! -= ridge * w[i]!;
       hess[i]![i]! += ridge;
     }
-    const step = solve(hess, grad);
+    const step = solveLinear(hess, grad);
     let maxStep = 0;
     for (let i = 0; i < d; i++) {
       w[i]! += step[i]!;
@@ -116,37 +130,6 @@ export function fitLengthControlled(
     ratings: new Map(models.map((m, i) => [m, BASE + SCALE * (w[i]! - mean)])),
     lengthCoef: w[k]!,
   };
-}
-
-/** Gaussian elimination with partial pivoting; the ridge keeps the matrix positive definite. */
-function solve(a: Float64Array[], b: Float64Array): Float64Array {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i]!]);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[piv]![c]!)) piv = r;
-    [m[c], m[piv]] = [m[piv]!, m[c]!];
-    const pv = m[c]![c]!;
-    if (Math.abs(pv) < 1e-300) continue;
-    for (let r = c + 1; r < n; r++) {
-      const f = m[r]![c]! / pv;
-      if (f === 0) continue;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  const x = new Float64Array(n);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = m[r]![n]!;
-    for (let k = r + 1; k < n; k++) s -= m[r]![k]! * x[k]!;
-    const pv = m[r]![r]!;
-    x[r] = Math.abs(pv) < 1e-300 ? 0 : s / pv;
-  }
-  return x;
-}
-
-function percentile(xs: number[], q: number): number {
-  if (xs.length === 0) return NaN;
-  return xs[Math.min(xs.length - 1, Math.max(0, Math.round(q * (xs.length - 1))))]!;
 }
 
 /** The length-controlled fit with percentile bootstrap intervals over matches (seeded). */
@@ -172,8 +155,8 @@ export function lengthControlled(
     const xs = (samples.get(m) ?? []).sort((a, b) => a - b);
     ratings.set(m, {
       estimate,
-      lower: percentile(xs, alpha / 2),
-      upper: percentile(xs, 1 - alpha / 2),
+      lower: quantile(xs, alpha / 2),
+      upper: quantile(xs, 1 - alpha / 2),
     });
   }
   coefs.sort((a, b) => a - b);
@@ -181,10 +164,32 @@ export function lengthControlled(
     ratings,
     lengthCoef: {
       estimate: point.lengthCoef,
-      lower: percentile(coefs, alpha / 2),
-      upper: percentile(coefs, 1 - alpha / 2),
+      lower: quantile(coefs, alpha / 2),
+      upper: quantile(coefs, 1 - alpha / 2),
     },
   };
+}
+
+/**
+ * The record with each order's verdict strength: that of the order's first judgment (by sample)
+ * whose verdict is the order's verdict, so several samples never add up to a stronger verdict.
+ */
+function withStrengths(
+  row: ReviewRow,
+  rec: PairRecord,
+  strengths: ReadonlyMap<string, number>,
+): PairRecord {
+  if (strengths.size === 0) return rec;
+  for (const order of ['AB', 'BA'] as const) {
+    const v = order === 'AB' ? row.verdictAB : row.verdictBA;
+    const j = row.judgments.find((x) => x.order === order && x.verdict === v);
+    const s = j ? strengths.get(j.id) : undefined;
+    if (s === undefined) continue;
+    // toPairRecord moves a lone BA verdict into verdictAB: its strength follows it.
+    if (order === 'AB' || row.verdictAB === undefined) rec.strengthAB = s;
+    else rec.strengthBA = s;
+  }
+  return rec;
 }
 
 /**
@@ -193,13 +198,23 @@ export function lengthControlled(
  */
 export function buildLeaderboard(
   rows: readonly ReviewRow[],
-  opts: { bootstrap?: BootstrapOptions; lengthControl?: boolean } = {},
+  opts: {
+    bootstrap?: BootstrapOptions;
+    lengthControl?: boolean;
+    weighting?: Weighting;
+    /** Strength of each judgment by id, where the protocol grades verdicts (see strengthsOf). */
+    strengths?: ReadonlyMap<string, number>;
+  } = {},
 ): Leaderboard | null {
-  const records = rows.map(toPairRecord);
+  const weighting = opts.weighting ?? 'plain';
+  const strengths = opts.strengths ?? new Map<string, number>();
+  const records = rows.map((r) => withStrengths(r, toPairRecord(r), strengths));
   const rates = winRates(records);
   if (rates.length < 2) return null;
-  const bt = leaderboard(records, opts.bootstrap ?? {});
+  const { ratings: bt, ...fit } = leaderboard(records, opts.bootstrap ?? {}, weighting);
   const models = [...bt.entries()].sort((a, b) => b[1].estimate - a[1].estimate).map(([m]) => m);
+  let strongVerdicts = 0;
+  for (const s of strengths.values()) if (s >= 2) strongVerdicts++;
   const at = new Map(models.map((m, i) => [m, i]));
   const score = models.map(() => models.map(() => 0));
   const games = models.map(() => models.map(() => 0));
@@ -225,6 +240,9 @@ export function buildLeaderboard(
     models,
     winRates: rates,
     bradleyTerry: bt,
+    fit,
+    weighting,
+    strongVerdicts,
     lengthControlled:
       opts.lengthControl && lm.length > 0
         ? lengthControlled(lm, { ...(opts.bootstrap ?? {}), iterations: 100 })

@@ -1,6 +1,6 @@
 // Every number of the run dashboard, from review rows, with seeded bootstrap intervals equal to the core's.
 import { combineOrders } from '../judge/aggregate';
-import { mulberry32, type BootstrapOptions, type Interval } from '../judge/stats';
+import { mulberry32, quantile, type BootstrapOptions, type Interval } from '../judge/stats';
 import type { Verdict } from '../judge/types';
 import { toPairRecord, type ReviewRow } from './rows';
 
@@ -156,17 +156,6 @@ export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 export const CI_METRICS: MetricName[] = METRIC_NAMES.filter(
   (m) => m !== 'judgmentParseFailed' && m !== 'judgmentRepaired',
 );
-
-/** Same percentile rule as the core's bootstrap (linear interpolation between order statistics). */
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo] ?? NaN;
-  const b = sorted[hi] ?? NaN;
-  return a + (b - a) * (pos - lo);
-}
 
 /** Rows' count vectors grouped into distinct patterns. */
 export interface CountTable {

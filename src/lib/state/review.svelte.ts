@@ -25,6 +25,8 @@ import { bootstrapJob } from '../review/summary';
 import { filterRows, NO_FILTER, type TriageFilter } from '../review/filter';
 import { compareRuns, type RunComparison } from '../review/compare';
 import { buildLeaderboard, type Leaderboard } from '../review/leaderboard';
+import { gradesVerdicts, strengthsOf } from '../review/strengths';
+import type { Weighting } from '../judge/metrics';
 import { reviewCsv, reviewJsonl } from '../review/export';
 import { compactRun, readRun, type LoadedRun as Loaded } from '../review/load';
 import {
@@ -110,6 +112,8 @@ export class ReviewState {
   leaderboardLoading = $state(false);
   leaderboardError = $state<unknown>(null);
   lengthControl = $state(false);
+  /** How verdicts count as games for the ratings (Arena-Hard's weighting reads verdict strengths). */
+  weighting = $state<Weighting>('plain');
 
   /** Judgments of the current item in any run (candidates for the meta-judge), and its meta results. */
   itemJudgments = $state.raw<JudgmentRecord[]>([]);
@@ -441,9 +445,14 @@ export class ReviewState {
     try {
       if (this.runId !== runId || !this.loaded) await this.open(runId);
       await tick();
+      const weighting = gradesVerdicts(this.run) ? this.weighting : 'plain';
       this.leaderboard = buildLeaderboard(this.rows, {
         bootstrap: { iterations: 200, seed: 1 },
         lengthControl: this.lengthControl,
+        weighting,
+        ...(weighting === 'arena-hard'
+          ? { strengths: await strengthsOf((await this.repos()).judgments, runId) }
+          : {}),
       });
       this.leaderboardError = null;
     } catch (e) {
@@ -451,6 +460,11 @@ export class ReviewState {
     } finally {
       this.leaderboardLoading = false;
     }
+  }
+
+  async setWeighting(w: Weighting): Promise<void> {
+    this.weighting = w;
+    if (this.runId) await this.openLeaderboard(this.runId);
   }
 
   async setLengthControl(on: boolean): Promise<void> {
