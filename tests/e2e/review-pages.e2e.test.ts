@@ -3,6 +3,7 @@ import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, type E2EPage } from './support/browser';
 import { expectNoHorizontalScroll } from './support/layout';
 import { seedFixture } from './support/seed-fixture';
+import { loadTestModel } from './support/judge-page';
 import { llmbarFixture, pandalmFixture } from '../review/fixtures';
 
 const baseURL = inject('baseURL');
@@ -84,4 +85,42 @@ test('a run of LLMBar Natural alone shows the published numbers for "Natural"', 
   await ref.waitFor({ timeout: 30_000 });
   expect(await ref.locator('thead th').allTextContents()).toEqual(['Evaluator', 'Natural']);
   expect(await page.getByText('its items name no subset').count()).toBe(0);
+});
+
+test('meta-judge: disabled until a model is loaded; in History its two orders show as a comparison', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  const f = llmbarFixture();
+  await seedFixture(page, baseURL, f);
+  await page.goto(new URL('#/review/run-llmbar', baseURL).href);
+  await page.getByTestId('meta-judge').waitFor({ timeout: 30_000 });
+  const picks = page.getByTestId('meta-pick');
+  await expect.poll(() => picks.count()).toBe(2);
+  await picks.nth(0).check();
+  await picks.nth(1).check();
+  expect(await page.getByTestId('meta-run').isDisabled()).toBe(true);
+  expect(await page.getByTestId('meta-no-model').textContent()).toMatch(/Load a model first/);
+
+  await loadTestModel(page);
+  await page.goto(new URL('#/review/run-llmbar', baseURL).href);
+  await expect.poll(() => picks.count(), { timeout: 30_000 }).toBe(2);
+  await picks.nth(0).check();
+  await picks.nth(1).check();
+  expect(await page.getByTestId('meta-no-model').count()).toBe(0);
+  await page.getByTestId('meta-run').click();
+  await page.getByTestId('meta-result').waitFor({ timeout: 30_000 });
+
+  await page.goto(new URL('#/history', baseURL).href);
+  // The seeded batch run is one run row; the meta-judge comparison is the one pair row.
+  await page.getByTestId('history-run-row').first().waitFor();
+  const row = page.getByTestId('history-row');
+  expect(await row.count()).toBe(1);
+  await row.first().locator('a').click();
+  await page.getByTestId('history-detail').waitFor();
+  const titles = await page.locator('[data-testid^="stream-"] h3').allTextContents();
+  expect(titles.map((t) => t.trim())).toEqual([
+    'Order 1: A shown first',
+    'Order 2: B shown first (swapped)',
+  ]);
+  expect(await page.getByTestId('verdict-card').getAttribute('data-consistency')).not.toBeNull();
 });

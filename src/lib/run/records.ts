@@ -28,7 +28,10 @@ export interface PairVerdict extends ItemAggregate {
 
 /** Combine stored records (one run's judgments) into the verdict, as judgeItem does for live ones. */
 export function fromRecords(records: JudgmentRecord[]): PairVerdict {
-  const pairwise = records.some((r) => r.protocol === 'pairwise' || r.protocol === 'meta');
+  // Meta-judge runs store protocol 'meta-judge' (review/meta.ts): two judgments compared in two orders.
+  const pairwise = records.some(
+    (r) => r.protocol === 'pairwise' || r.protocol === 'meta' || r.protocol === 'meta-judge',
+  );
   const orders: OrderView[] = (['AB', 'BA'] as const)
     .map((order) => {
       const rs = records.filter((r) => r.order === order).sort((a, b) => a.sample - b.sample);
