@@ -4,6 +4,8 @@ import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
 import { fillPair, loadTestModel, waitForSaved } from './support/judge-page';
 import { seedDataset, startRun } from './support/runs-page';
+import { expectNoSeriousAxeViolations } from './support/axe';
+import { expectNoHorizontalScroll } from './support/layout';
 
 const baseURL = inject('baseURL');
 let app: E2EPage | undefined;
@@ -174,6 +176,9 @@ test('a batch run is one run row linking to the run, and its id never hangs the 
   const pairRows = page.getByTestId('history-row');
   expect(await pairRows.count()).toBe(1);
   expect(await pairRows.first().textContent()).toMatch(/Which planet is largest\?/);
+  await expectNoSeriousAxeViolations(page, 'history with a run row');
+  await page.setViewportSize({ width: 390, height: 780 });
+  await expectNoHorizontalScroll(page, 'history with a run row at 390 px');
 
   await page.goto(new URL(`#/history/${runId}`, baseURL).href);
   await page.getByTestId('history-detail-run').waitFor();

@@ -2,6 +2,7 @@
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, type E2EPage } from './support/browser';
 import { expectNoHorizontalScroll } from './support/layout';
+import { expectNoSeriousAxeViolations } from './support/axe';
 import { seedFixture } from './support/seed-fixture';
 import { loadTestModel } from './support/judge-page';
 import { llmbarFixture, pandalmFixture } from '../review/fixtures';
@@ -21,6 +22,7 @@ test('an unknown address and an unknown run say "not found"', async () => {
   await page.getByTestId('not-found').waitFor();
   expect(await page.getByTestId('not-found').textContent()).toMatch(/Page not found/);
   expect(await page.getByTestId('judge').count()).toBe(0);
+  await expectNoSeriousAxeViolations(page, 'not found');
 
   await page.goto(new URL('#/leaderboard/no-such-run', baseURL).href);
   await page.getByTestId('leaderboard-missing').waitFor({ timeout: 30_000 });
