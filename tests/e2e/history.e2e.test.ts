@@ -3,6 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
 import { fillPair, loadTestModel, waitForSaved } from './support/judge-page';
+import { seedDataset, startRun } from './support/runs-page';
+import { expectNoSeriousAxeViolations } from './support/axe';
+import { expectNoHorizontalScroll } from './support/layout';
 
 const baseURL = inject('baseURL');
 let app: E2EPage | undefined;
@@ -143,4 +146,44 @@ test('the export holds what was stored, in JSONL and CSV', async () => {
   }
   expect(text).toContain('"Hi, there,\n""friend"""');
   expect(text.split('\r\n').filter((l) => l.includes('arbiter-test-judge'))).toHaveLength(2);
+});
+
+test('a batch run is one run row linking to the run, and its id never hangs the detail page', async () => {
+  app = await openApp(baseURL);
+  const { page } = app;
+  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '400'));
+  await loadTestModel(page);
+  await fillPair(page, { prompt: 'Which planet is largest?', a: 'Jupiter.', b: 'Saturn.' });
+  await page.getByTestId('judge').click();
+  await page.getByTestId('verdict-card').waitFor({ timeout: 30_000 });
+  await waitForSaved(page);
+  await seedDataset(page, 5);
+  const runId = await startRun(page, baseURL);
+  await expect
+    .poll(() => page.getByTestId('run-detail-status').textContent(), { timeout: 60_000 })
+    .toBe('done');
+
+  await page.goto(new URL('#/history', baseURL).href);
+  const runRow = page.getByTestId('history-run-row');
+  await runRow.first().waitFor();
+  expect(await runRow.count()).toBe(1);
+  expect(await runRow.first().textContent()).toMatch(/Batch run: E2E set 5/);
+  expect(await runRow.first().textContent()).toMatch(/10 of 10 judgments/);
+  expect(await runRow.locator('a.open').getAttribute('href')).toBe(`#/runs/${runId}`);
+  // Deleting a run is the run page's business: no pair-worded Delete on its row.
+  expect(await runRow.getByTestId('history-delete').count()).toBe(0);
+  // The pair judged on the Judge page is still its own row.
+  const pairRows = page.getByTestId('history-row');
+  expect(await pairRows.count()).toBe(1);
+  expect(await pairRows.first().textContent()).toMatch(/Which planet is largest\?/);
+  await expectNoSeriousAxeViolations(page, 'history with a run row');
+  await page.setViewportSize({ width: 390, height: 780 });
+  await expectNoHorizontalScroll(page, 'history with a run row at 390 px');
+
+  await page.goto(new URL(`#/history/${runId}`, baseURL).href);
+  await page.getByTestId('history-detail-run').waitFor();
+  expect(
+    await page.getByTestId('history-detail-run').locator(`a[href="#/runs/${runId}"]`).count(),
+  ).toBe(1);
+  expect(app.errors).toEqual([]);
 });

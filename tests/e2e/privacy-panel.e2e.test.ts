@@ -94,6 +94,16 @@ test('privacy panel lists what is stored where; erase everything removes models,
   expect(text).toMatch(/Cache API\s*webllm\/model\s*model files \(model\)\s*1\s*4\.0 KB/);
   expect(text).toMatch(/localStorage\s*arbiter\.selectedModel/);
   expect(text).toMatch(/workbox-precache/);
+  // The Judge page's draft is the user's text, named as such; sizes come from the browser's estimate.
+  expect(text).toMatch(/localStorage\s*arbiter\.judgeDraft\s*your unsent Judge page draft/);
+  expect(text).toMatch(
+    /IndexedDB\s*arbiter\s*your datasets, items, runs, judgments and labels\s*\d+\s*[\d.]+ (B|KB|MB)/,
+  );
+  expect(await page.getByTestId('storage-estimate').textContent()).toMatch(
+    /this site uses [\d.]+ (B|KB|MB)/,
+  );
+  const ownHost = page.getByTestId('host-row').filter({ hasText: '(this app)' });
+  expect(await ownHost.locator('td').nth(3).textContent()).toMatch(/[\d.]+ (B|KB|MB)/);
 
   await page.getByRole('button', { name: 'Erase everything…' }).click();
   await Promise.all([

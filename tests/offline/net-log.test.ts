@@ -110,4 +110,34 @@ describe('NetLog', () => {
     expect(log.offOrigin()).toHaveLength(2);
     expect(log.all()[0]?.failed).toBe(true);
   });
+
+  test('a response from the service worker or the cache counts its body size (transfer size 0)', () => {
+    const log = new NetLog(ORIGIN, 1_000_000);
+    log.addTiming({
+      name: `${ORIGIN}/assets/index.js`,
+      entryType: 'resource',
+      initiatorType: 'script',
+      startTime: 5,
+      transferSize: 0,
+      encodedBodySize: 12_345,
+    });
+    log.addTiming({
+      name: `${ORIGIN}/assets/app.css`,
+      entryType: 'resource',
+      initiatorType: 'link',
+      startTime: 6,
+      transferSize: 2_000,
+      encodedBodySize: 1_700,
+    });
+    log.addTiming({
+      name: 'https://cdn.example/x.js',
+      entryType: 'resource',
+      initiatorType: 'script',
+      startTime: 7,
+      transferSize: 0,
+      encodedBodySize: 0,
+    });
+    expect(log.all().map((r) => r.bytes)).toEqual([12_345, 2_000, null]);
+    expect(log.byHost().find((h) => h.sameOrigin)?.bytes).toBe(14_345);
+  });
 });

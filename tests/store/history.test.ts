@@ -1,8 +1,9 @@
-// History pages: newest first, stable paging across equal timestamps, and text search.
+// History pages: newest first, stable paging across equal timestamps, text search, and the rows built from them.
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createRepositories, type HistoryPage, type Repositories } from '../../src/lib/store';
-import { makeItem, makeJudgment, openTestDb } from './fixtures';
+import { loadOlder, type HistoryRow, type RunFacts } from '../../src/lib/review/history';
+import { makeDataset, makeItem, makeJudgment, makeRun, openTestDb } from './fixtures';
 
 let close: () => Promise<void>;
 let repo: Repositories;
@@ -153,5 +154,123 @@ describe('search', () => {
     expect(page.next).not.toBeNull();
     const rest = await repo.judgments.newest({ query: 'fizzbuzz', limit: 5, before: page.next });
     expect(ids(rest)).toEqual(['c2', 'c1']);
+  });
+});
+
+describe('history rows (loadOlder)', () => {
+  /**
+   * Oldest first: pairs p0..p2 judged on the Judge page, then a 200-judgment batch run over a
+   * dataset, then pair p3 and a second batch run of 130, then pair p4 (the newest).
+   */
+  async function seedMixed(): Promise<void> {
+    await repo.datasets.put(makeDataset({ id: 'ds-1', name: 'LLMBar Natural' }));
+    let t = 0;
+    const pair = async (n: number) => {
+      const runId = `pair-${n}`;
+      await repo.items.put(makeItem({ id: `pi-${n}`, datasetId: undefined, prompt: `Pair ${n}?` }));
+      await repo.runs.put(makeRun({ id: runId, datasetId: undefined, createdAt: t }));
+      for (const order of ['AB', 'BA'] as const) {
+        await repo.judgments.put(
+          makeJudgment({
+            id: `${runId}-${order}`,
+            runId,
+            itemId: `pi-${n}`,
+            order,
+            createdAt: t++,
+          }),
+        );
+      }
+    };
+    const batch = async (runId: string, items: number) => {
+      await repo.runs.put(
+        makeRun({
+          id: runId,
+          datasetId: 'ds-1',
+          createdAt: t,
+          status: 'done',
+          progress: { total: items * 2, done: items * 2, failed: 0 },
+        }),
+      );
+      const js = [];
+      for (let i = 0; i < items; i++) {
+        await repo.items.put(makeItem({ id: `${runId}-i${i}`, datasetId: 'ds-1', index: i }));
+        for (const order of ['AB', 'BA'] as const) {
+          js.push(
+            makeJudgment({
+              id: `${runId}-${i}-${order}`,
+              runId,
+              itemId: `${runId}-i${i}`,
+              order,
+              createdAt: t++,
+            }),
+          );
+        }
+      }
+      await repo.judgments.putMany(js);
+    };
+    for (const n of [0, 1, 2]) await pair(n);
+    await batch('batch-1', 100);
+    await pair(3);
+    await batch('batch-2', 65);
+    await pair(4);
+  }
+
+  const describeRow = (r: HistoryRow) =>
+    r.kind === 'run' ? `run ${r.runId} (${r.datasetName})` : `pair ${r.runId} ${r.records.length}`;
+
+  test('every "Load older" adds a row until the end; each batch run is one run row, pairs stay pairs', async () => {
+    await seedMixed();
+    const facts = new Map<string, RunFacts>();
+    let rows: HistoryRow[] = [];
+    let next = null as Parameters<typeof loadOlder>[1]['before'];
+    const sizes: number[] = [];
+    do {
+      const load = await loadOlder(repo, { rows, before: next, query: '', limit: 60, facts });
+      // A click that shows nothing new would leave older entries out of sight.
+      expect(load.rows.length).toBeGreaterThan(rows.length);
+      rows = load.rows;
+      next = load.next;
+      sizes.push(rows.length);
+    } while (next);
+    expect(rows.map(describeRow)).toEqual([
+      'pair pair-4 2',
+      'run batch-2 (LLMBar Natural)',
+      'pair pair-3 2',
+      'run batch-1 (LLMBar Natural)',
+      'pair pair-2 2',
+      'pair pair-1 2',
+      'pair pair-0 2',
+    ]);
+    expect(sizes.length).toBeLessThanOrEqual(rows.length);
+  });
+
+  test('a search lists the runs and pairs it matches, a batch run as one row', async () => {
+    await seedMixed();
+    const facts = new Map<string, RunFacts>();
+    const load = await loadOlder(repo, {
+      rows: [],
+      before: null,
+      query: 'capital of france',
+      limit: 60,
+      facts,
+    });
+    // Batch items carry the fixture prompt; the pairs' own prompts do not match.
+    const all: HistoryRow[] = [...load.rows];
+    let next = load.next;
+    while (next) {
+      const more = await loadOlder(repo, {
+        rows: all,
+        before: next,
+        query: 'capital of france',
+        limit: 60,
+        facts,
+      });
+      all.splice(0, all.length, ...more.rows);
+      next = more.next;
+    }
+    expect(all.map(describeRow)).toEqual([
+      'run batch-2 (LLMBar Natural)',
+      'run batch-1 (LLMBar Natural)',
+    ]);
   });
 });

@@ -18,6 +18,19 @@ export interface ExamplePair {
   label: 'A' | 'B';
 }
 
+/**
+ * How a picker names an example: its question (first line, cut at `max` characters), then where it
+ * comes from. People choose a pair by what it asks, not by its id.
+ */
+export function exampleLabel(
+  e: Pick<ExamplePair, 'prompt' | 'source' | 'subset'>,
+  max = 60,
+): string {
+  const line = e.prompt.trim().split('\n')[0]?.trim() ?? '';
+  const question = line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+  return `${question} (${e.source} · ${e.subset})`;
+}
+
 export const EXAMPLES: readonly ExamplePair[] = [
   {
     id: 'llmbar-natural-033',

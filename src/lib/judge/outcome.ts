@@ -21,7 +21,8 @@ export interface JudgmentLike {
 
 /** Whether a protocol compares two things (pairwise, or meta: two judgments) rather than scoring one. */
 export function isPairwiseProtocol(protocol: string | undefined): boolean {
-  return protocol === 'pairwise' || protocol === 'meta';
+  // 'meta-judge': a meta-judge run (review/meta.ts) compares two judgments in two orders.
+  return protocol === 'pairwise' || protocol === 'meta' || protocol === 'meta-judge';
 }
 
 /** A judgment as aggregateJudgments reads it. */

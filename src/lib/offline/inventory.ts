@@ -22,7 +22,10 @@ function describeCache(name: string): string {
   return 'cached files';
 }
 
-function describeKey(key: string): string {
+/** What a localStorage key holds, in words: your text is named as such, never as "a setting". */
+export function describeKey(key: string): string {
+  if (key === 'arbiter.judgeDraft')
+    return 'your unsent Judge page draft: the prompt, answers, reference and rubric you typed';
   if (key === 'arbiter.customModels') return 'custom models you added';
   if (key === 'arbiter.selectedModel') return 'the model you chose';
   if (key.startsWith('arbiter.demo')) return 'demo mode settings';
@@ -73,18 +76,50 @@ async function cacheSize(cache: Cache): Promise<{ entries: number; bytes: number
   return { entries: keys.length, bytes };
 }
 
+/** The browser's estimate of this site's storage (`navigator.storage.estimate()`), in bytes. */
+export interface StorageEstimateLike {
+  usage?: number;
+  quota?: number;
+  usageDetails?: { indexedDB?: number };
+}
+
+/**
+ * The bytes to show beside each IndexedDB database. Browsers report IndexedDB usage for the whole
+ * site only (Chromium's `usageDetails.indexedDB`), so it is exact for one database; with several it
+ * cannot be split, and each shows none (the total is still shown above the table).
+ */
+export function idbBytes(
+  names: readonly string[],
+  estimate: StorageEstimateLike | null,
+): (number | null)[] {
+  const total = estimate?.usageDetails?.indexedDB;
+  return names.map(() => (names.length === 1 && typeof total === 'number' ? total : null));
+}
+
+/** The browser's storage estimate for this site, or null where it has none. */
+export async function storageEstimate(): Promise<StorageEstimateLike | null> {
+  try {
+    return (await navigator.storage?.estimate?.()) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** Everything stored for this origin that Arbiter knows how to list. */
-export async function storageInventory(): Promise<StoredThing[]> {
+export async function storageInventory(
+  estimate: StorageEstimateLike | null = null,
+): Promise<StoredThing[]> {
   const out: StoredThing[] = [];
   const dbs = (await indexedDB.databases?.().catch(() => [])) ?? [];
-  for (const d of dbs) {
-    if (!d.name) continue;
+  const names = dbs.map((d) => d.name).filter((n): n is string => Boolean(n));
+  const sizes = idbBytes(names, estimate);
+  for (const [i, name] of names.entries()) {
     out.push({
       kind: 'IndexedDB',
-      name: d.name,
-      holds: describeDb(d.name),
-      entries: await idbCounts(d.name),
-      bytes: null,
+      name,
+      holds: describeDb(name),
+      entries: await idbCounts(name),
+      bytes: sizes[i] ?? null,
     });
   }
   if (globalThis.caches) {

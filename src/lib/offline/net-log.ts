@@ -130,8 +130,10 @@ export class NetLog {
       twin ??
       this.make(url, at, e.entryType === 'navigation' ? 'document' : (e.initiatorType ?? ''));
     if (!r.seenBy.includes('page')) r.seenBy.push('page');
-    // Cross-origin transfer sizes are 0 unless the server sends Timing-Allow-Origin.
-    if (e.transferSize && e.transferSize > 0) r.bytes = e.transferSize;
+    // Cross-origin sizes are 0 unless the server sends Timing-Allow-Origin; a response from the
+    // service worker or the HTTP cache transfers 0 bytes but still has its body's size.
+    const size = e.transferSize && e.transferSize > 0 ? e.transferSize : e.encodedBodySize;
+    if (size && size > 0) r.bytes = size;
     if (!twin) this.requests.push(r);
   }
 

@@ -71,3 +71,17 @@ export function compareRuns(
     differing: shared.filter((s) => !s.same),
   };
 }
+
+/**
+ * What the compare picker adds to a run's name beside the other chosen run: runs of another
+ * dataset (or a single judged pair) share no item with it, so comparing them shows nothing.
+ */
+export function compareHint(
+  run: { id: string; datasetId?: string },
+  other: { id: string; datasetId?: string } | undefined,
+): string {
+  if (!other || other.id === run.id) return '';
+  if (run.datasetId === undefined) return ' (a single pair: nothing in common)';
+  if (run.datasetId !== other.datasetId) return ' (other dataset: nothing in common)';
+  return '';
+}

@@ -59,3 +59,29 @@ export function referenceFor(
     .filter((r) => r.set === set && (strategy === undefined || r.strategy === strategy))
     .sort((a, b) => b.accuracy - a.accuracy);
 }
+
+/** A group of a run that has published numbers: its subset name and its metrics. */
+export interface ReferenceGroup<M> {
+  name: string;
+  metrics: M;
+}
+
+/**
+ * The run's groups to place beside the published sets. The dashboard lists no subsets when every
+ * item is in the same one (its table would repeat the overall row), but a run of one LLMBar subset
+ * (the bundled "Natural" set) still has published numbers: its overall metrics are that subset's.
+ */
+export function referenceGroups<M>(
+  dashboard: { overall: { metrics: M }; subsets: readonly { name: string; metrics: M }[] },
+  rowSubsets: readonly (string | null)[],
+  publishedSets: ReadonlySet<string>,
+): ReferenceGroup<M>[] {
+  const known = (name: string) => publishedSets.has(publishedSetFor(name));
+  if (dashboard.subsets.length > 0)
+    return dashboard.subsets
+      .filter((s) => known(s.name))
+      .map(({ name, metrics }) => ({ name, metrics }));
+  const only = rowSubsets[0];
+  if (!only || !rowSubsets.every((s) => s === only) || !known(only)) return [];
+  return [{ name: only, metrics: dashboard.overall.metrics }];
+}

@@ -1,17 +1,11 @@
 // History as state: judgments newest first grouped into the pairs they judged, search, reopen, delete, export.
 import type { HistoryCursor, ItemRecord, JudgmentRecord, RunRecord } from '../store';
 import { fromRecords, type PairVerdict } from '../run/records';
+import { isBatchRun, loadOlder, type HistoryRow, type RunFacts } from '../review/history';
 import type { StorageState } from './storage.svelte';
 import { downloadBlob } from '../ui/download';
 
-/** One row of the history list: a run (one pair judged in one or both orders). */
-export interface HistoryRow {
-  runId: string;
-  item: ItemRecord | undefined;
-  records: JudgmentRecord[];
-  createdAt: number;
-  verdict: PairVerdict;
-}
+export type { HistoryRow } from '../review/history';
 
 export interface HistoryDetail {
   run: RunRecord | undefined;
@@ -31,8 +25,13 @@ export class HistoryState {
   error = $state<unknown>(null);
   detail = $state.raw<HistoryDetail | null>(null);
   detailMissing = $state(false);
+  /** The opened id is a batch run's: the page links to the run instead of showing a pair. */
+  detailRun = $state.raw<RunRecord | null>(null);
   exporting = $state(false);
   private next: HistoryCursor | null = null;
+  // A cache of run records for the loader, not something a view reads.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private facts = new Map<string, RunFacts>();
   private generation = 0;
   private readonly storage: StorageState;
 
@@ -44,6 +43,8 @@ export class HistoryState {
   async refresh(): Promise<void> {
     this.next = null;
     this.rows = [];
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    this.facts = new Map();
     await this.more();
   }
 
@@ -53,16 +54,20 @@ export class HistoryState {
     this.loading = true;
     try {
       const repos = await this.storage.repositories();
-      const page = await repos.judgments.newest({
-        limit: PAGE,
+      const stale = () => generation !== this.generation;
+      const load = await loadOlder(repos, {
+        rows: this.rows,
         before: this.next,
         query: this.query,
+        limit: PAGE,
+        facts: this.facts,
+        stale,
       });
       // A newer search replaced this one while it ran: its answer is stale.
-      if (generation !== this.generation) return;
-      this.next = page.next;
-      this.hasMore = page.next !== null;
-      this.rows = mergeRows(this.rows, page.entries);
+      if (stale()) return;
+      this.next = load.next;
+      this.hasMore = load.next !== null;
+      this.rows = load.rows;
       this.error = null;
     } catch (e) {
       if (generation === this.generation) this.error = e;
@@ -74,6 +79,7 @@ export class HistoryState {
   async open(runId: string): Promise<void> {
     this.detail = null;
     this.detailMissing = false;
+    this.detailRun = null;
     try {
       const repos = await this.storage.repositories();
       const [run, records] = await Promise.all([
@@ -84,6 +90,11 @@ export class HistoryState {
         this.detailMissing = true;
         return;
       }
+      if (isBatchRun(run, records)) {
+        this.detailRun = run ?? null;
+        if (!run) this.detailMissing = true;
+        return;
+      }
       const itemId = records[0]?.itemId;
       const item = itemId ? await repos.items.get(itemId) : undefined;
       this.detail = { run, item, records, verdict: fromRecords(records) };
@@ -92,7 +103,7 @@ export class HistoryState {
     }
   }
 
-  /** Delete a judged pair: its run, judgments and item. */
+  /** Delete a judged pair: its run, judgments and item. Batch runs are deleted from their own page. */
   async remove(runId: string): Promise<void> {
     try {
       const repos = await this.storage.repositories();
@@ -123,34 +134,4 @@ export class HistoryState {
       this.exporting = false;
     }
   }
-}
-
-function mergeRows(
-  rows: HistoryRow[],
-  entries: { judgment: JudgmentRecord; item: ItemRecord | undefined }[],
-): HistoryRow[] {
-  // A local working map inside a pure function, not reactive state.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  const byRun = new Map(rows.map((r) => [r.runId, { ...r, records: [...r.records] }]));
-  for (const { judgment, item } of entries) {
-    const row = byRun.get(judgment.runId);
-    if (row) {
-      if (!row.records.some((r) => r.id === judgment.id)) row.records.push(judgment);
-    } else {
-      byRun.set(judgment.runId, {
-        runId: judgment.runId,
-        item,
-        records: [judgment],
-        createdAt: judgment.createdAt,
-        verdict: fromRecords([judgment]),
-      });
-    }
-  }
-  return [...byRun.values()]
-    .map((r) => ({
-      ...r,
-      createdAt: Math.max(...r.records.map((x) => x.createdAt)),
-      verdict: fromRecords(r.records),
-    }))
-    .sort((a, b) => b.createdAt - a.createdAt);
 }

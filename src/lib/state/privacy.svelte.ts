@@ -1,6 +1,6 @@
 // The privacy panel's state: requests made this session, what is stored where, and erase everything.
 import { NetLog, type HostSummary, type NetRequest } from '../offline/net-log';
-import type { StoredThing } from '../offline/inventory';
+import type { StorageEstimateLike, StoredThing } from '../offline/inventory';
 
 // Listing and erasing storage load with the privacy panel, not with the app.
 const inventory = () => import('../offline/inventory');
@@ -12,6 +12,8 @@ export class PrivacyState {
   /** Requests that went to any host but the app's own origin. */
   offOrigin = $state(0);
   stored = $state.raw<StoredThing[]>([]);
+  /** The browser's estimate of this site's usage and quota (null where it gives none). */
+  estimate = $state.raw<StorageEstimateLike | null>(null);
   storedError = $state<unknown>(null);
   loadingStored = $state(false);
   erasing = $state(false);
@@ -39,7 +41,9 @@ export class PrivacyState {
   async refreshStored(): Promise<void> {
     this.loadingStored = true;
     try {
-      this.stored = await (await inventory()).storageInventory();
+      const inv = await inventory();
+      this.estimate = await inv.storageEstimate();
+      this.stored = await inv.storageInventory(this.estimate);
       this.storedError = null;
     } catch (e) {
       this.storedError = e;

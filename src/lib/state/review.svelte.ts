@@ -1,4 +1,5 @@
 // Review state: a run's rows and dashboard, triage filters and cursor, your labels, compare, leaderboard, meta-judge.
+import { fileStem } from '../ui/download';
 import { judgeItem } from '../judge/judge-item';
 import { metaRewardingMeta } from '../judge/templates/meta-rewarding';
 import type { JudgeEngine } from '../engine/types';
@@ -395,7 +396,7 @@ export class ReviewState {
 
   /** The review (verdicts, dataset labels, your labels and notes) as a file for the browser to save. */
   exportReview(format: 'jsonl' | 'csv'): { name: string; blob: Blob } {
-    const stem = `arbiter-review-${(this.run?.id ?? this.runId ?? 'run').slice(0, 24)}`;
+    const stem = fileStem('arbiter-review', this.run?.id ?? this.runId ?? 'run');
     if (format === 'csv')
       return {
         name: `${stem}.csv`,

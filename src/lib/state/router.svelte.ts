@@ -9,7 +9,8 @@ export type ViewName =
   | 'compare'
   | 'leaderboard'
   | 'privacy'
-  | 'demo';
+  | 'demo'
+  | 'not-found';
 
 const views: ViewName[] = [
   'judge',
@@ -32,9 +33,15 @@ function decodeSegment(p: string): string {
   }
 }
 
-function parse(hash: string): { view: ViewName; param: string | null; params: string[] } {
-  const [name, ...rest] = hash.replace(/^#\/?/, '').split('/');
-  const view = views.includes(name as ViewName) ? (name as ViewName) : 'judge';
+/** The view and parameters a hash names; an empty hash is the Judge page, an unknown one is not found. */
+export function parseRoute(hash: string): {
+  view: ViewName;
+  param: string | null;
+  params: string[];
+} {
+  const [name = '', ...rest] = hash.replace(/^#\/?/, '').split('/');
+  const view =
+    name === '' ? 'judge' : views.includes(name as ViewName) ? (name as ViewName) : 'not-found';
   // Every segment after the view (compare has two run ids); `param` stays the first one.
   const params = rest.filter(Boolean).map(decodeSegment);
   return { view, param: params[0] ?? null, params };
@@ -51,7 +58,7 @@ export class Router {
   }
 
   private sync(): void {
-    const r = parse(location.hash);
+    const r = parseRoute(location.hash);
     this.view = r.view;
     this.param = r.param;
     this.params = r.params;
