@@ -1,5 +1,6 @@
 // Adapters: turn parsed rows of any known format into ImportedItems, reporting each bad row with its reason.
 import * as v from 'valibot';
+import { questionConversation, readConversation } from './conversation';
 import { clip, normalizeLabel, typeName } from './labels';
 import type { FieldMapping, FormatId, ImportedItem, RowError, SourceRow } from './types';
 
@@ -199,11 +200,12 @@ export class RowAdapter {
   private build(r: Record<string, unknown>, id: string): ImportedItem {
     const m = this.mapping;
     const meta = metaOf(r, this.used);
-    // A multi-turn prompt (MT-Bench) is judged on its first turn; every turn is kept.
-    const pv = m.prompt && Object.hasOwn(r, m.prompt) ? r[m.prompt] : undefined;
-    if (Array.isArray(pv) && pv.length > 1) {
-      meta.turns = pv.map((t: unknown) => (v.is(Message, t) ? t.content : t));
-    }
+    // A multi-turn question (MT-Bench) keeps every turn; its flat fields hold the first.
+    const own = (k: string | undefined) => (k && Object.hasOwn(r, k) ? r[k] : undefined);
+    const turns = questionConversation(own(m.prompt), own(m.reference));
+    // FastChat keys its games by the number: the id stays text, meta keeps the number.
+    if (m.id === 'question_id' && typeof r.question_id === 'number')
+      meta.question_id = r.question_id;
     const common = {
       reference: text(r, m.reference, 'reference', false),
       rubric: text(r, m.rubric, 'rubric', false),
@@ -222,6 +224,13 @@ export class RowAdapter {
           this.format === 'custom' && !m.responseB
             ? undefined
             : text(r, m.responseB, 'response B', true);
+        let conversation;
+        if (this.format === 'arbiter' && own('conversation') !== undefined) {
+          const c = readConversation(r.conversation);
+          if (typeof c === 'string') fail(c);
+          conversation = c;
+          delete meta.conversation;
+        }
         return defined({
           id,
           prompt,
@@ -229,6 +238,7 @@ export class RowAdapter {
           responseB,
           ...common,
           label: label(r, m.label),
+          conversation,
           meta,
         });
       }
@@ -299,6 +309,7 @@ export class RowAdapter {
           ...common,
           modelB: undefined,
           label: s,
+          conversation: promptOnly ? turns : undefined,
           meta: promptOnly ? { ...meta, promptOnly: true } : meta,
         });
       }

@@ -1,10 +1,16 @@
-// Arena-Hard model answers: a question file plus one answers file per model become pairs against a chosen baseline.
+// Arena-Hard and MT-Bench model answers: a question file plus one answers file per model become pairs against a chosen baseline.
+import { questionConversation, turnTexts } from './conversation';
 import { clip, typeName } from './labels';
 import type { ImportedItem, RowError, SourceRow } from './types';
 
 interface Question {
   prompt: string;
   category?: string;
+  /** The question_id as the file has it (MT-Bench's are numbers, and FastChat keys games by them). */
+  sourceId: string | number;
+  /** Every turn and the per-turn `reference`, as in the file (MT-Bench has two turns). */
+  turns: unknown;
+  reference: unknown;
 }
 
 function str(x: unknown): string | undefined {
@@ -31,11 +37,20 @@ function readQuestion(v: unknown): { id: string; q: Question } | string {
   if (!prompt || prompt.trim() === '')
     return `question ${clip(id, 60)} has no prompt (turns or prompt)`;
   const category = str(r.cluster) ?? str(r.category);
-  return { id, q: category === undefined ? { prompt } : { prompt, category } };
+  const sourceId = typeof r.question_id === 'number' ? r.question_id : id;
+  const q: Question = { prompt, sourceId, turns: r.turns, reference: r.reference };
+  if (category !== undefined) q.category = category;
+  return { id, q };
+}
+
+/** An answer's first turn, and every turn (Arena-Hard: [{content}], MT-Bench: two strings). */
+interface Answer {
+  text: string;
+  turns: string[];
 }
 
 /** An answer row: {question_id, model_id?, choices:[{turns:[{content}]}]}. */
-function readAnswer(v: unknown): { qid: string; model?: string; text: string } | string {
+function readAnswer(v: unknown): { qid: string; model?: string; answer: Answer } | string {
   if (typeof v !== 'object' || v === null || Array.isArray(v))
     return `answer is not a JSON object (got ${typeName(v)})`;
   const r = v as Record<string, unknown>;
@@ -48,8 +63,12 @@ function readAnswer(v: unknown): { qid: string; model?: string; text: string } |
       ? firstTurn(choice.turns)
       : str(r.answer ?? r.output);
   if (text === undefined) return `answer to ${clip(qid, 60)} has no choices[0].turns[0].content`;
+  const turns = (typeof choice === 'object' && choice !== null && 'turns' in choice
+    ? turnTexts(choice.turns)
+    : null) ?? [text];
+  const answer = { text, turns };
   const model = str(r.model_id) ?? str(r.model);
-  return model === undefined ? { qid, text } : { qid, model, text };
+  return model === undefined ? { qid, answer } : { qid, model, answer };
 }
 
 /** One model's answers file. `model` defaults to the rows' model_id, else the file name. */
@@ -75,9 +94,9 @@ export function pairArenaHard(
     if (typeof q === 'string') errors.push({ line: row.line, reason: `questions: ${q}` });
     else qs.set(q.id, q.q);
   }
-  const byModel = new Map<string, Map<string, string>>();
+  const byModel = new Map<string, Map<string, Answer>>();
   for (const file of answers) {
-    const m = byModel.get(file.model) ?? new Map<string, string>();
+    const m = byModel.get(file.model) ?? new Map<string, Answer>();
     byModel.set(file.model, m);
     for (const row of file.rows) {
       const a = readAnswer(row.value);
@@ -89,7 +108,7 @@ export function pairArenaHard(
           id: a.qid,
           reason: `${file.model}: no question ${clip(a.qid, 60)} in the questions file`,
         });
-      else m.set(a.qid, a.text);
+      else m.set(a.qid, a.answer);
     }
   }
   const base = byModel.get(baseline);
@@ -115,13 +134,18 @@ export function pairArenaHard(
       const item: ImportedItem = {
         id: `${qid}:${model}`,
         prompt: q.prompt,
-        responseA: a,
-        responseB: b,
+        responseA: a.text,
+        responseB: b.text,
         modelA: baseline,
         modelB: model,
-        meta: { question_id: qid, baseline },
+        meta: { question_id: q.sourceId, baseline },
       };
       if (q.category !== undefined) item.category = q.category;
+      const conversation = questionConversation(q.turns, q.reference, a.turns, b.turns);
+      if (conversation) {
+        item.conversation = conversation;
+        if (conversation.references) item.reference = conversation.references[0]!;
+      }
       items.push(item);
     }
   }

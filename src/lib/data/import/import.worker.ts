@@ -360,6 +360,9 @@ async function arena(m: Extract<ToWorker, { type: 'arena' }>): Promise<void> {
         model_a: it.modelA,
         model_b: it.modelB,
         category: it.category,
+        // Present on every row (even undefined) so detection maps it when only some have one.
+        reference: it.reference,
+        conversation: it.conversation,
         meta: it.meta,
       },
     }),
