@@ -106,4 +106,6 @@ export interface Template {
   responseFormat?(opts: BuildOptions): ResponseFormat | undefined;
   /** Estimated tokens of the template's own text (both messages), beyond the item's text. */
   overheadTokens: number;
+  /** Whether a multi-turn item is judged on its whole conversation (else on its first turn). */
+  multiTurn: boolean;
 }

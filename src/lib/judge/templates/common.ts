@@ -203,6 +203,7 @@ export function defineTemplate(spec: TemplateSpec): Template {
     needsReference: spec.needsReference ?? false,
     acceptsReference: spec.acceptsReference ?? spec.needsReference ?? false,
     needsRubric: spec.needsRubric ?? false,
+    multiTurn: spec.multiTurn !== undefined,
     buildMessages,
     parse: (text) =>
       parseVerdict(text, spec.format, spec.scoreRange ? { scoreRange: spec.scoreRange } : {}),

@@ -1,4 +1,5 @@
 // MT-Bench's multi-turn judge prompts, word for word as FastChat's judge_prompts.jsonl has them.
+import type { JudgeItem, Template } from '../types';
 import type { TurnsView, View } from './common';
 
 type TurnsOf = View & { turns: TurnsView };
@@ -69,8 +70,14 @@ export function singleMultiTurnUser(v: TurnsOf): string {
   return `${ref}${conversationBlock(t, t.answer, 'A')}`;
 }
 
-/** The name FastChat gives the prompt a multi-turn item is judged with (its judgment files' `judge`). */
-export function fastchatMultiTurnName(kind: 'pairwise' | 'single', withReference: boolean): string {
-  if (kind === 'pairwise') return withReference ? 'pair-math-v1-multi-turn' : 'pair-v2-multi-turn';
-  return withReference ? 'single-math-v1-multi-turn' : 'single-v1-multi-turn';
+/**
+ * FastChat's name for the prompt this template judges this item with, when it judges the whole
+ * conversation of a multi-turn item (its judgment files' `judge[1]`, with `turn: 2`); else null.
+ */
+export function multiTurnPromptName(template: Template, item: JudgeItem): string | null {
+  const c = item.conversation;
+  if (!template.multiTurn || !c || c.questions.length < 2) return null;
+  const math = c.references?.length === c.questions.length;
+  if (template.kind === 'pairwise') return math ? 'pair-math-v1-multi-turn' : 'pair-v2-multi-turn';
+  return math ? 'single-math-v1-multi-turn' : 'single-v1-multi-turn';
 }
