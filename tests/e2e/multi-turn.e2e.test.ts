@@ -3,8 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
+import { expectNoSeriousAxeViolations } from './support/axe';
 import { openDatasets, waitPhase } from './support/datasets-page';
 import { loadTestModel } from './support/judge-page';
+import { expectNoHorizontalScroll } from './support/layout';
 
 const baseURL = inject('baseURL');
 let app: E2EPage | undefined;
@@ -118,5 +120,9 @@ test('MT-Bench question.jsonl + model_answer files: import, judge both turns, se
   const words = (s: string) => s.replace(/[#*]/g, ' ').split(/\s+/).filter(Boolean);
   const answerB2 = (await page.getByTestId('turn-2-answer-b').textContent()) ?? '';
   for (const w of words(v[1]!)) expect(answerB2).toContain(w);
+  // Turn by turn stays accessible, and fits a phone.
+  await expectNoSeriousAxeViolations(page, 'review of a multi-turn item');
+  await page.setViewportSize({ width: 390, height: 780 });
+  await expectNoHorizontalScroll(page, 'review of a multi-turn item at 390');
   expect(app.errors).toEqual([]);
 }, 180_000);
