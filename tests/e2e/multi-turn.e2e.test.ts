@@ -126,3 +126,54 @@ test('MT-Bench question.jsonl + model_answer files: import, judge both turns, se
   await expectNoHorizontalScroll(page, 'review of a multi-turn item at 390');
   expect(app.errors).toEqual([]);
 }, 180_000);
+
+test('MT-Bench single grading: one model_answer file, each answer graded alone on both turns, exported as turn 2 scores', async () => {
+  const questions = await jsonl<Question>('question.jsonl');
+  app = await openApp(baseURL);
+  const { page } = app;
+  await page.evaluate(() => localStorage.setItem('arbiter.test.tps', '1000'));
+  await loadTestModel(page);
+
+  await openDatasets(page, baseURL);
+  await page.getByTestId('arena-form').locator('summary').click();
+  await page.getByTestId('arena-questions').setInputFiles(fixture('question.jsonl'));
+  await page
+    .getByTestId('arena-answers')
+    .setInputFiles(fixture('model_answer/vicuna-13b-v1.3.jsonl'));
+  // One model: no baseline, each answer alone.
+  expect(await page.getByTestId('arena-baseline').inputValue()).toBe('');
+  await page.getByTestId('arena-pair').click();
+  expect(await waitPhase(page, ['review', 'failed'])).toBe('review');
+  expect(await page.getByTestId('import-format').inputValue()).toBe('single');
+  await page.getByTestId('import-start').click();
+  expect(await waitPhase(page, ['done', 'failed'])).toBe('done');
+
+  await page.goto(new URL('#/runs', baseURL).href);
+  await page.getByTestId('run-protocol').selectOption('mt-bench-single');
+  await page.getByTestId('run-estimate').getByText('Estimate:').waitFor();
+  await page.getByTestId('run-start').click();
+  await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
+  await expect
+    .poll(() => page.getByTestId('run-detail-status').textContent(), { timeout: 60_000 })
+    .toBe('done');
+
+  await page.getByTestId('run-export-format').selectOption('fastchat');
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('run-export').click(),
+  ]);
+  const rows = (await readFile((await dl.path()) as string, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  // show_result.py --mode single reads model, score and turn; the test judge rates 8.
+  expect(rows.map((r) => [r.question_id, r.model, r.score, r.turn]).sort()).toEqual(
+    questions.map((q) => [q.question_id, 'vicuna-13b-v1.3', 8, 2]).sort(),
+  );
+  expect(rows.map((r) => (r.judge as string[])[1]).sort()).toEqual([
+    'single-math-v1-multi-turn',
+    'single-math-v1-multi-turn',
+    'single-v1-multi-turn',
+  ]);
+  expect(app.errors).toEqual([]);
+}, 180_000);

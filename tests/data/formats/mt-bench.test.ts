@@ -7,6 +7,7 @@ import {
   detectFormat,
   pairArenaHard,
   parseJsonlText,
+  singleAnswers,
   type ImportedItem,
 } from '../../../src/lib/data/formats';
 
@@ -129,5 +130,47 @@ describe("Arbiter's own rows with a conversation (what the pairing and exports w
     expect(errors).toEqual([
       expect.objectContaining({ line: 7, reason: expect.stringMatching(/conversation/) }),
     ]);
+  });
+});
+
+describe('MT-Bench question.jsonl with one model_answer file, graded alone', () => {
+  const questions = parseJsonlText(fixture('question.jsonl')).rows;
+  const rows = parseJsonlText(fixture('model_answer/vicuna-13b-v1.3.jsonl')).rows;
+  const { items, errors } = singleAnswers(questions, [{ model: 'vicuna-13b-v1.3', rows }]);
+
+  test('each answer is a single item with both turns of the question and of the answer', () => {
+    expect(errors).toEqual([]);
+    expect(items).toHaveLength(Q.length);
+    for (const q of Q) {
+      const item = items.find((i) => i.meta.question_id === q.question_id)!;
+      const a = VICUNA.find((r) => r.question_id === q.question_id)!.choices[0]!.turns;
+      expect(item).toMatchObject({
+        prompt: q.turns[0],
+        responseA: a[0],
+        modelA: 'vicuna-13b-v1.3',
+      });
+      expect(item.responseB).toBeUndefined();
+      expect(item.conversation).toEqual({
+        questions: q.turns,
+        answersA: a,
+        ...(q.reference ? { references: q.reference } : {}),
+      });
+    }
+  });
+
+  test("as single-answer rows of Arbiter's own shape, the conversation comes through the adapter", () => {
+    const row = {
+      id: '81:vicuna',
+      prompt: 'q1',
+      response: 'a1',
+      model: 'vicuna',
+      conversation: { questions: ['q1', 'q2'], answersA: ['a1', 'a2'] },
+    };
+    const d = detectFormat([row]);
+    expect(d.format).toBe('single');
+    const out = adaptRows([{ line: 1, value: row }], d.format, d.mapping);
+    expect(out.errors).toEqual([]);
+    expect(out.items[0]!.conversation).toEqual(row.conversation);
+    expect(out.items[0]!.meta).not.toHaveProperty('conversation');
   });
 });

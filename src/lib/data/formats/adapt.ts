@@ -206,6 +206,17 @@ export class RowAdapter {
     // FastChat keys its games by the number: the id stays text, meta keeps the number.
     if (m.id === 'question_id' && typeof r.question_id === 'number')
       meta.question_id = r.question_id;
+    // Arbiter's own rows (pairs, single answers) carry a conversation in the record's shape.
+    let given;
+    if (
+      (this.format === 'arbiter' || this.format === 'single') &&
+      own('conversation') !== undefined
+    ) {
+      const c = readConversation(r.conversation);
+      if (typeof c === 'string') fail(c);
+      given = c;
+      delete meta.conversation;
+    }
     const common = {
       reference: text(r, m.reference, 'reference', false),
       rubric: text(r, m.rubric, 'rubric', false),
@@ -224,13 +235,6 @@ export class RowAdapter {
           this.format === 'custom' && !m.responseB
             ? undefined
             : text(r, m.responseB, 'response B', true);
-        let conversation;
-        if (this.format === 'arbiter' && own('conversation') !== undefined) {
-          const c = readConversation(r.conversation);
-          if (typeof c === 'string') fail(c);
-          conversation = c;
-          delete meta.conversation;
-        }
         return defined({
           id,
           prompt,
@@ -238,7 +242,7 @@ export class RowAdapter {
           responseB,
           ...common,
           label: label(r, m.label),
-          conversation,
+          conversation: given,
           meta,
         });
       }
@@ -309,7 +313,7 @@ export class RowAdapter {
           ...common,
           modelB: undefined,
           label: s,
-          conversation: promptOnly ? turns : undefined,
+          conversation: promptOnly ? turns : given,
           meta: promptOnly ? { ...meta, promptOnly: true } : meta,
         });
       }

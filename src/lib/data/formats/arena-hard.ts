@@ -77,16 +77,11 @@ export interface AnswerFile {
   rows: Iterable<SourceRow>;
 }
 
-/**
- * Pairs every model's answer with the baseline's answer to the same question: A = baseline,
- * B = the model (Arena-Hard's first game; a run judging both orders plays the second). No labels.
- * Errors name the file (`id` = "<model>: <question id>").
- */
-export function pairArenaHard(
+/** The questions by id and every model's answers by question id; bad rows become errors. */
+function readFiles(
   questions: Iterable<SourceRow>,
   answers: readonly AnswerFile[],
-  baseline: string,
-): { items: ImportedItem[]; errors: RowError[] } {
+): { qs: Map<string, Question>; byModel: Map<string, Map<string, Answer>>; errors: RowError[] } {
   const errors: RowError[] = [];
   const qs = new Map<string, Question>();
   for (const row of questions) {
@@ -111,6 +106,58 @@ export function pairArenaHard(
       else m.set(a.qid, a.answer);
     }
   }
+  return { qs, byModel, errors };
+}
+
+/** The conversation (and turn 1 reference) of a multi-turn question, onto an item. */
+function withTurns(item: ImportedItem, q: Question, a: Answer, b?: Answer): ImportedItem {
+  const conversation = questionConversation(q.turns, q.reference, a.turns, b?.turns);
+  if (conversation) {
+    item.conversation = conversation;
+    if (conversation.references) item.reference = conversation.references[0]!;
+  }
+  if (q.category !== undefined) item.category = q.category;
+  return item;
+}
+
+/**
+ * Every model's answer to every question as a single-answer item (FastChat's MT-Bench `single`
+ * mode grades each answer alone, 1-10). Errors name the file as pairArenaHard's do.
+ */
+export function singleAnswers(
+  questions: Iterable<SourceRow>,
+  answers: readonly AnswerFile[],
+): { items: ImportedItem[]; errors: RowError[] } {
+  const { qs, byModel, errors } = readFiles(questions, answers);
+  const items: ImportedItem[] = [];
+  for (const [model, ans] of byModel) {
+    for (const [qid, q] of qs) {
+      const a = ans.get(qid);
+      if (a === undefined) continue;
+      const item: ImportedItem = {
+        id: `${qid}:${model}`,
+        prompt: q.prompt,
+        responseA: a.text,
+        modelA: model,
+        meta: { question_id: q.sourceId },
+      };
+      items.push(withTurns(item, q, a));
+    }
+  }
+  return { items, errors };
+}
+
+/**
+ * Pairs every model's answer with the baseline's answer to the same question: A = baseline,
+ * B = the model (Arena-Hard's first game; a run judging both orders plays the second). No labels.
+ * Errors name the file (`id` = "<model>: <question id>").
+ */
+export function pairArenaHard(
+  questions: Iterable<SourceRow>,
+  answers: readonly AnswerFile[],
+  baseline: string,
+): { items: ImportedItem[]; errors: RowError[] } {
+  const { qs, byModel, errors } = readFiles(questions, answers);
   const base = byModel.get(baseline);
   if (!base) {
     errors.push({ line: 0, reason: `no answers file for the baseline model "${baseline}"` });
@@ -140,13 +187,7 @@ export function pairArenaHard(
         modelB: model,
         meta: { question_id: q.sourceId, baseline },
       };
-      if (q.category !== undefined) item.category = q.category;
-      const conversation = questionConversation(q.turns, q.reference, a.turns, b.turns);
-      if (conversation) {
-        item.conversation = conversation;
-        if (conversation.references) item.reference = conversation.references[0]!;
-      }
-      items.push(item);
+      items.push(withTurns(item, q, a, b));
     }
   }
   return { items, errors };
