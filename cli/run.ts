@@ -113,6 +113,7 @@ function toJudgeItem(r: ItemRecord): JudgeItem {
   if (r.reference) item.reference = r.reference;
   if (r.modelA) item.modelA = r.modelA;
   if (r.modelB) item.modelB = r.modelB;
+  if (r.conversation) item.conversation = r.conversation;
   if (r.rubric) {
     let rubric: Rubric = { criteria: r.rubric, levels: [] };
     try {

@@ -14,6 +14,15 @@ const base: JudgmentKeyInput = {
   sample: 0,
 };
 
+/** A two-turn conversation whose first turn is base's item and whose answer A's turns are `a`. */
+function twoTurns(a: string[]): NonNullable<JudgmentKeyInput['item']['conversation']> {
+  return {
+    questions: ['Capital of France?', 'And its second city?'],
+    answersA: a,
+    answersB: ['Lyon', 'Paris'],
+  };
+}
+
 describe('judgmentKey', () => {
   test('is 64 lowercase hex digits and matches a known SHA-256', async () => {
     const { sha256Hex } = await import('../../src/lib/store/key');
@@ -69,6 +78,14 @@ describe('judgmentKey', () => {
     ['reference added', (i) => ({ ...i, item: { ...i.item, reference: 'Paris' } })],
     ['rubric added', (i) => ({ ...i, item: { ...i.item, rubric: 'Be factual.' } })],
     ['empty reference', (i) => ({ ...i, item: { ...i.item, reference: '' } })],
+    [
+      'conversation added',
+      (i) => ({ ...i, item: { ...i.item, conversation: twoTurns(['Paris', 'Lyon']) } }),
+    ],
+    [
+      'second turn of an answer',
+      (i) => ({ ...i, item: { ...i.item, conversation: twoTurns(['Paris', 'Marseille']) } }),
+    ],
     ['order', (i) => ({ ...i, order: 'BA' })],
     ['sample', (i) => ({ ...i, sample: 1 })],
   ];

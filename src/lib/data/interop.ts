@@ -1,7 +1,8 @@
 // Pure exporters of a run's results: per-item rows (JSONL/CSV) and the AlpacaEval, FastChat and Arena-Hard judgment formats.
 import { majorityVerdict, type Consistency } from '../judge/aggregate';
 import { pairOutcome } from '../judge/outcome';
-import type { Verdict } from '../judge/types';
+import { getTemplate, multiTurnPromptName } from '../judge/templates';
+import type { JudgeItem, Order, Verdict } from '../judge/types';
 import type { ItemRecord, JudgmentRecord, RunFailure, RunRecord } from '../store/schema';
 import { CRLF, csvRow, type CsvCell, type CsvOptions } from './csv';
 
@@ -216,9 +217,38 @@ function fastchatWinner(v: Verdict | null | undefined): string {
 }
 
 /**
+ * How FastChat records a multi-turn item's judgment: `turn: 2`, the judge named by FastChat's
+ * prompt name (its loaders pick multi-turn games by it), and the judge's user prompt, which holds
+ * both turns. Null for an item judged on its first turn.
+ */
+function multiTurnGame(
+  run: RunRecord,
+  item: ItemRecord,
+): { name: string; userPrompt: (order: Order) => string } | null {
+  const template = getTemplate(run.config.templateId);
+  const judged: JudgeItem = { prompt: item.prompt, responseA: item.responseA };
+  if (item.responseB !== undefined) judged.responseB = item.responseB;
+  if (item.reference) judged.reference = item.reference;
+  if (item.conversation) judged.conversation = item.conversation;
+  const name = template ? multiTurnPromptName(template, judged) : null;
+  if (!template || !name) return null;
+  return {
+    name,
+    userPrompt: (order) => {
+      try {
+        return template.buildMessages(judged, { order, thinkingModel: false }).at(-1)!.content;
+      } catch {
+        // An item the template cannot show (a turn missing) was never judged; keep its prompt.
+        return item.prompt;
+      }
+    },
+  };
+}
+
+/**
  * FastChat (MT-Bench) judgments as JSONL lines: pairwise rows like model_judgment/*_pair.jsonl
  * (g1 = original order, g2 = swapped, winners in original positions), single-answer rows like
- * *_single.jsonl.
+ * *_single.jsonl. A multi-turn item judged on its conversation is a `turn: 2` game.
  */
 export function* fastchatJudgmentsJsonl(
   run: RunRecord,
@@ -233,16 +263,20 @@ export function* fastchatJudgmentsJsonl(
     const g1 = firstOf(records, 'AB');
     const g2 = firstOf(records, 'BA');
     const tstamp = (g1 ?? g2 ?? records[0])!.createdAt / 1000;
+    const multi = multiTurnGame(run, item);
+    const turn = multi ? 2 : 1;
+    const judgeOf = multi ? [run.config.modelId, multi.name] : judge;
+    const userPrompt = (order: Order) => (multi ? multi.userPrompt(order) : item.prompt);
     const row =
       run.config.protocol === 'single'
         ? {
             question_id: questionId(item),
             model: item.modelA ?? 'model',
-            judge,
-            user_prompt: item.prompt,
+            judge: judgeOf,
+            user_prompt: userPrompt('AB'),
             judgment: g1?.text ?? '',
             score: g1?.score ?? -1,
-            turn: 1,
+            turn,
             tstamp,
           }
         : {
@@ -251,12 +285,12 @@ export function* fastchatJudgmentsJsonl(
             model_2: item.modelB ?? 'model_b',
             g1_winner: fastchatWinner(g1?.verdict),
             g2_winner: g2 ? fastchatWinner(g2.verdict) : null,
-            judge,
-            g1_user_prompt: item.prompt,
+            judge: judgeOf,
+            g1_user_prompt: userPrompt('AB'),
             g1_judgment: g1?.text ?? '',
-            g2_user_prompt: g2 ? item.prompt : null,
+            g2_user_prompt: g2 ? userPrompt('BA') : null,
             g2_judgment: g2?.text ?? null,
-            turn: 1,
+            turn,
             tstamp,
           };
     yield `${JSON.stringify(row)}\n`;

@@ -1,5 +1,6 @@
 // The workspace / results JSONL file: a header line, then one stored record per line (pure; the CLI writes it too).
 import * as v from 'valibot';
+import { ConversationSchema } from './formats/conversation';
 import type {
   DatasetRecord,
   ItemRecord,
@@ -139,6 +140,7 @@ const schemas = {
     reference: v.optional(v.string()),
     rubric: v.optional(v.string()),
     label: v.optional(label),
+    conversation: v.optional(ConversationSchema),
     meta: v.record(v.string(), v.unknown()),
   }),
   run: v.looseObject({

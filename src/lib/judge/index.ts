@@ -8,7 +8,7 @@ export * from './confidence';
 export * from './aggregate';
 export * from './outcome';
 export * from './judge-item';
-export { templates, getTemplate, TemplateInputError } from './templates';
+export { templates, getTemplate, TemplateInputError, multiTurnPromptName } from './templates';
 export * from './stats';
 export * from './bradley-terry';
 export * from './metrics';

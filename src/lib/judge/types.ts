@@ -25,6 +25,22 @@ export interface Rubric {
   levels: RubricLevel[];
 }
 
+/**
+ * A multi-turn item (MT-Bench): the user's turns and each answer's turn to each of them, in order.
+ * The item's flat fields (prompt, responseA, responseB, reference) hold the first turn, so a
+ * single-turn template judges turn 1 as MT-Bench's own single-turn prompts do; the multi-turn
+ * templates show the whole conversation.
+ */
+export interface Conversation {
+  /** The user's turns (two for MT-Bench). */
+  questions: string[];
+  /** Answer A's turn for each question; empty for a prompt-only item. */
+  answersA: string[];
+  answersB?: string[];
+  /** A reference answer for each question (MT-Bench's maths, reasoning and coding questions). */
+  references?: string[];
+}
+
 export interface JudgeItem {
   prompt: string;
   /** The answer for single-answer protocols; the first answer for pairwise ones. */
@@ -37,6 +53,8 @@ export interface JudgeItem {
   /** Meta-judge protocols: two judgments of responseA to compare. */
   judgmentA?: string;
   judgmentB?: string;
+  /** Every turn of a multi-turn item; absent for a single-turn one. */
+  conversation?: Conversation;
 }
 
 export interface BuildOptions {
@@ -88,4 +106,6 @@ export interface Template {
   responseFormat?(opts: BuildOptions): ResponseFormat | undefined;
   /** Estimated tokens of the template's own text (both messages), beyond the item's text. */
   overheadTokens: number;
+  /** Whether a multi-turn item is judged on its whole conversation (else on its first turn). */
+  multiTurn: boolean;
 }

@@ -1,5 +1,11 @@
 // Before a run starts: how many items, generations and tokens, and how long, from the model's measured speed.
-import { buildRequest, estimateMessagesTokens, type JudgeConfig, type Template } from '../judge';
+import {
+  buildRequest,
+  estimateMessagesTokens,
+  TemplateInputError,
+  type JudgeConfig,
+  type Template,
+} from '../judge';
 import type { ItemRecord } from '../store/schema';
 import { toJudgeItem } from './subset';
 
@@ -28,6 +34,11 @@ export interface RunEstimate {
   assumedSpeed: boolean;
   /** Items whose prompt plus output budget exceeds the context window (estimated). */
   tooLong: number;
+  /**
+   * Items the protocol cannot take (a pairwise protocol on single answers, a missing reference
+   * or turn); the run records them as failures. They count in no other figure.
+   */
+  unfit: number;
 }
 
 /** A typical answer length per generation: verdict-only is a letter; thinking models write more. */
@@ -58,11 +69,20 @@ export function estimateRun(
   let promptTokens = 0;
   let tooLong = 0;
   let maxTokens = 0;
+  let unfit = 0;
   for (const rec of items) {
     const item = toJudgeItem(rec);
     let itemMax = 0;
     for (const order of orders) {
-      const req = buildRequest(item, config, order);
+      let req;
+      try {
+        req = buildRequest(item, config, order);
+      } catch (e) {
+        // Must not throw: the estimate is shown while the form changes, whatever the items are.
+        if (!(e instanceof TemplateInputError)) throw e;
+        unfit += 1;
+        break;
+      }
       const n = estimateMessagesTokens(req.messages);
       maxTokens = req.max_tokens ?? 0;
       promptTokens += n * samples;
@@ -70,7 +90,7 @@ export function estimateRun(
     }
     if (itemMax > contextWindow) tooLong += 1;
   }
-  const generations = items.length * orders.length * samples;
+  const generations = (items.length - unfit) * orders.length * samples;
   const perGen = typicalOutputTokens(t, config.thinkingModel, maxTokens);
   const assumedSpeed = !(speed.decodeTokensPerS && speed.decodeTokensPerS > 0);
   const decode = assumedSpeed ? ASSUMED_DECODE_TPS : (speed.decodeTokensPerS as number);
@@ -80,7 +100,7 @@ export function estimateRun(
       : decode * ASSUMED_PREFILL_FACTOR;
   const outputTokens = generations * perGen;
   return {
-    items: items.length,
+    items: items.length - unfit,
     generations,
     promptTokens,
     outputTokens,
@@ -90,5 +110,6 @@ export function estimateRun(
     prefillTokensPerS: prefill,
     assumedSpeed,
     tooLong,
+    unfit,
   };
 }

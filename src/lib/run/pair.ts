@@ -91,7 +91,7 @@ export async function planJudgments(ctx: PairContext): Promise<PlannedJudgment[]
   const orders: Order[] =
     isPairwise(ctx.template) && ctx.options.bothOrders ? ['AB', 'BA'] : ['AB'];
   const params = judgmentParams(ctx);
-  const { prompt, responseA, responseB, reference } = ctx.item;
+  const { prompt, responseA, responseB, reference, conversation } = ctx.item;
   const units = orders.flatMap((order) =>
     Array.from({ length: Math.max(1, ctx.options.samples) }, (_, sample) => ({ order, sample })),
   );
@@ -106,7 +106,14 @@ export async function planJudgments(ctx: PairContext): Promise<PlannedJudgment[]
         templateId: ctx.template.id,
         templateVersion: ctx.template.version,
         params: { ...params },
-        item: { prompt, responseA, responseB, reference, rubric: rubricText(ctx.item) },
+        item: {
+          prompt,
+          responseA,
+          responseB,
+          reference,
+          rubric: rubricText(ctx.item),
+          conversation,
+        },
         order,
         sample,
       }),

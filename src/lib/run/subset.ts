@@ -60,6 +60,7 @@ export function toJudgeItem(item: ItemRecord): JudgeItem {
   if (item.rubric) j.rubric = parseRubric(item.rubric);
   if (item.modelA) j.modelA = item.modelA;
   if (item.modelB) j.modelB = item.modelB;
+  if (item.conversation) j.conversation = item.conversation;
   return j;
 }
 

@@ -125,10 +125,10 @@ export class DatasetsState {
    * Arena-Hard model answers: the questions file and one answers file per model (named after the
    * model, as arena-hard-auto writes them), paired against the baseline's answers.
    */
-  chooseArena(questions: File, answers: File[], baseline: string): void {
+  chooseArena(questions: File, answers: File[], baseline: string | null): void {
     const model = (f: File) => f.name.replace(/\.(jsonl|json)$/i, '');
     this.begin(questions, questions.name, `arena-hard:${questions.name}`, {
-      name: `Arena-Hard vs ${baseline}`,
+      name: baseline === null ? 'Model answers' : `Arena-Hard vs ${baseline}`,
       message: {
         type: 'arena',
         questions,

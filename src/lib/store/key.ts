@@ -20,7 +20,17 @@ export interface KeyItemContent {
   responseB?: string;
   reference?: string;
   rubric?: string;
+  /** A multi-turn item's turns (absent for a single-turn item, whose keys stay as they were). */
+  conversation?: KeyConversation;
 }
+
+/** The turns of a multi-turn item, as they enter the key. */
+export type KeyConversation = {
+  questions: string[];
+  answersA: string[];
+  answersB?: string[];
+  references?: string[];
+};
 
 /** Everything a judgment's output depends on. */
 export interface JudgmentKeyInput {
@@ -96,7 +106,7 @@ export async function sha256Hex(text: string): Promise<string> {
 export async function judgmentKey(input: JudgmentKeyInput): Promise<string> {
   const params: Record<string, JsonValue | undefined> = {};
   for (const [k, v] of Object.entries(input.params)) if (!RUN_LEVEL_PARAMS.has(k)) params[k] = v;
-  const { prompt, responseA, responseB, reference, rubric } = input.item;
+  const { prompt, responseA, responseB, reference, rubric, conversation } = input.item;
   const canonical = canonicalJson({
     scheme: KEY_SCHEME,
     engine: input.engine,
@@ -105,7 +115,7 @@ export async function judgmentKey(input: JudgmentKeyInput): Promise<string> {
     templateId: input.templateId,
     templateVersion: input.templateVersion,
     params,
-    item: { prompt, responseA, responseB, reference, rubric },
+    item: { prompt, responseA, responseB, reference, rubric, conversation },
     order: input.order,
     sample: input.sample,
   });

@@ -2,6 +2,7 @@
 import type { DBSchema } from 'idb';
 import type { FinishReason, GenerateUsage, JudgeEngine } from '../engine/types';
 import type { JudgeOptions } from '../judge/options';
+import type { Conversation } from '../judge/types';
 
 /** Latest schema version; db.ts migrates every older database up to it. */
 export const DB_VERSION = 3;
@@ -83,6 +84,11 @@ export interface ItemRecord {
   modelA?: string;
   modelB?: string;
   category?: string;
+  /**
+   * Every turn of a multi-turn item (MT-Bench); the flat fields above hold its first turn. An
+   * optional field of the record, so single-turn items and older databases need no migration.
+   */
+  conversation?: Conversation;
   meta: Record<string, unknown>;
 }
 

@@ -240,7 +240,7 @@ describe('adapters', () => {
         label: 'tie',
         modelA: 'alpaca-13b',
         modelB: 'gpt-3.5-turbo',
-        meta: { judge: 'expert_0', turn: 1, turns: 1 },
+        meta: { judge: 'expert_0', turn: 1, turns: 1, question_id: 81 },
       },
     ],
     [
@@ -251,7 +251,13 @@ describe('adapters', () => {
     [
       'prompt only',
       { id: 'q1', turns: ['t1', 't2'] },
-      { id: 'q1', prompt: 't1', responseA: '', meta: { turns: ['t1', 't2'], promptOnly: true } },
+      {
+        id: 'q1',
+        prompt: 't1',
+        responseA: '',
+        conversation: { questions: ['t1', 't2'], answersA: [] },
+        meta: { promptOnly: true },
+      },
     ],
     [
       'arena-hard question',

@@ -87,7 +87,14 @@ test('MT-Bench prompts: first turn as prompt, every turn kept, prompt-only', () 
   const { items } = adaptRows(parsed.rows, d.format, d.mapping);
   const first = items[0]!;
   expect(first.prompt).toMatch(/^Compose an engaging travel blog post/);
-  expect(first.meta).toMatchObject({ promptOnly: true, turns: [first.prompt, expect.any(String)] });
+  expect(first.meta).toMatchObject({ promptOnly: true });
+  const source = parsed.rows.map(
+    (r) => r.value as { turns: string[]; reference_answer_gpt4: string[] | null },
+  );
+  expect(items.map((i) => i.conversation?.questions)).toEqual(source.map((s) => s.turns));
+  expect(items.map((i) => i.conversation?.references)).toEqual(
+    source.map((s) => s.reference_answer_gpt4 ?? undefined),
+  );
   expect(items.filter((i) => i.reference !== undefined)).toHaveLength(30);
 });
 

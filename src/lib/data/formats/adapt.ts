@@ -1,5 +1,6 @@
 // Adapters: turn parsed rows of any known format into ImportedItems, reporting each bad row with its reason.
 import * as v from 'valibot';
+import { questionConversation, readConversation } from './conversation';
 import {
   alpacaEvalPreference,
   autoJLabel,
@@ -245,10 +246,22 @@ export class RowAdapter {
   private build(r: Record<string, unknown>, id: string): ImportedItem {
     const m = this.mapping;
     const meta = metaOf(r, this.used);
-    // A multi-turn prompt (MT-Bench) is judged on its first turn; every turn is kept.
-    const pv = m.prompt && Object.hasOwn(r, m.prompt) ? r[m.prompt] : undefined;
-    if (Array.isArray(pv) && pv.length > 1) {
-      meta.turns = pv.map((t: unknown) => (v.is(Message, t) ? t.content : t));
+    // A multi-turn question (MT-Bench) keeps every turn; its flat fields hold the first.
+    const own = (k: string | undefined) => (k && Object.hasOwn(r, k) ? r[k] : undefined);
+    const turns = questionConversation(own(m.prompt), own(m.reference));
+    // FastChat keys its games by the number: the id stays text, meta keeps the number.
+    if (m.id === 'question_id' && typeof r.question_id === 'number')
+      meta.question_id = r.question_id;
+    // Arbiter's own rows (pairs, single answers) carry a conversation in the record's shape.
+    let given;
+    if (
+      (this.format === 'arbiter' || this.format === 'single') &&
+      own('conversation') !== undefined
+    ) {
+      const c = readConversation(r.conversation);
+      if (typeof c === 'string') fail(c);
+      given = c;
+      delete meta.conversation;
     }
     const common = {
       reference: text(r, m.reference, 'reference', false),
@@ -274,7 +287,16 @@ export class RowAdapter {
         // A soft AlpacaEval preference (1.73) is kept: the label alone says only which side.
         const pref = m.label && this.format === 'alpaca-eval' ? r[m.label] : undefined;
         if (typeof pref === 'number' && ![0, 1, 1.5, 2].includes(pref)) meta.preference = pref;
-        return defined({ id, prompt, responseA, responseB, ...common, label: gold, meta });
+        return defined({
+          id,
+          prompt,
+          responseA,
+          responseB,
+          ...common,
+          label: gold,
+          conversation: given,
+          meta,
+        });
       }
       case 'pandalm': {
         const instruction = nonBlank(text(r, m.prompt, 'prompt', true)!, m.prompt);
@@ -365,6 +387,7 @@ export class RowAdapter {
           ...common,
           modelB: undefined,
           label: s,
+          conversation: promptOnly ? turns : given,
           meta: promptOnly ? { ...meta, promptOnly: true } : meta,
         });
       }

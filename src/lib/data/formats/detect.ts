@@ -22,6 +22,11 @@ function commonKeys(rows: readonly unknown[]): Set<string> {
   return keys;
 }
 
+/** Whether any object row has this key (for fields only some rows carry). */
+function someRowHas(rows: readonly unknown[], key: string): boolean {
+  return rows.some((r) => typeof r === 'object' && r !== null && Object.hasOwn(r, key));
+}
+
 function first(keys: Set<string>, candidates: readonly string[]): string | undefined {
   for (const c of candidates) if (keys.has(c)) return c;
   // Case-insensitive second pass, for CSV headers like "Prompt".
@@ -176,12 +181,14 @@ export function detectFormat(sampleRows: readonly unknown[]): {
     };
   }
   if (k.has('question_id') && k.has('turns') && !k.has('choices')) {
-    // Arena-Hard / MT-Bench question files: turns of {content} or plain strings.
+    // Arena-Hard / MT-Bench question files: turns of {content} or plain strings. MT-Bench gives
+    // only some questions a `reference` (30 of 80), so any row having one is enough.
     return {
       format: 'arena-hard',
       mapping: compact({
         id: 'question_id',
         prompt: 'turns',
+        reference: someRowHas(sampleRows, 'reference') ? 'reference' : undefined,
         category: first(k, ['cluster', 'category']),
       }),
     };

@@ -14,4 +14,4 @@ export {
   type LineResult,
 } from './text';
 export { parseCsvText, type CsvParseOptions } from './csv';
-export { pairArenaHard, answerFileModel, type AnswerFile } from './arena-hard';
+export { pairArenaHard, singleAnswers, answerFileModel, type AnswerFile } from './arena-hard';

@@ -1,4 +1,5 @@
 // Types shared by every import format: the imported item, row errors, format ids and field mappings.
+import type { Conversation } from '../../judge/types';
 
 /** The import formats Arbiter recognises. */
 export type FormatId =
@@ -26,6 +27,8 @@ export interface ImportedItem {
   modelA?: string;
   modelB?: string;
   category?: string;
+  /** Every turn of a multi-turn item; the flat fields hold its first turn. */
+  conversation?: Conversation;
   meta: Record<string, unknown>;
 }
 

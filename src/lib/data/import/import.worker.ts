@@ -3,7 +3,7 @@
 import { RowAdapter } from '../formats/adapt';
 import { detectFormat } from '../formats/detect';
 import { parseJsonlText, type LineResult } from '../formats/text';
-import { pairArenaHard } from '../formats/arena-hard';
+import { pairArenaHard, singleAnswers } from '../formats/arena-hard';
 import type { RowError, SourceRow } from '../formats/types';
 import { openArbiterDB, type ArbiterDatabase } from '../../store/db';
 import { toStoreError } from '../../store/errors';
@@ -272,19 +272,28 @@ async function arena(m: Extract<ToWorker, { type: 'arena' }>): Promise<void> {
     for (const e of r.errors) addError({ ...e, id: a.model, reason: `${a.model}: ${e.reason}` });
     files.push({ model: a.model, rows: r.rows });
   }
-  const paired = pairArenaHard(q.rows, files, m.baseline);
+  const single = m.baseline === null;
+  const paired = single ? singleAnswers(q.rows, files) : pairArenaHard(q.rows, files, m.baseline!);
   for (const e of paired.errors) addError(e);
   paired.items.forEach((it, i) =>
     rows.push({
       line: i + 1,
+      // Arbiter's own pair rows, or single-answer rows ({prompt, response, model}).
       value: {
         id: it.id,
         prompt: it.prompt,
-        response_a: it.responseA,
-        response_b: it.responseB,
-        model_a: it.modelA,
-        model_b: it.modelB,
+        ...(single
+          ? { response: it.responseA, model: it.modelA }
+          : {
+              response_a: it.responseA,
+              response_b: it.responseB,
+              model_a: it.modelA,
+              model_b: it.modelB,
+            }),
         category: it.category,
+        // Present on every row (even undefined) so detection maps it when only some have one.
+        reference: it.reference,
+        conversation: it.conversation,
         meta: it.meta,
       },
     }),
@@ -292,10 +301,16 @@ async function arena(m: Extract<ToWorker, { type: 'arena' }>): Promise<void> {
   if (rows.length === 0) {
     return post({
       type: 'fatal',
-      message: `No pair could be made: ${errors[0]?.reason ?? 'no answers besides the baseline'}.`,
+      message: single
+        ? `No answer could be read: ${errors[0]?.reason ?? 'the answers files are empty'}.`
+        : `No pair could be made: ${errors[0]?.reason ?? 'no answers besides the baseline'}.`,
     });
   }
-  notes.push(`${rows.length} pairs: each model's answer (B) against ${m.baseline} (A).`);
+  notes.push(
+    single
+      ? `${rows.length} single answers: each model's answer to each question, graded alone.`
+      : `${rows.length} pairs: each model's answer (B) against ${m.baseline} (A).`,
+  );
   sendSample();
   const bytes = m.questions.size + m.answers.reduce((n, a) => n + a.file.size, 0);
   post({ type: 'parsed', rows: rows.length, errors, errorCount, totalBytes: bytes, notes });

@@ -12,12 +12,15 @@ export interface RowFilter {
 
 export type ToWorker =
   | { type: 'parse'; file: Blob; name: string }
-  /** Arena-Hard: a questions file and one answers file per model, paired against `baseline`. */
+  /**
+   * Arena-Hard / MT-Bench: a questions file and one answers file per model, paired against
+   * `baseline`, or with no baseline each answer alone (MT-Bench's single grading).
+   */
   | {
       type: 'arena';
       questions: Blob;
       answers: { model: string; file: Blob }[];
-      baseline: string;
+      baseline: string | null;
     }
   | {
       type: 'adapt';

@@ -5,6 +5,7 @@ import { parseVerdict, type VerdictFormat } from '../parse';
 import { estimateMessagesTokens } from '../tokens';
 import type {
   BuildOptions,
+  Conversation,
   JudgeItem,
   Rubric,
   Template,
@@ -27,6 +28,20 @@ export interface View {
   thinkingModel: boolean;
   /** The JSON-form instruction when JSON output is asked for, else null. */
   json: string | null;
+  /** Every turn, when the item is multi-turn and the template has a multi-turn form; else null. */
+  turns: TurnsView | null;
+}
+
+/** A multi-turn item's turns as the judge sees them in one order. */
+export interface TurnsView {
+  questions: string[];
+  /** Answer A's turns: the answer judged by single templates. */
+  answer: string[];
+  /** Pairwise: the turns of the answer shown first, then of the one shown second. */
+  first: string[];
+  second: string[];
+  /** One reference per turn, when the item has them. */
+  references: string[] | null;
 }
 
 /** Thrown when an item lacks what a template needs (a second answer, a reference, a rubric). */
@@ -53,6 +68,14 @@ export interface TemplateSpec {
   reasons?: boolean;
   system?: (v: View) => string;
   user: (v: View) => string;
+  /**
+   * The form used for a multi-turn item (two or more turns): the judge sees the whole
+   * conversation. Without it, the template judges the first turn (the item's flat fields).
+   */
+  multiTurn?: {
+    system?: (v: View & { turns: TurnsView }) => string;
+    user: (v: View & { turns: TurnsView }) => string;
+  };
   responseFormat?: (opts: BuildOptions) => ResponseFormat | undefined;
 }
 
@@ -79,7 +102,12 @@ function view(spec: TemplateSpec, item: JudgeItem, opts: BuildOptions): View {
   if (spec.needsRubric && !item.rubric)
     throw new TemplateInputError(`${spec.label} needs a rubric.`);
   const shape = shapeOf(spec, allowTie);
+  const turns =
+    spec.multiTurn && item.conversation && item.conversation.questions.length > 1
+      ? turnsView(spec, item.conversation, swap)
+      : null;
   return {
+    turns,
     prompt: item.prompt,
     answer: item.responseA,
     first,
@@ -90,6 +118,29 @@ function view(spec: TemplateSpec, item: JudgeItem, opts: BuildOptions): View {
     thinkingModel: opts.thinkingModel,
     json: opts.json ? jsonInstruction(shape) : null,
   };
+}
+
+/** Every turn in the shown order; throws when an answer or a needed reference misses a turn. */
+function turnsView(spec: TemplateSpec, c: Conversation, swap: boolean): TurnsView {
+  const n = c.questions.length;
+  const complete = (xs: string[] | undefined): xs is string[] =>
+    xs !== undefined && xs.length === n;
+  if (!complete(c.answersA))
+    throw new TemplateInputError(`${spec.label} needs an answer to each of the ${n} turns.`);
+  let first = c.answersA;
+  let second: string[] = [];
+  if (spec.kind === 'pairwise') {
+    if (!complete(c.answersB))
+      throw new TemplateInputError(`${spec.label} needs both answers to each of the ${n} turns.`);
+    second = c.answersB;
+    if (swap) [first, second] = [second, first];
+  }
+  const references = complete(c.references) ? c.references : null;
+  if (spec.needsReference && !references)
+    throw new TemplateInputError(
+      `${spec.label} needs a reference answer for each of the ${n} turns.`,
+    );
+  return { questions: c.questions, answer: c.answersA, first, second, references };
 }
 
 function shapeOf(spec: TemplateSpec, allowTie: boolean): ConstraintShape {
@@ -129,6 +180,13 @@ export function defineTemplate(spec: TemplateSpec): Template {
   const buildMessages = (item: JudgeItem, opts: BuildOptions): ChatMessage[] => {
     const v = view(spec, item, opts);
     const messages: ChatMessage[] = [];
+    const multi = v.turns && spec.multiTurn;
+    if (multi) {
+      const mv = { ...v, turns: v.turns! };
+      if (multi.system) messages.push({ role: 'system', content: multi.system(mv) });
+      messages.push({ role: 'user', content: multi.user(mv) });
+      return messages;
+    }
     if (spec.system) messages.push({ role: 'system', content: spec.system(v) });
     messages.push({ role: 'user', content: spec.user(v) });
     return messages;
@@ -145,6 +203,7 @@ export function defineTemplate(spec: TemplateSpec): Template {
     needsReference: spec.needsReference ?? false,
     acceptsReference: spec.acceptsReference ?? spec.needsReference ?? false,
     needsRubric: spec.needsRubric ?? false,
+    multiTurn: spec.multiTurn !== undefined,
     buildMessages,
     parse: (text) =>
       parseVerdict(text, spec.format, spec.scoreRange ? { scoreRange: spec.scoreRange } : {}),

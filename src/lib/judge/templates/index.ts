@@ -14,6 +14,7 @@ import { prometheusAbsolute, prometheusRelative } from './prometheus';
 import { verdictOnly } from './verdict-only';
 
 export { TemplateInputError } from './common';
+export { multiTurnPromptName } from './mt-bench-multi-turn';
 
 export const templates: readonly Template[] = [
   j1Pairwise,

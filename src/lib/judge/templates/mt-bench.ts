@@ -1,5 +1,17 @@
 // MT-Bench templates: pairwise [[A]]/[[B]]/[[C]] and single "Rating: [[n]]", each with a reference-guided variant.
 import { defineTemplate, LETTER_TOKENS, type View } from './common';
+import {
+  pairMultiTurnSystem,
+  pairMultiTurnUser,
+  singleMultiTurnSystem,
+  singleMultiTurnUser,
+} from './mt-bench-multi-turn';
+
+// A multi-turn item (two or more turns) is judged as FastChat judges MT-Bench's second turn: the
+// judge sees the whole conversation, with the reference-guided prompt when the turns have
+// reference answers (FastChat's maths, reasoning and coding questions).
+const PAIR_MULTI_TURN = { system: pairMultiTurnSystem, user: pairMultiTurnUser };
+const SINGLE_MULTI_TURN = { system: singleMultiTurnSystem, user: singleMultiTurnUser };
 
 const NEUTRAL =
   'Avoid position bias: the order in which the answers appear must not influence you. Do not let ' +
@@ -59,6 +71,7 @@ export const mtBenchPair = defineTemplate({
   verdictTokens: LETTER_TOKENS,
   system: (v) => pairSystem(v, false),
   user: pairUser,
+  multiTurn: PAIR_MULTI_TURN,
 });
 
 export const mtBenchPairReference = defineTemplate({
@@ -74,6 +87,7 @@ export const mtBenchPairReference = defineTemplate({
   verdictTokens: LETTER_TOKENS,
   system: (v) => pairSystem(v, true),
   user: pairUser,
+  multiTurn: PAIR_MULTI_TURN,
 });
 
 export const mtBenchSingle = defineTemplate({
@@ -88,6 +102,7 @@ export const mtBenchSingle = defineTemplate({
   format: 'rating',
   system: (v) => singleSystem(v, false),
   user: singleUser,
+  multiTurn: SINGLE_MULTI_TURN,
 });
 
 export const mtBenchSingleReference = defineTemplate({
@@ -103,4 +118,5 @@ export const mtBenchSingleReference = defineTemplate({
   format: 'rating',
   system: (v) => singleSystem(v, true),
   user: singleUser,
+  multiTurn: SINGLE_MULTI_TURN,
 });
