@@ -10,6 +10,8 @@ import {
 import { needsShaderF16, quantizationOf } from './catalog';
 import type { ModelSpec } from './types';
 import { resolvedModelUrl } from './webllm-adapt';
+import type { GGUF_CACHE } from './cache';
+import { looksLikeGguf, planGgufSeed } from './gguf-files';
 
 /** One file of a model, wherever it comes from (a picked file, a folder handle, a slice of an archive, a cache entry). */
 export interface ModelFile {
@@ -25,7 +27,8 @@ export type CacheStore = Pick<CacheStorage, 'open'>;
 export type WebLLMCacheName = 'webllm/config' | 'webllm/wasm' | 'webllm/model';
 
 export interface SeedEntry {
-  cache: WebLLMCacheName;
+  /** web-llm's caches, or the GGUF cache of the llama.cpp engine. */
+  cache: WebLLMCacheName | typeof GGUF_CACHE;
   /** The exact URL web-llm 0.2.86 will request (and so the cache key). */
   url: string;
   file: ModelFile;
@@ -151,6 +154,8 @@ export interface PlanOptions {
  */
 export async function planSeed(input: ModelFile[], opts: PlanOptions = {}): Promise<SeedPlan> {
   const { files, folder } = normalizePaths(input);
+  // GGUF files run on llama.cpp, not web-llm: their own checks and their own cache.
+  if (looksLikeGguf(files)) return planGgufSeed(files);
   const byPath = new Map(files.map((f) => [f.path, f]));
   const find = (name: string) =>
     byPath.get(name) ?? files.find((f) => basename(f.path) === name && !f.path.includes('/'));

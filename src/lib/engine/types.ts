@@ -111,8 +111,12 @@ export interface LoadProgress {
 
 /** What the engine needs to load a model. */
 export interface ModelSpec {
-  /** Which engine serves it; absent means web-llm. For 'openai', `modelUrl` is the server endpoint. */
-  engine?: 'webllm' | 'openai';
+  /**
+   * Which engine serves it; absent means web-llm. For 'openai', `modelUrl` is the server endpoint.
+   * For 'wllama' (llama.cpp), `modelUrl` is the folder its GGUF parts are stored under and
+   * `modelLibUrl` is unused (the engine's wasm ships with the app).
+   */
+  engine?: 'webllm' | 'openai' | 'wllama';
   /** Unique id, e.g. "Qwen3-4B-q4f32_1-MLC". */
   modelId: string;
   /** Absolute URL of the model folder (weights, config, tokenizer). */
@@ -124,6 +128,8 @@ export interface ModelSpec {
   thinking: boolean;
   vramMB?: number;
   requiredFeatures?: string[];
+  /** llama.cpp models: absolute URLs of the GGUF file, or of every part of a split model in order. */
+  ggufFiles?: string[];
 }
 
 export interface LoadOptions {
@@ -139,7 +145,7 @@ export interface LoadedModel {
 
 /** A pluggable judge engine. Every method may reject with one of the classes in ./errors. */
 export interface JudgeEngine {
-  readonly kind: 'webllm' | 'openai' | 'test';
+  readonly kind: 'webllm' | 'openai' | 'wllama' | 'test';
   load(spec: ModelSpec, opts?: LoadOptions): Promise<LoadedModel>;
   generate(req: GenerateRequest, opts?: GenerateOptions): Promise<GenerateResult>;
   /** Count the tokens the messages would take with the loaded model's chat template. */
