@@ -108,3 +108,30 @@ describe('llama.cpp engine (wllama) with a generated GGUF', () => {
     await expect(engine.generate({ messages: ask })).rejects.toBeInstanceOf(ModelNotLoadedError);
   });
 });
+
+describe('llama.cpp engine: constrained JSON verdicts', () => {
+  it('a verdict JSON schema becomes a grammar: every output parses within the budget', async () => {
+    const { engine } = await loaded();
+    const schema = JSON.stringify({
+      type: 'object',
+      properties: {
+        reasoning: { type: 'string' },
+        verdict: { type: 'string', enum: ['A', 'B', 'tie'] },
+      },
+      required: ['reasoning', 'verdict'],
+      additionalProperties: false,
+    });
+    for (const seed of [1, 2, 3]) {
+      const r = await engine.generate({
+        messages: ask,
+        max_tokens: 120,
+        temperature: 1,
+        seed,
+        response_format: { type: 'json_object', schema },
+      });
+      const parsed = JSON.parse(r.text) as { reasoning: string; verdict: string };
+      expect(['A', 'B', 'tie']).toContain(parsed.verdict);
+      expect(r.usage.completionTokens).toBeLessThanOrEqual(120);
+    }
+  });
+});

@@ -25,6 +25,7 @@ import type {
   StreamPace,
 } from './types';
 import { estimateTokens } from './webllm-adapt';
+import { jsonSchemaToGbnf } from './gbnf';
 
 /** The context llama.cpp allocates: the model's own, capped so a 128K model does not take GBs of KV cache. */
 export const MAX_CONTEXT = 8192;
@@ -47,11 +48,20 @@ export function toWllamaRequest(req: GenerateRequest): ChatCompletionParams {
   if (req.seed !== undefined) out.seed = req.seed;
   const rf = req.response_format;
   if (rf?.type === 'grammar') out.grammar = rf.grammar;
-  // json_object with a schema: wllama 3.13.0 fails "Failed to initialize samplers" on response_format
-  // json_schema (its glue passes the schema where llama.cpp expects a grammar); a JSON verdict falls
-  // back to free text, which the parser reads.
-  // logprobs: wllama 3.13.0 throws "Invalid typed array length" when `logprobs: true` (its glue reads
-  // the probabilities array with a wrong length); not asked for until that is fixed upstream.
+  // A JSON schema goes to llama.cpp as our own GBNF, not as response_format: in wllama 3.13.0 both
+  // json_object and json_schema reach the sampler as an empty grammar ("error initializing grammar
+  // sampler for grammar:" with nothing after it, then "Failed to initialize samplers"), whatever
+  // the vocabulary; the same failure as llama.cpp issue #23775 (json_schema with a ChatML
+  // template). Ours also bounds the reasoning so the verdict always fits in max_tokens.
+  if (rf?.type === 'json_object' && rf.schema) {
+    const grammar = jsonSchemaToGbnf(rf.schema, out.max_tokens ?? 512);
+    if (grammar) out.grammar = grammar;
+  }
+  // No logprobs: in wllama 3.13.0 a token that is part of a UTF-8 character (a byte-fallback token,
+  // common among top-logprob candidates of real vocabularies too) makes its result JSON dump throw
+  // "[json.exception.type_error.316] invalid UTF-8 byte" (wllama-context.h dumps without
+  // error_handler_t::replace, unlike llama-server; cf. llama.cpp issue #9195), and the glue then
+  // reads a garbage length: "Invalid typed array length". Verdicts go without probabilities here.
   if (req.enable_thinking !== undefined)
     out.chat_template_kwargs = { enable_thinking: req.enable_thinking };
   return out;
