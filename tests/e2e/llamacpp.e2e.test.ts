@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, readStore, type E2EPage } from './support/browser';
 import { fillPair, waitForSaved } from './support/judge-page';
+import { seedDataset } from './support/runs-page';
 import { writeTinyGguf } from '../support/gguf-writer';
 
 const baseURL = inject('baseURL');
@@ -31,6 +32,15 @@ async function ggufFile(name: string, bytes: Uint8Array): Promise<string> {
 
 async function addFiles(page: Page, paths: string[]): Promise<void> {
   await page.getByTestId('local-files-input').setInputFiles(paths);
+}
+
+/** Add the tiny GGUF from files and load it; leaves the page on Models with the model ready. */
+async function addAndLoad(page: Page, name = 'tiny-judge'): Promise<void> {
+  await addFiles(page, [await ggufFile(`${name}.gguf`, writeTinyGguf())]);
+  const stored = page.getByTestId('local-stored');
+  await stored.waitFor();
+  await stored.getByRole('button', { name: 'Load it now' }).click();
+  await page.getByTestId('model-ready').waitFor();
 }
 
 test('without WebGPU, a GGUF from files loads in llama.cpp and judges a pair in both orders', async () => {
@@ -102,4 +112,47 @@ test('Model from files names what is wrong with a truncated, a non-GGUF and an u
     (await (await caches.open('arbiter/gguf')).keys()).map((r) => r.url),
   );
   expect(stored).toEqual([]);
+});
+
+test('a 10-item constrained batch run on llama.cpp survives a reload: every judgment once, every verdict parsed', async () => {
+  app = await openApp(baseURL, { path: '#/models', webgpu: false });
+  const { page } = app;
+  await addAndLoad(page);
+  await seedDataset(page, 10);
+  await page.goto(new URL('#/runs', baseURL).href);
+  await page.getByLabel('Constrained output').check();
+  await page.getByLabel('Max tokens (0 = default)').fill('200');
+  await page.getByTestId('run-estimate').getByText('Estimate:').waitFor();
+  await page.getByTestId('run-start').click();
+  await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
+  const runId = decodeURIComponent(page.url().split('/').pop() ?? '');
+
+  type J = {
+    runId: string;
+    key: string;
+    itemId: string;
+    order: string;
+    parse: string;
+    verdict: string | null;
+    params: { constrained: boolean };
+  };
+  const mine = async () => (await readStore<J>(page, 'judgments')).filter((j) => j.runId === runId);
+  // Pull the page away once some, not all, of the work is stored.
+  await expect.poll(async () => (await mine()).length, { timeout: 60_000 }).toBeGreaterThan(0);
+  const before = (await mine()).length;
+  await page.reload();
+  expect(before).toBeLessThan(20);
+  await expect
+    .poll(() => page.getByTestId('run-detail-status').textContent(), { timeout: 120_000 })
+    .toBe('done');
+  const all = await mine();
+  expect(all).toHaveLength(20);
+  expect(new Set(all.map((j) => j.key)).size).toBe(20);
+  expect(new Set(all.map((j) => `${j.itemId}/${j.order}`)).size).toBe(20);
+  // The grammar makes every verdict parse, random weights or not.
+  expect(all.filter((j) => j.parse === 'failed')).toEqual([]);
+  for (const j of all) expect(['A', 'B', 'tie']).toContain(j.verdict);
+  for (const j of all) expect(j.params.constrained).toBe(true);
+  const runs = await readStore<{ id: string; config: { engine: string } }>(page, 'runs');
+  expect(runs.find((r) => r.id === runId)?.config.engine).toBe('wllama');
 });
