@@ -47,6 +47,8 @@ test('without WebGPU, a GGUF from files loads in llama.cpp and judges a pair in 
   app = await openApp(baseURL, { path: '#/models', webgpu: false });
   const { page } = app;
   await page.getByTestId('cpu-engine-note').waitFor();
+  // Served cross-origin isolated, so llama.cpp may use SharedArrayBuffer threads.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await addFiles(page, [await ggufFile('tiny-judge.gguf', writeTinyGguf())]);
   const stored = page.getByTestId('local-stored');
   await stored.waitFor();

@@ -30,9 +30,14 @@ import { jsonSchemaToGbnf } from './gbnf';
 /** The context llama.cpp allocates: the model's own, capped so a 128K model does not take GBs of KV cache. */
 export const MAX_CONTEXT = 8192;
 
-/** Threads for llama.cpp: every core but one when the page is cross-origin isolated, else one (no SharedArrayBuffer). */
+/**
+ * Threads for llama.cpp: one without cross-origin isolation (no SharedArrayBuffer); else every
+ * core but one, at most 8. The spare core keeps the page responsive; and with both cores of a
+ * busy 2-core machine a pair did not finish in 30 s where one thread takes about 2 s (not yet
+ * explained: llama.cpp's spinning threads starved, or a stall in wllama's pthread pool).
+ */
 export function threadCount(isolated: boolean, cores: number): number {
-  return isolated ? Math.max(1, Math.min(cores, 8)) : 1;
+  return isolated ? Math.max(1, Math.min(cores - 1, 8)) : 1;
 }
 
 /** What the page may ask of wllama beyond the protocol's request (from GenerateRequest). */
