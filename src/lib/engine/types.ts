@@ -103,6 +103,8 @@ export interface LoadProgress {
   loadedBytes: number | null;
   totalBytes: number | null;
   elapsedMs: number;
+  /** When this phase began, ms since the load began (absent: unknown, taken as `elapsedMs`). */
+  phaseStartedMs?: number;
   /** Estimated ms left in this phase, when it can be estimated. */
   etaMs: number | null;
   /** The engine's own words, for the curious. */

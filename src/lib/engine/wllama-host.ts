@@ -157,12 +157,10 @@ export class WllamaHost {
     await w?.exit();
   }
 
+  /** One report per phase, sent as the phase begins. */
   private progress(id: number, p: Omit<LoadProgress, 'elapsedMs'>, t0: number): void {
-    this.post({
-      kind: 'progress',
-      id,
-      progress: { ...p, elapsedMs: Math.round(performance.now() - t0) },
-    });
+    const elapsedMs = Math.round(performance.now() - t0);
+    this.post({ kind: 'progress', id, progress: { ...p, elapsedMs, phaseStartedMs: elapsedMs } });
   }
 
   private async load(id: number, spec: ModelSpec): Promise<{ loadMs: number }> {

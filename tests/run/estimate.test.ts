@@ -1,0 +1,45 @@
+// The run estimate: a time only from a measured speed, computed by hand here; never an assumed speed (#24).
+import { describe, expect, it } from 'vitest';
+import { getTemplate, type Template } from '../../src/lib/judge';
+import { estimateRun } from '../../src/lib/run/estimate';
+import type { ItemRecord } from '../../src/lib/store/schema';
+
+const template = getTemplate('j1-pairwise') as Template;
+const item = (i: number): ItemRecord => ({
+  id: `i${i}`,
+  datasetId: 'd',
+  index: i,
+  prompt: 'What is 2 + 2?',
+  responseA: '4',
+  responseB: '5',
+  meta: {},
+});
+const items = [item(0), item(1)];
+const config = { template, thinkingModel: false, max_tokens: 1024 };
+
+describe('estimateRun', () => {
+  it.each([
+    ['nothing measured', { decodeTokensPerS: null, prefillTokensPerS: null }],
+    ['a zero speed', { decodeTokensPerS: 0, prefillTokensPerS: 500 }],
+    ['only prefill', { decodeTokensPerS: null, prefillTokensPerS: 500 }],
+  ])('with %s gives no time and no speed', (_, speed) => {
+    const e = estimateRun(items, config, 4096, speed);
+    expect(e.seconds).toBeNull();
+    expect(e.decodeTokensPerS).toBeNull();
+    // The counts do not depend on speed: 2 items × 2 orders.
+    expect(e.generations).toBe(4);
+  });
+
+  it('with a measured speed: prompt tokens at prefill speed plus 180 typical output tokens a generation at decode speed', () => {
+    const e = estimateRun(items, config, 4096, { decodeTokensPerS: 10, prefillTokensPerS: 1000 });
+    // By hand: 4 generations × 180 tokens / 10 tok/s = 72 s, plus the prompts at 1,000 tok/s.
+    expect(e.outputTokens).toBe(720);
+    expect(e.seconds).toBeCloseTo(72 + e.promptTokens / 1000, 6);
+  });
+
+  it('with decode measured alone, prefill is taken as 20 times faster', () => {
+    const e = estimateRun(items, config, 4096, { decodeTokensPerS: 10, prefillTokensPerS: null });
+    expect(e.prefillTokensPerS).toBe(200);
+    expect(e.seconds).toBeCloseTo(72 + e.promptTokens / 200, 6);
+  });
+});
