@@ -57,6 +57,10 @@ test('without WebGPU, a GGUF from files loads in llama.cpp and judges a pair in 
   await expect.poll(() => page.getByTestId('cache-panel').textContent()).toMatch(/tiny-judge/);
   await stored.getByRole('button', { name: 'Load it now' }).click();
   await page.getByTestId('model-ready').waitFor();
+  // The speed on this machine is measured at load, and a typical judgment's time follows from it.
+  expect(await page.getByTestId('calibration').textContent()).toMatch(
+    /\d+ tokens\/s generating.*typical judgment.*takes about/s,
+  );
 
   await fillPair(page, { prompt: 'What is 2 + 2?', a: '4', b: '5' });
   await page.getByTestId('judge').click();
@@ -125,6 +129,9 @@ test('a 10-item constrained batch run on llama.cpp survives a reload: every judg
   await page.getByLabel('Constrained output').check();
   await page.getByLabel('Max tokens (0 = default)').fill('200');
   await page.getByTestId('run-estimate').getByText('Estimate:').waitFor();
+  // Timed from the speed measured at load, not an assumed one.
+  expect(await page.getByTestId('run-estimate').textContent()).toMatch(/about .* at \d+ tok\/s/);
+  expect(await page.getByTestId('speed-unknown').count()).toBe(0);
   await page.getByTestId('run-start').click();
   await page.waitForURL(/#\/runs\/[0-9a-f-]{36}$/);
   const runId = decodeURIComponent(page.url().split('/').pop() ?? '');

@@ -1,7 +1,7 @@
 // The run estimate: a time only from a measured speed, computed by hand here; never an assumed speed (#24).
 import { describe, expect, it } from 'vitest';
 import { getTemplate, type Template } from '../../src/lib/judge';
-import { estimateRun } from '../../src/lib/run/estimate';
+import { estimateRun, typicalJudgmentMs } from '../../src/lib/run/estimate';
 import type { ItemRecord } from '../../src/lib/store/schema';
 
 const template = getTemplate('j1-pairwise') as Template;
@@ -42,4 +42,13 @@ describe('estimateRun', () => {
     expect(e.prefillTokensPerS).toBe(200);
     expect(e.seconds).toBeCloseTo(72 + e.promptTokens / 200, 6);
   });
+});
+
+describe('typicalJudgmentMs', () => {
+  it.each([
+    // By hand: 2 orders × (600 / 1000 + 180 / 10) s = 37.2 s.
+    [{ decodeTokensPerS: 10, prefillTokensPerS: 1000 }, 37_200],
+    // Prefill unmeasured: 20 × 10 = 200 tok/s, so 2 × (3 + 18) s = 42 s.
+    [{ decodeTokensPerS: 10, prefillTokensPerS: null }, 42_000],
+  ])('%j → %i ms', (speed, ms) => expect(typicalJudgmentMs(speed)).toBeCloseTo(ms, 6));
 });

@@ -139,10 +139,17 @@ export interface LoadOptions {
   signal?: AbortSignal;
 }
 
+/** Speed measured on this machine right after a load (engines that calibrate: llama.cpp). */
+export interface Calibration {
+  decodeTokensPerS: number;
+  prefillTokensPerS: number | null;
+}
+
 /** What is loaded, as the UI and the judge need to know it. */
 export interface LoadedModel {
   spec: ModelSpec;
   loadMs: number;
+  calibration?: Calibration;
 }
 
 /** A pluggable judge engine. Every method may reject with one of the classes in ./errors. */

@@ -90,12 +90,12 @@ export class WebLLMEngine implements JudgeEngine {
     const id = this.nextId;
     this.loadingId = id;
     try {
-      const { loadMs } = await this.call(
+      const { loadMs, calibration } = await this.call(
         'load',
         { spec },
         { signal: opts.signal, onProgress: opts.onProgress },
       );
-      this.current = { spec, loadMs };
+      this.current = calibration ? { spec, loadMs, calibration } : { spec, loadMs };
       return this.current;
     } finally {
       if (this.loadingId === id) this.loadingId = null;

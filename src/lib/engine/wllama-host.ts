@@ -17,6 +17,7 @@ import {
 } from './errors';
 import type { Operations, WorkerReply, WorkerRequest } from './protocol';
 import type {
+  Calibration,
   FinishReason,
   GenerateRequest,
   GenerateResult,
@@ -85,6 +86,32 @@ export function mapWllamaError(e: unknown): Error {
       message,
     });
   return new EngineCrashedError(`llama.cpp failed: ${message}`, { message });
+}
+
+/** A judge-like prompt for the calibration: about 60 tokens in, 16 out. */
+const CALIBRATION_PROMPT =
+  'Question: which answer is better? Answer A: water boils at 100 degrees Celsius at sea level. Answer B: water boils at 90 degrees. Explain briefly.';
+
+/**
+ * Tokens/s on this machine, measured by llama.cpp itself on a short generation right after the
+ * load, so the estimate and the device check never guess. Null when the engine gave no timings.
+ */
+export async function calibrate(
+  wllama: Pick<Wllama, 'createChatCompletion'>,
+): Promise<Calibration | null> {
+  const r = await wllama.createChatCompletion({
+    messages: [{ role: 'user', content: CALIBRATION_PROMPT }],
+    max_tokens: 16,
+    temperature: 0,
+    // A fixed length: an early end of turn would measure too few tokens.
+    ignore_eos: true,
+  });
+  const t = r.timings;
+  if (!t || !(t.predicted_per_second > 0)) return null;
+  return {
+    decodeTokensPerS: t.predicted_per_second,
+    prefillTokensPerS: t.prompt_per_second > 0 ? t.prompt_per_second : null,
+  };
 }
 
 const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', tool_calls: 'stop' };
@@ -225,6 +252,19 @@ export class WllamaHost {
     this.progress(
       id,
       {
+        phase: 'loading-from-cache',
+        fraction: 1,
+        loadedBytes: totalBytes,
+        totalBytes,
+        etaMs: null,
+        text: 'Measuring the speed on this machine',
+      },
+      t0,
+    );
+    const calibration = await calibrate(wllama);
+    this.progress(
+      id,
+      {
         phase: 'ready',
         fraction: 1,
         loadedBytes: totalBytes,
@@ -234,7 +274,7 @@ export class WllamaHost {
       },
       t0,
     );
-    return { loadMs };
+    return calibration ? { loadMs, calibration } : { loadMs };
   }
 
   private async generate(
