@@ -49,7 +49,12 @@ try {
         { name: `bare wllama, ${threads} thread(s): decode`, unit: 'tok/s', values: tps },
         { name: `bare wllama, ${threads} thread(s): first token`, unit: 'ms', values: ttft },
       );
-      if (threads === 1) rows.push({ name: 'bare, 1 thread: memory after load', unit: 'MB', values: [await call('memoryMB')].filter((x) => x !== null) });
+      if (threads === 1)
+        rows.push({
+          name: 'bare, 1 thread: memory after load',
+          unit: 'MB',
+          values: [await call('memoryMB')].filter((x) => x !== null),
+        });
       await call('bareExit');
     }
     const stores = [];
@@ -69,11 +74,19 @@ try {
     rows.push(
       { name: 'Arbiter: store from a file (Model from files)', unit: 'ms', values: stores },
       { name: 'Arbiter: load from cache (worker + wllama)', unit: 'ms', values: loads },
-      { name: 'Arbiter: decode (worker, protocol, render)', unit: 'tok/s', values: tps, goal: '≥ 0.97 × bare at its threads' },
+      {
+        name: 'Arbiter: decode (worker, protocol, render)',
+        unit: 'tok/s',
+        values: tps,
+        goal: '≥ 0.97 × bare at its threads',
+      },
       { name: 'Arbiter: first token', unit: 'ms', values: ttft, goal: '≤ bare + 20 ms' },
       { name: 'Arbiter: memory after load', unit: 'MB', values: mem === null ? [] : [mem] },
     );
-    printTable(`${size} model (${(bytes / 2 ** 20).toFixed(1)} MB), ${maxTokens} tokens, ${load()}`, rows);
+    printTable(
+      `${size} model (${(bytes / 2 ** 20).toFixed(1)} MB), ${maxTokens} tokens, ${load()}`,
+      rows,
+    );
   }
 } finally {
   await bench.close();

@@ -72,7 +72,7 @@ cleanupOutdatedCaches();
 // The app is one page with a hash router: every navigation inside it gets the precached shell,
 // cross-origin isolated whatever the host sends, so llama.cpp can use every core.
 const shell = createHandlerBoundToURL('index.html');
-registerRoute(new NavigationRoute(async (options) => withIsolation(await shell.handle(options))));
+registerRoute(new NavigationRoute(async (options) => withIsolation(await shell(options))));
 
 // registerType 'prompt': a new version waits until the page says the user agreed (never mid-run).
 self.addEventListener('message', (event) => {

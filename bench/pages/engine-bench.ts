@@ -49,7 +49,12 @@ const api = {
     await bare?.exit();
     const t0 = performance.now();
     bare = new Wllama({ default: wasmUrl }, { suppressNativeLog: true });
-    await bare.loadModel([model as Blob], { n_ctx: 2048, n_threads: threads, n_gpu_layers: 0, n_parallel: 1 });
+    await bare.loadModel([model as Blob], {
+      n_ctx: 2048,
+      n_threads: threads,
+      n_gpu_layers: 0,
+      n_parallel: 1,
+    });
     return performance.now() - t0;
   },
   async bareGenerate(maxTokens: number): Promise<GenStats> {

@@ -1,7 +1,7 @@
 // Plans storing GGUF model files (one file or a split set) for the llama.cpp engine, after checking each header.
 import { GGUF_CACHE } from './cache';
 import { readGgufInfo, orderSplitParts, type GgufInfo } from './gguf';
-import type { ModelFile, SeedPlan } from './model-files';
+import type { ModelFile, SeedEntry, SeedPlan } from './model-files';
 import type { ModelSpec } from './types';
 
 /** Where GGUF models without a download URL are filed; `.invalid` never resolves, so nothing is ever fetched from it. */
@@ -60,7 +60,7 @@ export async function planGgufSeed(files: ModelFile[]): Promise<SeedPlan> {
     thinking: thinks(`${modelId} ${info?.name ?? ''} ${info?.chatTemplate ?? ''}`),
     ggufFiles,
   };
-  const entries = ordered.map((file, i) => ({
+  const entries: SeedEntry[] = ordered.map((file, i) => ({
     cache: GGUF_CACHE,
     url: ggufFiles[i] as string,
     file,

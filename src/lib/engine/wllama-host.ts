@@ -106,7 +106,9 @@ export async function calibrate(
     // A fixed length: an early end of turn would measure too few tokens.
     ignore_eos: true,
   });
-  const t = r.timings;
+  // Sent by llama.cpp (as in the stream's last chunk), though wllama's response type omits it.
+  const t = (r as { timings?: { predicted_per_second: number; prompt_per_second: number } })
+    .timings;
   if (!t || !(t.predicted_per_second > 0)) return null;
   return {
     decodeTokensPerS: t.predicted_per_second,
@@ -190,7 +192,7 @@ export class WllamaHost {
     this.post({ kind: 'progress', id, progress: { ...p, elapsedMs, phaseStartedMs: elapsedMs } });
   }
 
-  private async load(id: number, spec: ModelSpec): Promise<{ loadMs: number }> {
+  private async load(id: number, spec: ModelSpec): Promise<Operations['load']['result']> {
     const t0 = performance.now();
     await this.unload();
     const urls = spec.ggufFiles ?? [];
