@@ -33,9 +33,10 @@ export const MAX_CONTEXT = 8192;
 
 /**
  * Threads for llama.cpp: one without cross-origin isolation (no SharedArrayBuffer); else every
- * core but one, at most 8. The spare core keeps the page responsive; and with both cores of a
- * busy 2-core machine a pair did not finish in 30 s where one thread takes about 2 s (not yet
- * explained: llama.cpp's spinning threads starved, or a stall in wllama's pthread pool).
+ * core but one, at most 8. The spare core keeps the page responsive; and on a busy 2-core machine
+ * both cores were 20 times slower than one (bench:engine, bare wllama, medians: 3.8 vs 82 tok/s
+ * on the 0.6 MB model, 0.7 vs 13 tok/s on the 100 MB one; bench/results/engine.txt): llama.cpp's
+ * threads wait for each other at every step, and one of them was always descheduled.
  */
 export function threadCount(isolated: boolean, cores: number): number {
   return isolated ? Math.max(1, Math.min(cores - 1, 8)) : 1;
