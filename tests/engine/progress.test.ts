@@ -58,6 +58,22 @@ describe('ProgressTracker', () => {
     expect(mid.etaMs).toBe(30_000);
   });
 
+  it.each([
+    [0.25, 'Fetching param cache[10/40]: 75MB fetched. 25% completed, 9 secs elapsed.'],
+    [0.5, 'Fetching param cache[20/40]: 149MB fetched. 50% completed, 19 secs elapsed.'],
+    [0.99, 'Loading model from cache[40/40]: 295MB loaded. 99% completed, 1 secs elapsed.'],
+  ])(
+    'with the exact size known, the total stays that size at %s (#24: it drifted from rounded MB)',
+    (fraction, text) => {
+      const t = new ProgressTracker(() => 0);
+      const exact = 311_558_144; // 297.1 MiB, as a manifest's shard sizes add up
+      t.setExactTotal(exact);
+      const p = t.update({ progress: fraction, timeElapsed: 1, text });
+      expect(p.totalBytes).toBe(exact);
+      expect(p.loadedBytes).toBe(Math.round(exact * fraction));
+    },
+  );
+
   it('restarts the rate when the phase changes, since the fraction starts again at 0', () => {
     let now = 0;
     const t = new ProgressTracker(() => now);

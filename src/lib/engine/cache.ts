@@ -107,6 +107,26 @@ export async function listCachedModels(specs: readonly ModelSpec[]): Promise<Cac
   return out;
 }
 
+/**
+ * The exact size of a web-llm model's weights: the sum of the shard sizes its cached manifest
+ * (tensor-cache.json) lists. Null until web-llm has cached the manifest, or when it names no sizes.
+ */
+export async function manifestBytes(spec: Pick<ModelSpec, 'modelUrl'>): Promise<number | null> {
+  const storage = cacheStorage();
+  if (!storage || !(await storage.has('webllm/model'))) return null;
+  try {
+    const url = new URL('tensor-cache.json', resolvedModelUrl(spec.modelUrl)).href;
+    const res = await (await storage.open('webllm/model')).match(url);
+    const manifest = (await res?.json()) as { records?: { nbytes?: unknown }[] } | undefined;
+    const sizes = (manifest?.records ?? []).map((r) => r.nbytes);
+    if (sizes.length === 0 || sizes.some((n) => typeof n !== 'number')) return null;
+    return (sizes as number[]).reduce((a, b) => a + b, 0);
+  } catch {
+    // A manifest that does not parse (a poisoned entry): no exact size.
+    return null;
+  }
+}
+
 /** One model's cache state; `entries: 0` when nothing is cached. */
 export async function cachedModel(spec: ModelSpec): Promise<CachedModel> {
   const [found] = await listCachedModels([spec]);

@@ -52,6 +52,7 @@ export class ProgressTracker {
   private phase: LoadPhase = 'checking';
   private phaseStartedAt: number;
   private phaseStartFraction = 0;
+  private exactTotal: number | null = null;
 
   constructor(private readonly now: () => number = () => performance.now()) {
     this.startedAt = now();
@@ -72,6 +73,18 @@ export class ProgressTracker {
     };
   }
 
+  /**
+   * The weights' exact size (the sum of the model manifest's shard sizes). From then on the total
+   * is this, not rebuilt from web-llm's rounded MB at each report (it drifted 297 → 296 → 295 MB).
+   */
+  setExactTotal(bytes: number): void {
+    if (bytes > 0) this.exactTotal = bytes;
+  }
+
+  get hasExactTotal(): boolean {
+    return this.exactTotal !== null;
+  }
+
   update(report: InitReport): LoadProgress {
     const t = this.now();
     const parsed = parseProgressText(report.text);
@@ -87,14 +100,20 @@ export class ProgressTracker {
       this.phaseStartedAt = t;
       this.phaseStartFraction = fraction ?? 0;
     }
+    const bytePhase = parsed.phase === 'downloading' || parsed.phase === 'loading-from-cache';
+    const exact = bytePhase ? this.exactTotal : null;
     const totalBytes =
-      parsed.loadedBytes !== null && fraction !== null && fraction > 0
+      exact ??
+      (parsed.loadedBytes !== null && fraction !== null && fraction > 0
         ? Math.round(parsed.loadedBytes / fraction)
-        : null;
+        : null);
+    // web-llm's fraction is exact in bytes; with the exact total it gives the exact bytes done.
+    const loadedBytes =
+      exact !== null && fraction !== null ? Math.round(exact * fraction) : parsed.loadedBytes;
     return {
       phase: parsed.phase,
       fraction,
-      loadedBytes: parsed.loadedBytes,
+      loadedBytes,
       totalBytes,
       elapsedMs: Math.round(t - this.startedAt),
       phaseStartedMs: Math.round(this.phaseStartedAt - this.startedAt),
