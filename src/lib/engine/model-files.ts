@@ -114,6 +114,22 @@ async function readJson<T>(file: ModelFile): Promise<T> {
   }
 }
 
+/**
+ * The model id for loose files (no folder to name them): from an MLC library name
+ * ("Qwen3-1.7B-q4f32_1-ctx4k_cs1k-webgpu.wasm" → "Qwen3-1.7B-q4f32_1-MLC"), else from the
+ * config's model type and quantization ("qwen3-q4f32_1-MLC"), never the library's bare file name
+ * (#24: a model was named "lib-q4f32").
+ */
+export function looseModelId(
+  libName: string,
+  config: { model_type?: string; quantization?: string },
+): string {
+  const lib = /^(.+?-q\d+f\d+_\d+)(?:[-_](?:ctx|cs)\w*?)*-webgpu\.wasm$/i.exec(basename(libName));
+  if (lib?.[1]) return `${lib[1]}-MLC`;
+  const quant = config.quantization ?? quantizationOf(basename(libName)) ?? 'unknown';
+  return `${config.model_type ?? 'model'}-${quant}-MLC`.replace(/[^\w.-]+/g, '-');
+}
+
 function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
@@ -275,14 +291,11 @@ export async function planSeed(input: ModelFile[], opts: PlanOptions = {}): Prom
       requiredFeatures: needsShaderF16(quantizationOf(pack.modelId)) ? ['shader-f16'] : [],
     };
   } else {
-    const known = folder ? opts.known?.(folder) : undefined;
+    const modelId = (folder ?? looseModelId(wasm.path, config)).replace(/[^\w.-]+/g, '-');
+    const known = opts.known?.(modelId);
     if (known) {
       spec = known;
     } else {
-      const modelId = (folder ?? basename(wasm.path).replace(/\.wasm$/, '')).replace(
-        /[^\w.-]+/g,
-        '-',
-      );
       const ctx = config.context_window_size ?? config.model_config?.context_window_size;
       const template =
         typeof config.conv_template === 'string'
