@@ -59,7 +59,7 @@ test('without WebGPU, a GGUF from files loads in llama.cpp and judges a pair in 
   await page.getByTestId('model-ready').waitFor();
   // The speed on this machine is measured at load, and a typical judgment's time follows from it.
   expect(await page.getByTestId('calibration').textContent()).toMatch(
-    /\d+ tokens\/s generating.*typical judgment.*takes about/s,
+    /\d+ tokens\/s generating.*typical judgment.*takes about.*Runs on one CPU thread\./s,
   );
 
   await fillPair(page, { prompt: 'What is 2 + 2?', a: '4', b: '5' });
@@ -84,6 +84,20 @@ test('without WebGPU, a GGUF from files loads in llama.cpp and judges a pair in 
   expect(mine.map((j) => j.order).sort()).toEqual(['AB', 'BA']);
   // Real generations: llama.cpp counted the tokens it produced.
   for (const j of mine) expect(j.usage.completionTokens).toBeGreaterThan(0);
+
+  // Stop in the middle of a real generation frees the engine: the next judgment runs to the end.
+  await fillPair(page, { prompt: 'Which is longer?', a: 'A long answer.', b: 'Short.' });
+  await page.locator('details.advanced summary').click();
+  await page.locator('#opt-max-tokens').fill('2048');
+  await page.getByTestId('judge').click();
+  await page.locator('[data-testid=stream-AB][aria-busy=true]').waitFor();
+  await page.getByTestId('stop').click();
+  await page.getByText(/^Stopped\./).waitFor();
+  expect(await page.getByTestId('verdict-card').count()).toBe(0);
+  await page.locator('#opt-max-tokens').fill('64');
+  await page.getByTestId('judge').click();
+  await page.getByTestId('verdict-card').waitFor();
+  expect((await waitForSaved(page)).status).toBe('done');
   expect(app.errors).toEqual([]);
 });
 

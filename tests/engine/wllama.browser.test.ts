@@ -59,6 +59,8 @@ describe('llama.cpp engine (wllama) with a generated GGUF', () => {
     expect(phases.at(-1)?.totalBytes).toBe(writeTinyGguf().length);
     // Measured by llama.cpp on this machine right after the load, never guessed.
     expect(engine.loaded?.calibration?.decodeTokensPerS).toBeGreaterThan(0);
+    // Vitest's page is not cross-origin isolated: one thread, and the engine says why.
+    expect(engine.loaded?.calibration).toMatchObject({ threads: 1, isolated: false });
   });
 
   it('streams a generation and reports usage counted by llama.cpp', async () => {

@@ -143,6 +143,9 @@ export interface LoadOptions {
 export interface Calibration {
   decodeTokensPerS: number;
   prefillTokensPerS: number | null;
+  /** CPU threads the engine runs on, and whether the page could have more (cross-origin isolated). */
+  threads?: number;
+  isolated?: boolean;
 }
 
 /** What is loaded, as the UI and the judge need to know it. */

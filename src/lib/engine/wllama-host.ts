@@ -264,7 +264,8 @@ export class WllamaHost {
       },
       t0,
     );
-    const calibration = await calibrate(wllama);
+    const measured = await calibrate(wllama);
+    const calibration = measured && { ...measured, threads: wllama.getNumThreads(), isolated };
     this.progress(
       id,
       {
