@@ -35,14 +35,15 @@ export const MAX_CONTEXT = 8192;
  * Threads for llama.cpp: one without cross-origin isolation (no SharedArrayBuffer); else every
  * core but one, at most 8. The spare core keeps the page responsive; and on a busy 2-core machine
  * both cores were 20 times slower than one (bench:engine, bare wllama, medians: 3.8 vs 82 tok/s
- * on the 0.6 MB model, 0.7 vs 13 tok/s on the 100 MB one; bench/results/engine.txt): llama.cpp's
- * threads wait for each other at every step, and one of them was always descheduled.
+ * on the 0.6 MB model, 0.7 vs 13 tok/s on the 100 MB one; bench/results/engine.txt), likely
+ * because llama.cpp's threads wait for each other at every step and one is always descheduled
+ * there (not verified).
  */
 export function threadCount(isolated: boolean, cores: number): number {
   return isolated ? Math.max(1, Math.min(cores - 1, 8)) : 1;
 }
 
-/** What the page may ask of wllama beyond the protocol's request (from GenerateRequest). */
+/** Our request in wllama's chat-completion form (streaming and the abort signal are added by the caller). */
 export function toWllamaRequest(req: GenerateRequest): ChatCompletionParams {
   const out: ChatCompletionParams = {
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
