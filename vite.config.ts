@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumArgs, chromiumPath } from './tests/support/chromium.ts';
 import { contentSecurityPolicy } from './src/lib/security/csp.ts';
+import { ISOLATION_HEADERS } from './src/lib/security/isolation.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -125,16 +126,23 @@ export default defineConfig(({ mode, command }) => ({
   },
   worker: { format: 'es' },
   // The same policy as a header, so it also covers the workers (a worker ignores the page's meta tag).
+  // Cross-origin isolation too, so llama.cpp gets SharedArrayBuffer and runs on every core.
   server: {
     port: 5173,
     headers:
       mode === 'test'
         ? {}
-        : { 'Content-Security-Policy': contentSecurityPolicy({ dev: true, header: true }) },
+        : {
+            'Content-Security-Policy': contentSecurityPolicy({ dev: true, header: true }),
+            ...ISOLATION_HEADERS,
+          },
   },
   preview: {
     port: 4173,
-    headers: { 'Content-Security-Policy': contentSecurityPolicy({ header: true }) },
+    headers: {
+      'Content-Security-Policy': contentSecurityPolicy({ header: true }),
+      ...ISOLATION_HEADERS,
+    },
   },
   test: {
     // A test that returns before asserting fails instead of passing (every project inherits this).

@@ -3,6 +3,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { EngineHost } from './lib/engine/engine-host';
 import { WebLLMEngine } from './lib/engine/webllm-engine';
+import { createWllamaEngine } from './lib/engine/wllama-engine';
 import type { JudgeEngine } from './lib/engine/types';
 import { AppState } from './lib/state/app.svelte';
 import { testHooks } from '$test-hooks';
@@ -15,7 +16,8 @@ if (!target) throw new Error('#app is missing from index.html');
 
 const testModels = testHooks?.testModels ?? [];
 let webllm: WebLLMEngine | null = null;
-// The worker (and web-llm with it) starts only when a real model is first loaded.
+let llamacpp: WebLLMEngine | null = null;
+// The workers (web-llm, llama.cpp) start only when a model of theirs is first loaded.
 const engine = new EngineHost([
   (spec) =>
     testHooks && testModels.some((m) => m.modelId === spec.modelId)
@@ -23,6 +25,7 @@ const engine = new EngineHost([
       : null,
   // The app is built below; this runs only when a model loads, by then it exists.
   (spec): JudgeEngine | null => (spec.engine === 'openai' ? app.openai.createEngine(spec) : null),
+  (spec) => (spec.engine === 'wllama' ? (llamacpp ??= createWllamaEngine()) : null),
   () => (webllm ??= new WebLLMEngine()),
 ]);
 

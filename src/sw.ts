@@ -8,6 +8,7 @@ import {
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import type { SwFetchMessage } from './lib/offline/sw-messages';
+import { withIsolation } from './lib/security/isolation';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: (string | { url: string; revision: string | null })[];
@@ -68,8 +69,10 @@ self.addEventListener('fetch', (event) => {
 
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
-// The app is one page with a hash router: every navigation inside it gets the precached shell.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+// The app is one page with a hash router: every navigation inside it gets the precached shell,
+// cross-origin isolated whatever the host sends, so llama.cpp can use every core.
+const shell = createHandlerBoundToURL('index.html');
+registerRoute(new NavigationRoute(async (options) => withIsolation(await shell(options))));
 
 // registerType 'prompt': a new version waits until the page says the user agreed (never mid-run).
 self.addEventListener('message', (event) => {

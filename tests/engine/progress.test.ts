@@ -1,6 +1,11 @@
 // Progress-text parsing and the load clock, against the exact strings web-llm 0.2.86 produces.
 import { describe, expect, it } from 'vitest';
-import { ProgressTracker, parseProgressText, visiblePhases } from '../../src/lib/engine/progress';
+import {
+  ProgressTracker,
+  parseProgressText,
+  phaseDurations,
+  visiblePhases,
+} from '../../src/lib/engine/progress';
 import type { LoadProgress } from '../../src/lib/engine/types';
 
 // Copied from node_modules/@mlc-ai/web-llm/lib/index.js (fetchTensorCacheInternal, loadWebGPUPipelines, reloadInternal).
@@ -53,6 +58,22 @@ describe('ProgressTracker', () => {
     expect(mid.etaMs).toBe(30_000);
   });
 
+  it.each([
+    [0.25, 'Fetching param cache[10/40]: 75MB fetched. 25% completed, 9 secs elapsed.'],
+    [0.5, 'Fetching param cache[20/40]: 149MB fetched. 50% completed, 19 secs elapsed.'],
+    [0.99, 'Loading model from cache[40/40]: 295MB loaded. 99% completed, 1 secs elapsed.'],
+  ])(
+    'with the exact size known, the total stays that size at %s (#24: it drifted from rounded MB)',
+    (fraction, text) => {
+      const t = new ProgressTracker(() => 0);
+      const exact = 311_558_144; // 297.1 MiB, as a manifest's shard sizes add up
+      t.setExactTotal(exact);
+      const p = t.update({ progress: fraction, timeElapsed: 1, text });
+      expect(p.totalBytes).toBe(exact);
+      expect(p.loadedBytes).toBe(Math.round(exact * fraction));
+    },
+  );
+
   it('restarts the rate when the phase changes, since the fraction starts again at 0', () => {
     let now = 0;
     const t = new ProgressTracker(() => now);
@@ -104,9 +125,10 @@ describe('visiblePhases', () => {
       ['checking', 'downloading', 'loading-from-cache'],
     ],
     [
-      'a download that is just starting is shown (it is the current phase)',
+      // #24: a load from cache showed "Downloading 0%" for 1-6 s before web-llm's first cache report.
+      'a download that has fetched nothing is not shown, even as the current phase',
       [at('checking', null), at('downloading', 0)],
-      ['checking', 'downloading'],
+      ['checking'],
     ],
     [
       'other phases stay even without a fraction',
@@ -115,5 +137,39 @@ describe('visiblePhases', () => {
     ],
   ] as const)('%s', (_name, phases, expected) => {
     expect(visiblePhases(phases).map((p) => p.phase)).toEqual(expected);
+  });
+});
+
+describe('phaseDurations', () => {
+  const p = (phase: LoadProgress['phase'], started: number | undefined, elapsed: number) => ({
+    phase,
+    fraction: null,
+    loadedBytes: null,
+    totalBytes: null,
+    elapsedMs: elapsed,
+    ...(started === undefined ? {} : { phaseStartedMs: started }),
+    etaMs: null,
+    text: '',
+  });
+  it.each([
+    // #24: Checking is reported once, at 0 ms; it lasted until loading from cache began at 2,300 ms.
+    [
+      'checking then cache',
+      [p('checking', 0, 0), p('loading-from-cache', 2300, 5000)],
+      [2300, 2700],
+    ],
+    ['one phase so far', [p('checking', 0, 0)], [0]],
+    [
+      'three phases',
+      [p('checking', 0, 0), p('downloading', 100, 9000), p('compiling', 9100, 9600)],
+      [100, 9000, 500],
+    ],
+    [
+      'reports without a phase start',
+      [p('checking', undefined, 0), p('ready', undefined, 800)],
+      [800, 0],
+    ],
+  ] as const)('%s', (_name, phases, expected) => {
+    expect(phaseDurations(phases)).toEqual(expected);
   });
 });

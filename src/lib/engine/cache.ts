@@ -4,6 +4,10 @@ import { resolvedModelUrl } from './webllm-adapt';
 
 /** The Cache API caches web-llm 0.2.86 uses with cacheBackend "cache". */
 export const WEBLLM_CACHES = ['webllm/config', 'webllm/wasm', 'webllm/model'] as const;
+/** Where GGUF models for llama.cpp are kept, one entry per file (or split part) under the model's folder URL. */
+export const GGUF_CACHE = 'arbiter/gguf';
+/** Every cache holding model files, listed and deleted alike. */
+const MODEL_CACHES = [...WEBLLM_CACHES, GGUF_CACHE] as const;
 
 export interface CachedModel {
   modelId: string;
@@ -41,12 +45,12 @@ async function responseSize(res: Response | undefined): Promise<number> {
   return (await res.blob()).size;
 }
 
-/** Every key in the three web-llm caches, read once per cache so a listing of many models stays cheap. */
+/** Every key in the model caches, read once per cache so a listing of many models stays cheap. */
 async function allKeys(): Promise<{ cache: Cache; name: string; request: Request }[]> {
   const storage = cacheStorage();
   if (!storage) return [];
   const out: { cache: Cache; name: string; request: Request }[] = [];
-  for (const name of WEBLLM_CACHES) {
+  for (const name of MODEL_CACHES) {
     if (!(await storage.has(name))) continue;
     const cache = await storage.open(name);
     for (const request of await cache.keys()) out.push({ cache, name, request });
@@ -57,8 +61,12 @@ async function allKeys(): Promise<{ cache: Cache; name: string; request: Request
 async function isComplete(
   keys: { cache: Cache; name: string; request: Request }[],
   prefix: string,
+  spec: ModelSpec,
 ): Promise<boolean> {
   const urls = new Set(keys.map((k) => k.request.url));
+  // A GGUF model is complete when every part it names is stored.
+  if (spec.engine === 'wllama')
+    return (spec.ggufFiles ?? []).length > 0 && (spec.ggufFiles ?? []).every((u) => urls.has(u));
   const manifestKey = keys.find(
     (k) => k.name === 'webllm/model' && k.request.url === new URL('tensor-cache.json', prefix).href,
   );
@@ -93,10 +101,30 @@ export async function listCachedModels(specs: readonly ModelSpec[]): Promise<Cac
       modelId: spec.modelId,
       entries: mine.length,
       bytes,
-      complete: await isComplete(mine, prefixes[0] ?? spec.modelUrl),
+      complete: await isComplete(mine, prefixes[0] ?? spec.modelUrl, spec),
     });
   }
   return out;
+}
+
+/**
+ * The exact size of a web-llm model's weights: the sum of the shard sizes its cached manifest
+ * (tensor-cache.json) lists. Null until web-llm has cached the manifest, or when it names no sizes.
+ */
+export async function manifestBytes(spec: Pick<ModelSpec, 'modelUrl'>): Promise<number | null> {
+  const storage = cacheStorage();
+  if (!storage || !(await storage.has('webllm/model'))) return null;
+  try {
+    const url = new URL('tensor-cache.json', resolvedModelUrl(spec.modelUrl)).href;
+    const res = await (await storage.open('webllm/model')).match(url);
+    const manifest = (await res?.json()) as { records?: { nbytes?: unknown }[] } | undefined;
+    const sizes = (manifest?.records ?? []).map((r) => r.nbytes);
+    if (sizes.length === 0 || sizes.some((n) => typeof n !== 'number')) return null;
+    return (sizes as number[]).reduce((a, b) => a + b, 0);
+  } catch {
+    // A manifest that does not parse (a poisoned entry): no exact size.
+    return null;
+  }
 }
 
 /** One model's cache state; `entries: 0` when nothing is cached. */

@@ -146,6 +146,9 @@ export interface CustomModelInput {
   contextWindow?: number;
   thinking?: boolean;
   vramMB?: number;
+  /** A GGUF model for llama.cpp: `modelLibUrl` is then unused and `ggufFiles` lists its parts. */
+  engine?: 'wllama';
+  ggufFiles?: string[];
 }
 
 function absoluteHttpUrl(value: string, field: string): URL {
@@ -168,6 +171,7 @@ function absoluteHttpUrl(value: string, field: string): URL {
  * The model id defaults to the folder name; a model id naming q4f16 requires shader-f16.
  */
 export function customModelSpec(input: CustomModelInput): ModelSpec {
+  if (input.engine === 'wllama') return ggufModelSpec(input);
   const modelUrl = absoluteHttpUrl(input.modelUrl.trim(), 'modelUrl');
   const libUrl = absoluteHttpUrl(input.modelLibUrl.trim(), 'modelLibUrl');
   if (!libUrl.pathname.endsWith('.wasm')) {
@@ -199,4 +203,25 @@ export function customModelSpec(input: CustomModelInput): ModelSpec {
   };
   if (input.vramMB !== undefined) spec.vramMB = input.vramMB;
   return spec;
+}
+
+/** A GGUF model for the llama.cpp engine: its parts must be absolute URLs of .gguf files. */
+function ggufModelSpec(input: CustomModelInput): ModelSpec {
+  const modelUrl = absoluteHttpUrl(input.modelUrl.trim(), 'modelUrl');
+  const files = (input.ggufFiles ?? []).map((f) => absoluteHttpUrl(f, 'ggufFiles'));
+  if (files.length === 0 || files.some((f) => !/\.gguf$/i.test(decodeURIComponent(f.pathname))))
+    throw new InvalidModelSpecError('A GGUF model needs the URL of each .gguf file.', {
+      field: 'ggufFiles',
+    });
+  const modelId = (input.modelId ?? '').trim();
+  if (!modelId) throw new InvalidModelSpecError('Give the model an id.', { field: 'modelId' });
+  return {
+    engine: 'wllama',
+    modelId,
+    modelUrl: modelUrl.href,
+    modelLibUrl: '',
+    contextWindow: Math.max(256, Math.round(input.contextWindow ?? 4096)),
+    thinking: input.thinking ?? false,
+    ggufFiles: files.map((f) => f.href),
+  };
 }

@@ -85,7 +85,7 @@ function formatBytes(n: number): string {
 /** One or two sentences for the UI about what this device can do. */
 export function describeDevice(d: DeviceInfo): string {
   if (!d.webgpu) {
-    return `No WebGPU: ${d.reason ?? 'unknown reason'} Arbiter cannot run a model in this browser; use a recent Chrome or Edge, or an OpenAI-compatible server.`;
+    return `No WebGPU: ${d.reason ?? 'unknown reason'} web-llm models cannot run in this browser; llama.cpp runs GGUF models on the CPU instead (Model from files), or use an OpenAI-compatible server.`;
   }
   const name =
     [d.vendor, d.architecture].filter(Boolean).join(' ') || d.description || 'an unnamed GPU';
@@ -108,4 +108,13 @@ export function describeDevice(d: DeviceInfo): string {
     `Largest GPU buffer: ${formatBytes(d.maxBufferSize)}; largest storage binding: ${formatBytes(d.maxStorageBufferBindingSize)}.`,
   );
   return parts.join(' ');
+}
+
+/**
+ * Whether this browser can run a model: web-llm needs WebGPU; llama.cpp (GGUF) runs on the CPU
+ * and an OpenAI-compatible server elsewhere. Unknown device (still checking): assume it can.
+ */
+export function canRunHere(spec: { engine?: string | undefined }, d: DeviceInfo | null): boolean {
+  if (spec.engine === 'wllama' || spec.engine === 'openai') return true;
+  return d?.webgpu !== false;
 }

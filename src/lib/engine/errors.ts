@@ -302,6 +302,62 @@ export class ModelWeightsMismatchError extends EngineError {
   }
 }
 
+export class NotGgufError extends EngineError {
+  override name = 'NotGgufError';
+  constructor(
+    message = 'This file is not a GGUF model (it does not start with the GGUF signature).',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Choose a .gguf model file as llama.cpp, Ollama or LM Studio keep them (for Ollama, the largest blob in its models folder). Nothing was stored.',
+      detail,
+    );
+  }
+}
+
+export class GgufTruncatedError extends EngineError {
+  override name = 'GgufTruncatedError';
+  constructor(
+    message = 'This GGUF file is cut short: its header promises more data than the file holds.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'The download or copy stopped early. Download or copy the file again, then retry. Nothing was stored.',
+      detail,
+    );
+  }
+}
+
+export class UnsupportedArchitectureError extends EngineError {
+  override name = 'UnsupportedArchitectureError';
+  constructor(
+    message = 'llama.cpp in Arbiter cannot run this model architecture.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Choose a GGUF of a text model llama.cpp supports (Llama, Qwen, Mistral, Phi, Gemma, …). Nothing was stored.',
+      detail,
+    );
+  }
+}
+
+export class MissingSplitPartError extends EngineError {
+  override name = 'MissingSplitPartError';
+  constructor(
+    message = 'A part of this split GGUF model is missing.',
+    detail: Record<string, unknown> = {},
+  ) {
+    super(
+      message,
+      'Choose every part together (model-00001-of-0000N.gguf … model-0000N-of-0000N.gguf), then retry. Nothing was stored.',
+      detail,
+    );
+  }
+}
+
 const registry = {
   EngineError,
   WebGPUNotAvailableError,
@@ -325,6 +381,10 @@ const registry = {
   ModelFileMismatchError,
   ModelLibraryMismatchError,
   ModelWeightsMismatchError,
+  NotGgufError,
+  GgufTruncatedError,
+  UnsupportedArchitectureError,
+  MissingSplitPartError,
 } as const;
 
 export type EngineErrorName = keyof typeof registry;

@@ -10,6 +10,8 @@ import {
 import { needsShaderF16, quantizationOf } from './catalog';
 import type { ModelSpec } from './types';
 import { resolvedModelUrl } from './webllm-adapt';
+import type { GGUF_CACHE } from './cache';
+import { looksLikeGguf, planGgufSeed } from './gguf-files';
 
 /** One file of a model, wherever it comes from (a picked file, a folder handle, a slice of an archive, a cache entry). */
 export interface ModelFile {
@@ -25,7 +27,8 @@ export type CacheStore = Pick<CacheStorage, 'open'>;
 export type WebLLMCacheName = 'webllm/config' | 'webllm/wasm' | 'webllm/model';
 
 export interface SeedEntry {
-  cache: WebLLMCacheName;
+  /** web-llm's caches, or the GGUF cache of the llama.cpp engine. */
+  cache: WebLLMCacheName | typeof GGUF_CACHE;
   /** The exact URL web-llm 0.2.86 will request (and so the cache key). */
   url: string;
   file: ModelFile;
@@ -111,6 +114,22 @@ async function readJson<T>(file: ModelFile): Promise<T> {
   }
 }
 
+/**
+ * The model id for loose files (no folder to name them): from an MLC library name
+ * ("Qwen3-1.7B-q4f32_1-ctx4k_cs1k-webgpu.wasm" → "Qwen3-1.7B-q4f32_1-MLC"), else from the
+ * config's model type and quantization ("qwen3-q4f32_1-MLC"), never the library's bare file name
+ * (#24: a model was named "lib-q4f32").
+ */
+export function looseModelId(
+  libName: string,
+  config: { model_type?: string; quantization?: string },
+): string {
+  const lib = /^(.+?-q\d+f\d+_\d+)(?:[-_](?:ctx|cs)\w*?)*-webgpu\.wasm$/i.exec(basename(libName));
+  if (lib?.[1]) return `${lib[1]}-MLC`;
+  const quant = config.quantization ?? quantizationOf(basename(libName)) ?? 'unknown';
+  return `${config.model_type ?? 'model'}-${quant}-MLC`.replace(/[^\w.-]+/g, '-');
+}
+
 function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
@@ -151,6 +170,8 @@ export interface PlanOptions {
  */
 export async function planSeed(input: ModelFile[], opts: PlanOptions = {}): Promise<SeedPlan> {
   const { files, folder } = normalizePaths(input);
+  // GGUF files run on llama.cpp, not web-llm: their own checks and their own cache.
+  if (looksLikeGguf(files)) return planGgufSeed(files);
   const byPath = new Map(files.map((f) => [f.path, f]));
   const find = (name: string) =>
     byPath.get(name) ?? files.find((f) => basename(f.path) === name && !f.path.includes('/'));
@@ -270,14 +291,11 @@ export async function planSeed(input: ModelFile[], opts: PlanOptions = {}): Prom
       requiredFeatures: needsShaderF16(quantizationOf(pack.modelId)) ? ['shader-f16'] : [],
     };
   } else {
-    const known = folder ? opts.known?.(folder) : undefined;
+    const modelId = (folder ?? looseModelId(wasm.path, config)).replace(/[^\w.-]+/g, '-');
+    const known = opts.known?.(modelId);
     if (known) {
       spec = known;
     } else {
-      const modelId = (folder ?? basename(wasm.path).replace(/\.wasm$/, '')).replace(
-        /[^\w.-]+/g,
-        '-',
-      );
       const ctx = config.context_window_size ?? config.model_config?.context_window_size;
       const template =
         typeof config.conv_template === 'string'

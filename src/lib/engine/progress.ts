@@ -52,6 +52,7 @@ export class ProgressTracker {
   private phase: LoadPhase = 'checking';
   private phaseStartedAt: number;
   private phaseStartFraction = 0;
+  private exactTotal: number | null = null;
 
   constructor(private readonly now: () => number = () => performance.now()) {
     this.startedAt = now();
@@ -66,9 +67,22 @@ export class ProgressTracker {
       loadedBytes: null,
       totalBytes: null,
       elapsedMs: 0,
+      phaseStartedMs: 0,
       etaMs: null,
       text,
     };
+  }
+
+  /**
+   * The weights' exact size (the sum of the model manifest's shard sizes). From then on the total
+   * is this, not rebuilt from web-llm's rounded MB at each report (it drifted 297 → 296 → 295 MB).
+   */
+  setExactTotal(bytes: number): void {
+    if (bytes > 0) this.exactTotal = bytes;
+  }
+
+  get hasExactTotal(): boolean {
+    return this.exactTotal !== null;
   }
 
   update(report: InitReport): LoadProgress {
@@ -86,16 +100,23 @@ export class ProgressTracker {
       this.phaseStartedAt = t;
       this.phaseStartFraction = fraction ?? 0;
     }
+    const bytePhase = parsed.phase === 'downloading' || parsed.phase === 'loading-from-cache';
+    const exact = bytePhase ? this.exactTotal : null;
     const totalBytes =
-      parsed.loadedBytes !== null && fraction !== null && fraction > 0
+      exact ??
+      (parsed.loadedBytes !== null && fraction !== null && fraction > 0
         ? Math.round(parsed.loadedBytes / fraction)
-        : null;
+        : null);
+    // web-llm's fraction is exact in bytes; with the exact total it gives the exact bytes done.
+    const loadedBytes =
+      exact !== null && fraction !== null ? Math.round(exact * fraction) : parsed.loadedBytes;
     return {
       phase: parsed.phase,
       fraction,
-      loadedBytes: parsed.loadedBytes,
+      loadedBytes,
       totalBytes,
       elapsedMs: Math.round(t - this.startedAt),
+      phaseStartedMs: Math.round(this.phaseStartedAt - this.startedAt),
       etaMs: this.eta(t, fraction),
       text: report.text,
     };
@@ -117,16 +138,29 @@ function clamp01(x: number): number {
 }
 
 /**
- * The phases worth showing: a download that fetched nothing before another phase began never
- * happened. web-llm says "Start to fetch params" (a download at 0%) even when every file is
- * already cached and it goes straight to loading from cache.
+ * The phases worth showing: a download that has fetched nothing is not shown, even as the current
+ * phase. web-llm says "Start to fetch params" (a download at 0%) even when every file is already
+ * cached, then says nothing for 1-6 s before it loads from cache: until bytes arrive, the load is
+ * still checking.
  */
 export function visiblePhases(phases: readonly LoadProgress[]): LoadProgress[] {
   return phases.filter(
-    (p, i) =>
-      i === phases.length - 1 ||
+    (p) =>
       p.phase !== 'downloading' ||
       (p.fraction !== null && p.fraction > 0) ||
       (p.loadedBytes !== null && p.loadedBytes > 0),
   );
+}
+
+/**
+ * How long each shown phase took, ms: a finished phase lasted until the next shown one began;
+ * the last one has lasted until its latest report. A phase reported only once (Checking) would
+ * otherwise say "0 ms" forever.
+ */
+export function phaseDurations(shown: readonly LoadProgress[]): number[] {
+  const start = (p: LoadProgress) => p.phaseStartedMs ?? p.elapsedMs;
+  return shown.map((p, i) => {
+    const next = shown[i + 1];
+    return Math.max(0, (next ? start(next) : p.elapsedMs) - start(p));
+  });
 }

@@ -3,6 +3,7 @@ import type { DeviceInfo } from './device';
 import type { SerializedError } from './errors';
 import type { CachedModel } from './cache';
 import type {
+  Calibration,
   ChatMessage,
   GenerateRequest,
   GenerateResult,
@@ -17,7 +18,7 @@ import type {
  */
 export interface Operations {
   device: { payload: Record<string, never>; result: DeviceInfo };
-  load: { payload: { spec: ModelSpec }; result: { loadMs: number } };
+  load: { payload: { spec: ModelSpec }; result: { loadMs: number; calibration?: Calibration } };
   /**
    * `stream`: how to send the text as it comes, or false to send none (no one watches it: a
    * batch run's messages would cost the page for nothing). Default: the default pace.

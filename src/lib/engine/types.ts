@@ -108,6 +108,8 @@ export interface LoadProgress {
   loadedBytes: number | null;
   totalBytes: number | null;
   elapsedMs: number;
+  /** When this phase began, ms since the load began (absent: unknown, taken as `elapsedMs`). */
+  phaseStartedMs?: number;
   /** Estimated ms left in this phase, when it can be estimated. */
   etaMs: number | null;
   /** The engine's own words, for the curious. */
@@ -116,8 +118,12 @@ export interface LoadProgress {
 
 /** What the engine needs to load a model. */
 export interface ModelSpec {
-  /** Which engine serves it; absent means web-llm. For 'openai', `modelUrl` is the server endpoint. */
-  engine?: 'webllm' | 'openai';
+  /**
+   * Which engine serves it; absent means web-llm. For 'openai', `modelUrl` is the server endpoint.
+   * For 'wllama' (llama.cpp), `modelUrl` is the folder its GGUF parts are stored under and
+   * `modelLibUrl` is unused (the engine's wasm ships with the app).
+   */
+  engine?: 'webllm' | 'openai' | 'wllama';
   /** Unique id, e.g. "Qwen3-4B-q4f32_1-MLC". */
   modelId: string;
   /** Absolute URL of the model folder (weights, config, tokenizer). */
@@ -129,6 +135,8 @@ export interface ModelSpec {
   thinking: boolean;
   vramMB?: number;
   requiredFeatures?: string[];
+  /** llama.cpp models: absolute URLs of the GGUF file, or of every part of a split model in order. */
+  ggufFiles?: string[];
 }
 
 export interface LoadOptions {
@@ -136,15 +144,25 @@ export interface LoadOptions {
   signal?: AbortSignal;
 }
 
+/** Speed measured on this machine right after a load (engines that calibrate: llama.cpp). */
+export interface Calibration {
+  decodeTokensPerS: number;
+  prefillTokensPerS: number | null;
+  /** CPU threads the engine runs on, and whether the page could have more (cross-origin isolated). */
+  threads?: number;
+  isolated?: boolean;
+}
+
 /** What is loaded, as the UI and the judge need to know it. */
 export interface LoadedModel {
   spec: ModelSpec;
   loadMs: number;
+  calibration?: Calibration;
 }
 
 /** A pluggable judge engine. Every method may reject with one of the classes in ./errors. */
 export interface JudgeEngine {
-  readonly kind: 'webllm' | 'openai' | 'test';
+  readonly kind: 'webllm' | 'openai' | 'wllama' | 'test';
   load(spec: ModelSpec, opts?: LoadOptions): Promise<LoadedModel>;
   generate(req: GenerateRequest, opts?: GenerateOptions): Promise<GenerateResult>;
   /** Count the tokens the messages would take with the loaded model's chat template. */

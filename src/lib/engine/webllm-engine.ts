@@ -60,12 +60,13 @@ export class WebLLMEngine implements JudgeEngine {
   lastCountExact: boolean | null = null;
 
   /**
-   * `kind` names the engine in stored judgments: the e2e build runs its test engine in a worker
-   * through this same client, and its judgments must not pass for web-llm's.
+   * `kind` names the engine in stored judgments: the llama.cpp engine and the e2e build's test
+   * engine run in their own workers through this same client, and their judgments must not pass
+   * for web-llm's.
    */
   constructor(
     private readonly createWorker: WorkerFactory = createWebLLMWorker,
-    readonly kind: 'webllm' | 'test' = 'webllm',
+    readonly kind: 'webllm' | 'wllama' | 'test' = 'webllm',
   ) {}
 
   get loaded(): LoadedModel | null {
@@ -89,12 +90,12 @@ export class WebLLMEngine implements JudgeEngine {
     const id = this.nextId;
     this.loadingId = id;
     try {
-      const { loadMs } = await this.call(
+      const { loadMs, calibration } = await this.call(
         'load',
         { spec },
         { signal: opts.signal, onProgress: opts.onProgress },
       );
-      this.current = { spec, loadMs };
+      this.current = calibration ? { spec, loadMs, calibration } : { spec, loadMs };
       return this.current;
     } finally {
       if (this.loadingId === id) this.loadingId = null;

@@ -1,7 +1,7 @@
 // The worker side of the engine: answers protocol requests with web-llm's MLCEngine. The only module that imports web-llm.
 import { MLCEngine } from '@mlc-ai/web-llm';
 import type { ChatCompletionTokenLogprob, CompletionUsage } from '@mlc-ai/web-llm';
-import { deleteModelFiles, listCachedModels, purgeModel } from './cache';
+import { deleteModelFiles, listCachedModels, manifestBytes, purgeModel } from './cache';
 import { coalescerFor } from './coalesce';
 import { queryDevice } from './device';
 import { AbortedError, ModelNotLoadedError, serializeError } from './errors';
@@ -117,9 +117,17 @@ export class WebLLMHost {
     this.spec = null;
     // Our record is the only one: a model id from the prebuilt list can never pick up other URLs.
     engine.setAppConfig({ cacheBackend: 'cache', model_list: [toModelRecord(spec)] });
-    engine.setInitProgressCallback((r) =>
-      this.post({ kind: 'progress', id, progress: tracker.update(r) }),
-    );
+    // The manifest is cached before the shards, so its exact size is known from the first shard on.
+    let sizing = false;
+    engine.setInitProgressCallback((r) => {
+      this.post({ kind: 'progress', id, progress: tracker.update(r) });
+      if (tracker.hasExactTotal || sizing) return;
+      sizing = true;
+      void manifestBytes(spec).then((bytes) => {
+        if (bytes !== null) tracker.setExactTotal(bytes);
+        sizing = false;
+      });
+    });
     const t0 = performance.now();
     try {
       await engine.reload(spec.modelId);

@@ -9,9 +9,10 @@ import {
 import type { ItemRecord } from '../store/schema';
 import { toJudgeItem } from './subset';
 
-/** Decode speed assumed when the loaded model has not been measured (Models → test prompt). */
-export const ASSUMED_DECODE_TPS = 20;
-/** Prefill is assumed this many times faster than decode when not measured. */
+/**
+ * Prefill is taken as this many times faster than decode when only decode was measured. No decode
+ * speed is ever assumed: a software adapter ran 500 times slower than an assumed 20 tok/s (#24).
+ */
 export const ASSUMED_PREFILL_FACTOR = 20;
 
 export interface Speed {
@@ -27,11 +28,10 @@ export interface RunEstimate {
   outputTokens: number;
   /** Worst case: every generation uses its whole max_tokens. */
   maxOutputTokens: number;
-  seconds: number;
-  decodeTokensPerS: number;
-  prefillTokensPerS: number;
-  /** True when the speed is an assumption, not a measurement. */
-  assumedSpeed: boolean;
+  /** Expected duration; null when this model's speed on this device has not been measured. */
+  seconds: number | null;
+  decodeTokensPerS: number | null;
+  prefillTokensPerS: number | null;
   /** Items whose prompt plus output budget exceeds the context window (estimated). */
   tooLong: number;
   /**
@@ -92,12 +92,14 @@ export function estimateRun(
   }
   const generations = (items.length - unfit) * orders.length * samples;
   const perGen = typicalOutputTokens(t, config.thinkingModel, maxTokens);
-  const assumedSpeed = !(speed.decodeTokensPerS && speed.decodeTokensPerS > 0);
-  const decode = assumedSpeed ? ASSUMED_DECODE_TPS : (speed.decodeTokensPerS as number);
+  const decode =
+    speed.decodeTokensPerS && speed.decodeTokensPerS > 0 ? speed.decodeTokensPerS : null;
   const prefill =
     speed.prefillTokensPerS && speed.prefillTokensPerS > 0
       ? speed.prefillTokensPerS
-      : decode * ASSUMED_PREFILL_FACTOR;
+      : decode === null
+        ? null
+        : decode * ASSUMED_PREFILL_FACTOR;
   const outputTokens = generations * perGen;
   return {
     items: items.length - unfit,
@@ -105,11 +107,24 @@ export function estimateRun(
     promptTokens,
     outputTokens,
     maxOutputTokens: generations * maxTokens,
-    seconds: promptTokens / prefill + outputTokens / decode,
+    seconds:
+      decode === null || prefill === null ? null : promptTokens / prefill + outputTokens / decode,
     decodeTokensPerS: decode,
     prefillTokensPerS: prefill,
-    assumedSpeed,
     tooLong,
     unfit,
   };
+}
+
+/** What the device check calls a typical judgment: both orders of about 600 prompt and 180 output tokens. */
+export const TYPICAL_JUDGMENT = { promptTokens: 600, outputTokens: 180, orders: 2 } as const;
+
+/** How long a typical judgment takes at a measured speed, ms. */
+export function typicalJudgmentMs(speed: {
+  decodeTokensPerS: number;
+  prefillTokensPerS: number | null;
+}): number {
+  const prefill = speed.prefillTokensPerS ?? speed.decodeTokensPerS * ASSUMED_PREFILL_FACTOR;
+  const { promptTokens, outputTokens, orders } = TYPICAL_JUDGMENT;
+  return orders * (promptTokens / prefill + outputTokens / speed.decodeTokensPerS) * 1000;
 }

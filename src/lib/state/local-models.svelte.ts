@@ -64,6 +64,9 @@ export class LocalModelsState {
           modelLibUrl: plan.spec.modelLibUrl,
           contextWindow: plan.spec.contextWindow,
           thinking: plan.spec.thinking,
+          ...(plan.spec.engine === 'wllama'
+            ? { engine: 'wllama' as const, ggufFiles: plan.spec.ggufFiles ?? [] }
+            : {}),
         });
       }
       this.models.select(plan.spec.modelId);

@@ -225,9 +225,16 @@ export class RunsState {
         constrained: o.constrained,
       },
       spec.contextWindow,
+      // The test prompt's measurement, else the engine's own calibration at load; never assumed.
       {
-        decodeTokensPerS: this.models.testResult?.decodeTokensPerS ?? null,
-        prefillTokensPerS: this.models.testResult?.prefillTokensPerS ?? null,
+        decodeTokensPerS:
+          this.models.testResult?.decodeTokensPerS ??
+          this.models.loaded?.calibration?.decodeTokensPerS ??
+          null,
+        prefillTokensPerS:
+          this.models.testResult?.prefillTokensPerS ??
+          this.models.loaded?.calibration?.prefillTokensPerS ??
+          null,
       },
     );
   }
