@@ -1,7 +1,6 @@
 // Progress-text parsing and the load clock, against the exact strings web-llm 0.2.86 produces.
 import { describe, expect, it } from 'vitest';
-import { ProgressTracker, parseProgressText, visiblePhases } from '../../src/lib/engine/progress';
-import type { LoadProgress } from '../../src/lib/engine/types';
+import { ProgressTracker, parseProgressText } from '../../src/lib/engine/progress';
 
 // Copied from node_modules/@mlc-ai/web-llm/lib/index.js (fetchTensorCacheInternal, loadWebGPUPipelines, reloadInternal).
 const FETCH =
@@ -79,41 +78,5 @@ describe('ProgressTracker', () => {
     expect(later.etaMs).toBe(2500);
     const done = t.update({ progress: 1, timeElapsed: 4, text: FINISH });
     expect(done).toMatchObject({ phase: 'ready', fraction: 1, etaMs: 0 });
-  });
-});
-
-describe('visiblePhases', () => {
-  const at = (phase: LoadProgress['phase'], fraction: number | null): LoadProgress => ({
-    phase,
-    fraction,
-    loadedBytes: null,
-    totalBytes: null,
-    elapsedMs: 0,
-    etaMs: null,
-    text: '',
-  });
-  it.each([
-    [
-      'a load from cache drops the download that never started',
-      [at('checking', null), at('downloading', 0), at('loading-from-cache', 0.4)],
-      ['checking', 'loading-from-cache'],
-    ],
-    [
-      'a first load keeps the download',
-      [at('checking', null), at('downloading', 1), at('loading-from-cache', 0.2)],
-      ['checking', 'downloading', 'loading-from-cache'],
-    ],
-    [
-      'a download that is just starting is shown (it is the current phase)',
-      [at('checking', null), at('downloading', 0)],
-      ['checking', 'downloading'],
-    ],
-    [
-      'other phases stay even without a fraction',
-      [at('loading-from-cache', 1), at('compiling', null), at('ready', 1)],
-      ['loading-from-cache', 'compiling', 'ready'],
-    ],
-  ] as const)('%s', (_name, phases, expected) => {
-    expect(visiblePhases(phases).map((p) => p.phase)).toEqual(expected);
   });
 });

@@ -1,7 +1,7 @@
 // Export of judgments as JSONL (header line + one record per line) and CSV, with all that reproduces them.
 import { aggregateJudgments, type Consistency, type ItemAggregate } from '../judge/aggregate';
 import { roundUsage, round } from './round';
-import type { GenerateUsage } from '../engine/types';
+import type { GenerateUsage } from '../judge/port';
 import type { ItemLabel, ItemRecord, JudgmentRecord } from '../store/schema';
 import { CRLF, csvRow, type CsvCell, type CsvOptions } from './csv';
 import { EXAMPLES } from './examples';

@@ -10,23 +10,14 @@ import {
   type Order,
   type Template,
 } from '../judge';
+import type { JudgeOptions } from '../judge/options';
 import type { EngineKind, JudgmentParams, JudgmentRecord, Repositories, RunPatch } from '../store';
 import { judgmentKey, newId } from '../store';
 import { fromRecords } from './records';
 import { roundUsage } from '../data/round';
 
 /** What the user chose besides the template; every field ends up in the stored parameters. */
-export interface PairOptions {
-  bothOrders: boolean;
-  allowTie: boolean;
-  samples: number;
-  /** null: the protocol's default (0 for one plain sample; 1, seeded, when sampling or reading logprobs). */
-  temperature: number | null;
-  seed: number;
-  maxTokens: number;
-  logprobs: boolean;
-  constrained: boolean;
-}
+export type PairOptions = JudgeOptions;
 
 export interface PairModel {
   engine: EngineKind;

@@ -1,12 +1,13 @@
 // The IndexedDB schema of Arbiter (DESIGN.md "Records"): record types, stores and indexes, typed for idb.
 import type { DBSchema } from 'idb';
-import type { FinishReason, GenerateUsage, JudgeEngine } from '../engine/types';
+import type { JudgeOptions } from '../judge/options';
+import type { EngineKind, FinishReason, GenerateUsage } from '../judge/port';
 
 /** Latest schema version; db.ts migrates every older database up to it. */
 export const DB_VERSION = 3;
 
 /** Which engine produced a judgment. */
-export type EngineKind = JudgeEngine['kind'];
+export type { EngineKind };
 
 /** A verdict as stored: A, B, a tie, or null when nothing could be parsed (a failure is never a tie). */
 export type StoredVerdict = 'A' | 'B' | 'tie' | null;
@@ -119,18 +120,8 @@ export interface RunFilter {
   limit?: number;
 }
 
-/** The judge options of a batch run, as the user chose them (the same fields as the Judge page). */
-export interface RunOptions {
-  bothOrders: boolean;
-  allowTie: boolean;
-  samples: number;
-  /** null: the protocol's default. */
-  temperature: number | null;
-  seed: number;
-  maxTokens: number;
-  logprobs: boolean;
-  constrained: boolean;
-}
+/** The judge options of a batch run, as the user chose them: the same options as the Judge page. */
+export type RunOptions = JudgeOptions;
 
 /** What a batch run needs to be resumed anywhere: the subset, the options and the model's nature. */
 export interface RunSpec {
