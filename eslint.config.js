@@ -112,11 +112,17 @@ export default ts.config(
     ),
   },
   {
-    files: ['src/lib/run/**/*.ts', 'src/lib/review/**/*.ts'],
+    files: ['src/lib/run/**/*.ts'],
+    rules: layerRule(
+      layer(['state', 'ui', ...ABOVE_VIEWS], 'run/ sits below state/: state/ calls the runner.'),
+    ),
+  },
+  {
+    files: ['src/lib/review/**/*.ts'],
     rules: layerRule(
       layer(
-        ['state', 'ui', ...ABOVE_VIEWS],
-        'run/ and review/ sit below state/: what a view shows is put in state/ by state/.',
+        ['run', 'state', 'ui', ...ABOVE_VIEWS],
+        'review/ sits beside run/ and below state/: it reads stored work, it never runs any.',
       ),
     ),
   },
