@@ -1,5 +1,5 @@
 // Progress on stderr: a redrawn bar with rate and ETA on a terminal, a plain line per 10% otherwise.
-import type { Io } from './run';
+import type { Io } from './io';
 
 /** What the line shows of the pool's adaptive concurrency. */
 export interface ConcurrencyView {

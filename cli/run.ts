@@ -54,15 +54,10 @@ import {
   workspaceLine,
 } from '../src/lib/data/workspace';
 import { writeExports } from './exports';
+import type { Io } from './io';
 import { createNodeFetch } from './node-fetch';
 
-export interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  /** Terminal control sequences of the progress bar, written as they are (stderr). */
-  control: (s: string) => void;
-  isTTY: boolean;
-}
+export type { Io };
 
 /** Thrown for bad input or configuration: exit code 2. */
 export class ConfigError extends Error {

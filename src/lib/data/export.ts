@@ -2,7 +2,7 @@
 import type { Consistency } from '../judge/aggregate';
 import { pairOutcome, type PairResultValue } from '../judge/outcome';
 import { roundUsage, round } from './round';
-import type { GenerateUsage } from '../engine/types';
+import type { GenerateUsage } from '../judge/port';
 import type { ItemLabel, ItemRecord, JudgmentRecord } from '../store/schema';
 import { CRLF, csvRow, type CsvCell, type CsvOptions } from './csv';
 import { EXAMPLES } from './examples';

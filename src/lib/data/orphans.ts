@@ -1,5 +1,5 @@
 // Start-up sweep of items left without a dataset record by an import whose tab closed mid-way.
-import { importLockName, withLockIfFree } from '../run/coordination';
+import { importLockName, withLockIfFree } from '../store/locks';
 import type { Repositories } from '../store';
 
 /**

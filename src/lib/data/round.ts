@@ -1,5 +1,5 @@
 // Rounding of stored numbers: timings to whole milliseconds and rates to two decimals.
-import type { GenerateUsage } from '../engine/types';
+import type { GenerateUsage } from '../judge/port';
 
 export const round = (x: number, digits: number) => {
   const f = 10 ** digits;

@@ -1,22 +1,15 @@
 // Named engine errors whose messages tell the user what to do; they survive the trip across the worker.
 
+import { AbortedError, EngineError } from '../judge/port';
+
+// The base class and AbortedError are part of the judge core's port (the judge stops on an abort).
+export { AbortedError, EngineError };
+
 /** The shape an error takes on the wire between worker and main thread. */
 export interface SerializedError {
   name: string;
   message: string;
   detail?: Record<string, unknown>;
-}
-
-/** Base of every engine error: `hint` is what the user can do about it. */
-export class EngineError extends Error {
-  override name: string = 'EngineError';
-  readonly hint: string;
-  readonly detail: Record<string, unknown>;
-  constructor(message: string, hint = '', detail: Record<string, unknown> = {}) {
-    super(message);
-    this.hint = hint;
-    this.detail = detail;
-  }
 }
 
 export class WebGPUNotAvailableError extends EngineError {
@@ -107,13 +100,6 @@ export class ModelNotLoadedError extends EngineError {
   override name = 'ModelNotLoadedError';
   constructor(message = 'No model is loaded.', detail: Record<string, unknown> = {}) {
     super(message, 'Load a model first (Models).', detail);
-  }
-}
-
-export class AbortedError extends EngineError {
-  override name = 'AbortedError';
-  constructor(message = 'Stopped.', detail: Record<string, unknown> = {}) {
-    super(message, '', detail);
   }
 }
 

@@ -1,5 +1,5 @@
 // JudgeEngine for OpenAI-compatible servers (vLLM, llama.cpp, Ollama, LM Studio) over fetch; browser and Node 20.
-import { estimateMessagesTokens, estimateTokens } from '../judge/tokens';
+import { estimateMessagesTokens, estimateTokens } from '../judge/port';
 import {
   AbortedError,
   EngineError,

@@ -1,5 +1,5 @@
 // Confidence from token logprobs at the verdict: P(A), P(B), P(tie), and probability-weighted scores.
-import type { TokenLogprob } from '../engine/types';
+import type { TokenLogprob } from './port';
 import type { Verdict } from './types';
 
 export interface VerdictProbabilities {

@@ -1,5 +1,5 @@
 // Output constraints (JSON schema, EBNF grammar) under which a template's verdict always parses.
-import type { ResponseFormat } from '../engine/types';
+import type { ResponseFormat } from './port';
 import type { TemplateKind } from './types';
 
 export interface ConstraintShape {

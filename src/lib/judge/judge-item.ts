@@ -1,13 +1,14 @@
 // The one place a protocol runs against an engine: orders, samples, parsing, confidence, aggregate.
-import type {
-  FinishReason,
-  GenerateRequest,
-  GenerateResult,
-  GenerateUsage,
-  JudgeEngine,
-  StreamPace,
-} from '../engine/types';
-import { AbortedError } from '../engine/errors';
+import {
+  AbortedError,
+  estimateMessagesTokens,
+  type EnginePort,
+  type FinishReason,
+  type GenerateRequest,
+  type GenerateResult,
+  type GenerateUsage,
+  type StreamPace,
+} from './port';
 import {
   aggregateJudgments,
   majorityVerdict,
@@ -24,7 +25,6 @@ import {
   type VerdictProbabilities,
 } from './confidence';
 import { mapVerdict } from './parse';
-import { estimateMessagesTokens } from './tokens';
 import type { BuildOptions, JudgeItem, Order, ParseResult, Template, Verdict } from './types';
 
 export interface JudgeConfig {
@@ -196,7 +196,7 @@ export function toJudgment(
  * `onJudgment` stay valid.
  */
 export async function judgeItem(
-  engine: JudgeEngine,
+  engine: EnginePort,
   item: JudgeItem,
   config: JudgeConfig,
   hooks: JudgeHooks = {},
@@ -277,7 +277,7 @@ export function estimateItemTokens(
 
 /** Exact counterpart of estimateItemTokens, using the loaded model's tokenizer. */
 export async function countItemTokens(
-  engine: JudgeEngine,
+  engine: EnginePort,
   item: JudgeItem,
   template: Template,
   opts: Omit<JudgeConfig, 'template'>,

@@ -7,12 +7,15 @@ export const MAX_TEMPERATURE = 2;
 /** Far above any judge's need; keeps a typo (an extra zero or two) from running for an hour. */
 export const MAX_OUTPUT_TOKENS = 32_768;
 
-/** The options a judgment takes, as the page holds them. */
+/**
+ * The options a judgment takes: the Judge page's, a batch run's (store RunOptions) and a pair's
+ * (run PairOptions) are this one type.
+ */
 export interface JudgeOptions {
   bothOrders: boolean;
   allowTie: boolean;
   samples: number;
-  /** null: the protocol's default. */
+  /** null: the protocol's default (0 for one plain sample; 1, seeded, when sampling or reading logprobs). */
   temperature: number | null;
   seed: number;
   /** 0: the protocol's default for the model. */

@@ -1,5 +1,5 @@
 // Shared vocabulary of the judge core: verdicts, items, parse results and the template contract.
-import type { ChatMessage, ResponseFormat } from '../engine/types';
+import type { ChatMessage, ResponseFormat } from './port';
 
 /** A pairwise verdict in the ORIGINAL positions of the item (A = responseA). */
 export type Verdict = 'A' | 'B' | 'tie';

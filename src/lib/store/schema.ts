@@ -1,14 +1,14 @@
 // The IndexedDB schema of Arbiter (DESIGN.md "Records"): record types, stores and indexes, typed for idb.
 import type { DBSchema } from 'idb';
-import type { FinishReason, GenerateUsage, JudgeEngine } from '../engine/types';
 import type { JudgeOptions } from '../judge/options';
+import type { EngineKind, FinishReason, GenerateUsage } from '../judge/port';
 import type { Conversation } from '../judge/types';
 
 /** Latest schema version; db.ts migrates every older database up to it. */
 export const DB_VERSION = 3;
 
 /** Which engine produced a judgment. */
-export type EngineKind = JudgeEngine['kind'];
+export type { EngineKind };
 
 /** A verdict as stored: A, B, a tie, or null when nothing could be parsed (a failure is never a tie). */
 export type StoredVerdict = 'A' | 'B' | 'tie' | null;

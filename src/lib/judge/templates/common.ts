@@ -1,5 +1,5 @@
 // Building blocks every template family shares: the shown order, input checks, overhead, parsing.
-import type { ChatMessage, ResponseFormat } from '../../engine/types';
+import type { ChatMessage, ResponseFormat } from '../port';
 import { jsonInstruction, jsonResponseFormat, type ConstraintShape } from '../constrained';
 import { parseVerdict, type VerdictFormat } from '../parse';
 import { estimateMessagesTokens } from '../tokens';
