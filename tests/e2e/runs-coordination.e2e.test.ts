@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
 import { engineRequests, fillPair, loadTestModel } from './support/judge-page';
+import { queuedTasksRun, scrollSettled } from './support/settle';
 import { seedDataset, startRun } from './support/runs-page';
 import { expectNoSeriousAxeViolations } from './support/axe';
 import { expectNoHorizontalScroll } from './support/layout';
@@ -49,7 +50,8 @@ test('Judge waits while a batch run in this tab uses the engine, and works once 
   if (size) await page.setViewportSize(size);
   // The keyboard shortcut is refused too: no verdict, no error, the run goes on.
   await page.locator('#prompt').press('Control+Enter');
-  await page.waitForTimeout(300);
+  await queuedTasksRun(page);
+  expect(await page.getByTestId('stream-AB').count()).toBe(0);
   expect(await page.getByTestId('verdict-card').count()).toBe(0);
 
   // The notice links to the run; pause it there and Judge is free again.
@@ -294,7 +296,7 @@ test('a 10,000-item run: the results list is virtualised, scrolls by keyboard an
   // Not judged yet: shown as pending once its judgments were read (no verdict).
   expect(await last.getByTestId('result-verdict').textContent()).toMatch(/^(…|none)$/);
   // Page Up scrolls the list natively (virtua may still be settling the jump: let it finish).
-  await page.waitForTimeout(500);
+  await scrollSettled(list);
   expect(await list.evaluate((e) => e === document.activeElement)).toBe(true);
   const atEnd = await list.evaluate((e) => e.scrollTop);
   await page.keyboard.press('PageUp');
