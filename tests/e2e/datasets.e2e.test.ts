@@ -431,7 +431,8 @@ test('a 50 MB file of 200,000 rows imports with progress; cancel leaves nothing'
 
   // Then the whole file.
   await chooseFile(page, 'big.jsonl', path);
-  await page.getByTestId('import-progress').waitFor();
+  // The same budget as the steps around it: reading 50 MB on a busy machine took over 30 s.
+  await page.getByTestId('import-progress').waitFor({ timeout: 120_000 });
   await waitPhase(page, ['review'], 120_000);
   await page.waitForFunction(
     () => !(document.querySelector('[data-testid="import-start"]') as HTMLButtonElement).disabled,
