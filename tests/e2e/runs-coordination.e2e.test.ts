@@ -4,7 +4,7 @@ import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
 import { engineRequests, fillPair, loadTestModel } from './support/judge-page';
 import { queuedTasksRun, scrollSettled } from './support/settle';
-import { seedDataset, startRun } from './support/runs-page';
+import { runLoopsEnded, seedDataset, startRun } from './support/runs-page';
 import { expectNoSeriousAxeViolations } from './support/axe';
 import { expectNoHorizontalScroll } from './support/layout';
 
@@ -132,7 +132,8 @@ test('a run cancelled from another tab while this tab waits to take it up is nev
   // The pair ends, the engine is free: the run must stay cancelled, never judged.
   await page.goto(new URL('#/judge', baseURL).href);
   await page.getByTestId('verdict-card').waitFor({ timeout: 90_000 });
-  await page.waitForTimeout(1500);
+  // The tab's run loop saw the engine free, found the run cancelled and let go of the engine.
+  await runLoopsEnded(page);
   // No generation for the run: the engine did the pair's two orders and nothing since.
   expect(await engineRequests(page)).toBe(2);
   expect((await storedRun(page, runId))?.status).toBe('cancelled');
@@ -160,7 +161,8 @@ test('a watching tab pauses and cancels the run another tab is judging; every ta
   await expect.poll(() => status(second), { timeout: 20_000 }).toBe('paused');
   expect((await storedRun(page, runId))?.status).toBe('paused');
   const sent = await engineRequests(page);
-  await page.waitForTimeout(1000);
+  // The owner's loop has ended its generation in flight and let go of the engine.
+  await runLoopsEnded(page);
   expect(await engineRequests(page)).toBe(sent);
   const stored = (await readStore<{ runId: string }>(page, 'judgments')).filter(
     (j) => j.runId === runId,
