@@ -6,17 +6,7 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default ts.config(
-  {
-    ignores: [
-      'dist',
-      'dist-e2e',
-      'cli/dist',
-      'node_modules',
-      'coverage',
-      '.svelte-check',
-      '**/*.cjs',
-    ],
-  },
+  { ignores: ['dist', 'dist-e2e', 'cli/dist', 'node_modules', 'coverage', '**/*.cjs'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
