@@ -157,6 +157,8 @@ export default defineConfig(({ mode, command }) => ({
         test: {
           name: 'browser',
           include: ['tests/**/*.browser.test.ts'],
+          // Projects that run side by side in one group need the same count (vitest requires it).
+          maxWorkers: 2,
           browser: {
             enabled: true,
             headless: true,
