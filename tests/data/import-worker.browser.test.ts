@@ -96,7 +96,7 @@ describe('import worker', () => {
       w.terminate();
       db.close();
     }
-  });
+  }, 60_000);
 
   test('cancel between batches deletes what was stored', async () => {
     const dbName = `import-worker-${Math.random()}`;
@@ -128,7 +128,7 @@ describe('import worker', () => {
       w.terminate();
       db.close();
     }
-  });
+  }, 60_000);
 
   test.each([
     ['empty', new Blob([]), /empty/],
