@@ -153,6 +153,9 @@ export default defineConfig(({ mode, command }) => ({
         test: {
           name: 'unit',
           environment: 'node',
+          // Both cores (vitest's default leaves one idle on a 2-core machine); the same count as
+          // e2e, so the two projects share one group of workers and run side by side.
+          maxWorkers: 2,
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/**/*.browser.test.ts', 'tests/e2e/**'],
         },
@@ -162,6 +165,8 @@ export default defineConfig(({ mode, command }) => ({
         test: {
           name: 'browser',
           include: ['tests/**/*.browser.test.ts'],
+          // Projects that run side by side in one group need the same count (vitest requires it).
+          maxWorkers: 2,
           browser: {
             enabled: true,
             headless: true,
@@ -179,9 +184,12 @@ export default defineConfig(({ mode, command }) => ({
           environment: 'node',
           include: ['tests/e2e/**/*.e2e.test.ts'],
           globalSetup: ['tests/e2e/support/global-setup.ts'],
+          setupFiles: ['tests/e2e/support/shared-browser-teardown.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,
-          fileParallelism: false,
+          // Files share nothing but the static preview server: each test has its own browser
+          // context (support/browser.ts), servers listen on port 0, temp files are mkdtemp'd.
+          maxWorkers: 2,
         },
       },
     ],

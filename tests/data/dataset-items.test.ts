@@ -38,4 +38,4 @@ test('showItems reads the chunks around the visible rows only, and drops far one
   // Scrolling back reads it again.
   await state.showItems(0, 10);
   expect(state.itemAt(0)?.prompt).toBe('p0');
-});
+}, 60_000);

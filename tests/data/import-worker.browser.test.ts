@@ -135,7 +135,7 @@ describe('import worker', () => {
       w.terminate();
       db.close();
     }
-  });
+  }, 60_000);
 
   test('cancel between batches deletes what was stored', async () => {
     const dbName = `import-worker-${Math.random()}`;
@@ -167,7 +167,7 @@ describe('import worker', () => {
       w.terminate();
       db.close();
     }
-  });
+  }, 60_000);
 
   test.each([
     ['empty', new Blob([]), /empty/],

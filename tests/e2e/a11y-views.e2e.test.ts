@@ -5,6 +5,7 @@ import { openApp, type E2EPage } from './support/browser';
 import { expectNoSeriousAxeViolations } from './support/axe';
 import { expectNoHorizontalScroll } from './support/layout';
 import { loadTestModel } from './support/judge-page';
+import { domQuiet } from './support/settle';
 import { seedDataset, startRun } from './support/runs-page';
 
 const baseURL = inject('baseURL');
@@ -37,7 +38,7 @@ async function visitAll(page: Page, check: (label: string) => Promise<unknown>):
     await h1.first().waitFor({ timeout: 30_000 });
     if (heading) await h1.getByText(heading).first().waitFor();
     // Lazy views settle (charts, lists) before they are checked.
-    await page.waitForTimeout(500);
+    await domQuiet(page);
     await check(hash);
   }
 }

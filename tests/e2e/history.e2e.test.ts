@@ -85,8 +85,18 @@ test('script payloads in an answer and in the model output never run', async () 
 
   await page.goto(new URL('#/history', baseURL).href);
   await page.getByTestId('history-row').first().locator('a').click();
-  await page.getByTestId('history-detail').waitFor();
-  await page.waitForTimeout(300);
+  const detail = page.getByTestId('history-detail');
+  await detail.getByText('Try this:').first().waitFor();
+  // The payloads are on the page; an <img src=x onerror> among them would have failed (and run its
+  // handler) by the time an <img src=x> added after them has.
+  await page.evaluate(
+    () =>
+      new Promise((done) => {
+        const img = new Image();
+        img.onload = img.onerror = done;
+        img.src = 'x';
+      }),
+  );
 
   expect(
     await page.evaluate(() => (window as unknown as { __xssRan?: number }).__xssRan),

@@ -131,7 +131,15 @@ test('the unsent form survives a reload; a corrupt saved draft is ignored', asyn
   });
   await page.getByText('Options').click();
   await page.getByLabel('Seed', { exact: true }).fill('7');
-  await page.waitForTimeout(500); // the draft is written after a pause in typing
+  // The draft is written after a pause in typing: wait until it holds the last field typed.
+  await page.waitForFunction(
+    () =>
+      (
+        JSON.parse(localStorage.getItem('arbiter.judgeDraft') ?? '{}') as {
+          options?: { seed?: unknown };
+        }
+      ).options?.seed === 7,
+  );
   await page.reload();
   await page.locator('#prompt').waitFor();
   expect(await page.locator('#prompt').inputValue()).toBe('Kept prompt');

@@ -65,7 +65,7 @@ test(
     });
     await expect.poll(() => stream.textContent()).toContain(`${TRACKER}/md-image.png`);
     expect(await renderAll(page)).toBeGreaterThan(0);
-    await page.waitForTimeout(300);
+    await foreign.settled(page);
 
     await page.goto(new URL('#/history', baseURL).href);
     await page.getByTestId('history-row').first().waitFor();
@@ -75,7 +75,7 @@ test(
     // Raw first (the texts hold HTML), then every block rendered.
     expect(await detail.getByTestId('raw-text').count()).toBeGreaterThanOrEqual(3);
     expect(await renderAll(page)).toBeGreaterThanOrEqual(5);
-    await page.waitForTimeout(300);
+    await foreign.settled(page);
     const rendered = (await page.getByTestId('rendered-text').allTextContents()).join('\n');
     for (const url of ['md-image.png', 'img.png', 'style-attr.png', 'ping', 'script.js']) {
       expect(rendered).toContain(`${TRACKER}/${url}`);
@@ -85,7 +85,7 @@ test(
     await page.getByTestId('prompt-preview').waitFor();
     await page.goto(new URL('#/models', baseURL).href);
     await page.getByTestId('model-ready').waitFor();
-    await page.waitForTimeout(300);
+    await foreign.settled(page);
 
     const violations = await foreign.violations();
     console.log(

@@ -3,7 +3,8 @@ import type { Page } from 'playwright-core';
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
 import { engineRequests, fillPair, loadTestModel } from './support/judge-page';
-import { seedDataset, startRun } from './support/runs-page';
+import { queuedTasksRun, scrollSettled } from './support/settle';
+import { runLoopsEnded, seedDataset, startRun } from './support/runs-page';
 import { expectNoSeriousAxeViolations } from './support/axe';
 import { expectNoHorizontalScroll } from './support/layout';
 
@@ -49,7 +50,8 @@ test('Judge waits while a batch run in this tab uses the engine, and works once 
   if (size) await page.setViewportSize(size);
   // The keyboard shortcut is refused too: no verdict, no error, the run goes on.
   await page.locator('#prompt').press('Control+Enter');
-  await page.waitForTimeout(300);
+  await queuedTasksRun(page);
+  expect(await page.getByTestId('stream-AB').count()).toBe(0);
   expect(await page.getByTestId('verdict-card').count()).toBe(0);
 
   // The notice links to the run; pause it there and Judge is free again.
@@ -130,7 +132,8 @@ test('a run cancelled from another tab while this tab waits to take it up is nev
   // The pair ends, the engine is free: the run must stay cancelled, never judged.
   await page.goto(new URL('#/judge', baseURL).href);
   await page.getByTestId('verdict-card').waitFor({ timeout: 90_000 });
-  await page.waitForTimeout(1500);
+  // The tab's run loop saw the engine free, found the run cancelled and let go of the engine.
+  await runLoopsEnded(page);
   // No generation for the run: the engine did the pair's two orders and nothing since.
   expect(await engineRequests(page)).toBe(2);
   expect((await storedRun(page, runId))?.status).toBe('cancelled');
@@ -158,7 +161,8 @@ test('a watching tab pauses and cancels the run another tab is judging; every ta
   await expect.poll(() => status(second), { timeout: 20_000 }).toBe('paused');
   expect((await storedRun(page, runId))?.status).toBe('paused');
   const sent = await engineRequests(page);
-  await page.waitForTimeout(1000);
+  // The owner's loop has ended its generation in flight and let go of the engine.
+  await runLoopsEnded(page);
   expect(await engineRequests(page)).toBe(sent);
   const stored = (await readStore<{ runId: string }>(page, 'judgments')).filter(
     (j) => j.runId === runId,
@@ -298,7 +302,7 @@ test('a 10,000-item run: the results list is virtualised, scrolls by keyboard an
   // Not judged yet: shown as pending once its judgments were read (no verdict).
   expect(await last.getByTestId('result-verdict').textContent()).toMatch(/^(…|none)$/);
   // Page Up scrolls the list natively (virtua may still be settling the jump: let it finish).
-  await page.waitForTimeout(500);
+  await scrollSettled(list);
   expect(await list.evaluate((e) => e === document.activeElement)).toBe(true);
   const atEnd = await list.evaluate((e) => e.scrollTop);
   await page.keyboard.press('PageUp');

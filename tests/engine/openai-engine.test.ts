@@ -544,19 +544,17 @@ describe.each([
     void engine;
     const inputs = Array.from({ length: 96 }, (_, i) => `q${i}`);
     const out = new Map<string, string>();
-    const t0 = Date.now();
     const sum = await runPool(
       inputs,
       async (q) => (await e2.generate({ messages: [{ role: 'user', content: q }] })).text,
       { concurrency: 32, onResult: (text, q) => out.set(q, text) },
     );
-    const ms = Date.now() - t0;
     expect(sum).toMatchObject({ succeeded: 96, failed: 0 });
+    // 32 at once on the server proves the requests overlap; how long the three waves take on this
+    // machine is a benchmark's question (bench/openai-pool.bench.ts), not a test's.
     expect(server.maxInFlight).toBe(32);
     for (const q of inputs) expect(out.get(q)).toBe(`echo ${q}`);
-    // Sequentially this is ≥ 96 × 400 ms = 38 s; three waves of 32 take ~3 × 400 ms.
-    expect(ms).toBeLessThan(12_000);
-  });
+  }, 60_000);
 
   it('runs the judge core unchanged: J1 both orders, verdicts mapped back', async () => {
     server = await startOpenAIServer();

@@ -54,7 +54,7 @@ describe('WebLLMEngine with the real worker', () => {
       isFallbackAdapter: main.isFallbackAdapter,
       shaderF16: main.shaderF16,
     });
-  });
+  }, 60_000);
 
   it('a load from an unreachable URL ends in NetworkError quickly and leaves nothing cached', async () => {
     const e = engine();
@@ -124,5 +124,5 @@ describe('WebLLMEngine with the real worker', () => {
     ctl.abort();
     await expect(p).rejects.toBeInstanceOf(AbortedError);
     expect((await e.device()).webgpu).toBe(true);
-  });
+  }, 60_000);
 });

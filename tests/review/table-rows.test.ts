@@ -63,7 +63,7 @@ describe('buildRowsFromTable', () => {
     expect(rows.some((r) => r.confidence !== null)).toBe(true);
     expect(rows.some((r) => r.parseFailed > 0)).toBe(true);
     expect(rows.some((r) => r.parseRepaired > 0)).toBe(true);
-  });
+  }, 60_000);
 
   it('equals buildRows with your labels as gold, and the dashboards are the same', () => {
     const f = llmbarFixture();
@@ -88,7 +88,7 @@ describe('buildRowsFromTable', () => {
       expect(a.humanConfusion).toEqual(b.humanConfusion);
       expect(a.calibration).toEqual(b.calibration);
     }
-  });
+  }, 60_000);
 
   it('equals buildRows for every item shape: one order, samples, orders stored BA first, no item, single scores', () => {
     const f = syntheticFixture(60);
@@ -153,7 +153,7 @@ describe('mergeChunks', () => {
     expect(tableFacts(digest.table)).toEqual(facts);
     expect(digest.judgments).toEqual(facts);
     expect(digest.items.size).toBe(5000);
-  });
+  }, 60_000);
 
   it('a judgment written again replaces its first entry in place (the last write wins)', () => {
     const f = llmbarFixture();
@@ -205,7 +205,7 @@ describe('count vectors shared by key', () => {
       } else byKey.set(key!, c);
     }
     expect(shared).toBeGreaterThan(1000);
-  });
+  }, 60_000);
 
   it('a row too large for the key is counted on its own', () => {
     const row = { judgmentCount: 5000, parseFailed: 0, parseRepaired: 0 } as ReviewRow;

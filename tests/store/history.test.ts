@@ -65,7 +65,7 @@ describe('newest', () => {
     expect(search.scanned).toBe(300);
     expect(search.entries).toHaveLength(0);
     expect(search.next).toEqual({ createdAt: 21, id: 'j150' });
-  });
+  }, 60_000);
 
   test('a page exactly at the end has no next cursor; an empty store gives an empty page', async () => {
     expect(await repo.judgments.newest()).toEqual({ entries: [], next: null, scanned: 0 });

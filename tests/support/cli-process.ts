@@ -1,13 +1,38 @@
 // The built CLI as a child process, for tests and benchmarks: build it once, spawn it, collect its output.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const repoRoot = new URL('../../', import.meta.url).pathname;
 export const cliBin = join(repoRoot, 'cli/bin.mjs');
 
-/** `npm run build:cli`, as `prepare` does after npm install: cli/dist from the current sources. */
+/** Newest modification time of what the CLI is built from: cli/ (but cli/dist), src/, its config. */
+function newestSource(root: string): number {
+  const files = [join(root, 'vite.cli.config.ts'), join(root, 'package-lock.json')];
+  for (const dir of ['cli', 'src'])
+    for (const f of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }))
+      if (!(dir === 'cli' && f.startsWith('dist'))) files.push(join(root, dir, f));
+  return Math.max(...files.map((f) => statSync(f).mtimeMs));
+}
+
+/** Whether `root`'s cli/dist is missing or older than a source it is built from. */
+export function cliIsStale(root = repoRoot): boolean {
+  let builtAt: number;
+  try {
+    builtAt = statSync(join(root, 'cli/dist/arbiter.mjs')).mtimeMs;
+  } catch {
+    return true;
+  }
+  return newestSource(root) > builtAt;
+}
+
+/**
+ * `npm run build:cli`, as `prepare` does after npm install: cli/dist from the current sources.
+ * Skipped when cli/dist is newer than every source, so the suite does not build again what
+ * `npm ci` just built.
+ */
 export function buildCli(): void {
-  execFileSync('npm', ['run', 'build:cli'], { cwd: repoRoot, stdio: 'ignore' });
+  if (cliIsStale()) execFileSync('npm', ['run', 'build:cli'], { cwd: repoRoot, stdio: 'ignore' });
 }
 
 /**

@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { hasHtmlTags } from '../../src/lib/ui/markdown';
 import { renderMarkdown } from '../../src/lib/ui/markdown-render';
 import { HOSTILE_TEXTS, TRACKER } from '../e2e/support/hostile';
+import { imageSettled } from '../support/image-probe';
 
 const payloads = [
   '<script>window.__pwned=1</script>',
@@ -22,7 +23,8 @@ test.each(payloads)('%s is inert', async (payload) => {
   const host = document.createElement('div');
   host.innerHTML = html;
   document.body.append(host);
-  await new Promise((r) => setTimeout(r, 50));
+  // An <img src=x onerror> left in the markup would have failed and run its handler by now.
+  await imageSettled('x');
   expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
   expect(host.querySelector('script, iframe, form, input, button, style')).toBeNull();
   for (const el of host.querySelectorAll('*')) {

@@ -1,6 +1,7 @@
 // The sanitizer alone (the second line of defence), on raw HTML in Chromium: parsed where nothing runs or loads, cleaned in place.
 import { afterEach, expect, test, vi } from 'vitest';
 import { renderMarkdownBlocksNodes, sanitizeToNodes } from '../../src/lib/ui/markdown-render';
+import { imageSettled } from '../support/image-probe';
 
 const win = window as unknown as { __pwned?: number };
 afterEach(() => {
@@ -32,10 +33,12 @@ test.each(RAW)(
     const host = document.createElement('div');
     host.append(frag);
     document.body.append(host);
-    await new Promise((r) => setTimeout(r, 100));
+    // Anything the markup had started (an image of the refused port, an inline handler) has
+    // failed, run and been observed by the time this probe of the same port has.
+    await imageSettled('http://127.0.0.1:9/probe.png');
     obs.disconnect();
     expect(win.__pwned).toBeUndefined();
-    expect(seen.filter((u) => u.includes('127.0.0.1:9'))).toEqual([]);
+    expect(seen.filter((u) => u.includes('127.0.0.1:9') && !u.endsWith('/probe.png'))).toEqual([]);
     expect(
       host.querySelector('script, img, svg, iframe, style, video, source, details'),
     ).toBeNull();

@@ -1,4 +1,4 @@
-// Launches Debian's Chromium through playwright-core for e2e tests and collects page errors.
+// Opens the app in Chromium (through playwright-core) for e2e tests: one browser per test file, a fresh context per test, page errors collected.
 import {
   chromium,
   type Browser,
@@ -17,16 +17,40 @@ export interface E2EPage {
   close(): Promise<void>;
 }
 
-/** A fresh browser profile per call, so IndexedDB and caches start empty. */
+const launch = (webgpu: boolean): Promise<Browser> =>
+  chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs({ webgpu }) });
+
+/**
+ * The browser this test file shares (a launch costs ~3 s, a context ~1 s). Launched on first use;
+ * closed by shared-browser-teardown.ts after the file's last test.
+ */
+let shared: Promise<Browser> | undefined;
+
+/** Closes the file's shared browser, if one was launched. */
+export async function closeSharedBrowser(): Promise<void> {
+  const b = shared;
+  shared = undefined;
+  await (await b?.catch(() => undefined))?.close();
+}
+
+/**
+ * The app in a fresh browser context, so IndexedDB, caches, service workers and permissions start
+ * empty and nothing is shared with other tests. `ownBrowser` launches a browser for this test
+ * alone, for what a context does not isolate: browser-wide CDP overrides, or Chromium's flags
+ * (`webgpu: false` always gets its own browser).
+ */
 export async function openApp(
   baseURL: string,
-  opts: { webgpu?: boolean; path?: string; context?: BrowserContextOptions } = {},
+  opts: {
+    webgpu?: boolean;
+    path?: string;
+    context?: BrowserContextOptions;
+    ownBrowser?: boolean;
+  } = {},
 ): Promise<E2EPage> {
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: chromiumArgs({ webgpu: opts.webgpu ?? true }),
-  });
+  const webgpu = opts.webgpu ?? true;
+  const own = opts.ownBrowser === true || !webgpu;
+  const browser = own ? await launch(webgpu) : await (shared ??= launch(true));
   const context = await browser.newContext(opts.context);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -40,7 +64,7 @@ export async function openApp(
     context,
     page,
     errors,
-    close: () => browser.close(),
+    close: () => (own ? browser.close() : context.close()),
   };
 }
 

@@ -50,7 +50,16 @@ export interface ForeignRequests {
   requests: string[];
   /** Content-Security-Policy violations the page reported (a blocked leak is still a bug). */
   violations(): Promise<string[]>;
+  /**
+   * Resolves once what `page` has rendered so far has had its chance to leak: an image of
+   * TRACKER added after it has been blocked or aborted (and its violation event dispatched).
+   * The probe itself is left out of `requests` and `violations()`.
+   */
+  settled(page: Page): Promise<void>;
 }
+
+/** The image `settled` loads; no payload names it. */
+const PROBE = `https://${TRACKER}/arbiter-settled-probe.png`;
 
 /**
  * Records every request the context makes (pages and their workers) to an origin other than
@@ -90,7 +99,20 @@ export async function recordForeignRequests(
           )),
         );
       }
-      return out;
+      return out.filter((v) => !v.includes(PROBE));
+    },
+    async settled(page) {
+      await page.evaluate(async (url) => {
+        await new Promise((done) => {
+          const img = new Image();
+          img.onload = img.onerror = done;
+          img.src = url;
+        });
+        // A violation event is queued as a task of its own: let it run.
+        await new Promise((done) => setTimeout(done, 0));
+      }, PROBE);
+      for (let i = requests.indexOf(PROBE); i >= 0; i = requests.indexOf(PROBE))
+        requests.splice(i, 1);
     },
   };
 }
