@@ -29,4 +29,3 @@ export async function fetchPublishedAccuracies(fetcher: Fetcher): Promise<Publis
   const { rows } = parseCsvText(await res.text());
   return summariseAccuracies(rows.map((r) => r.value as Record<string, string>));
 }
-
