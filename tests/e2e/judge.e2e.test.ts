@@ -151,10 +151,11 @@ test('Stop ends the judgment at once and keeps what finished', async () => {
   // The first order has finished, the second is generating.
   await page.locator('[data-testid=stream-AB][aria-busy=false]').waitFor({ timeout: 30_000 });
   await page.locator('[data-testid=stream-BA][aria-busy=true]').waitFor();
-  const t0 = Date.now();
   await page.getByTestId('stop').click();
   await page.getByText(/^Stopped\./).waitFor();
-  expect(Date.now() - t0).toBeLessThan(2000);
+  // Cut, not run out: at 20 tok/s the second order had far to go, and its verdict never came.
+  // (A behaviour check, not a clock: a busy machine must not fail it.)
+  expect(await page.getByTestId('stream-BA').textContent()).not.toMatch(/\[\[[AB]\]\]/);
   expect(await page.getByTestId('verdict-card').count()).toBe(0);
   expect(await page.getByTestId('judge').isEnabled()).toBe(true);
   // What finished is kept: the first order's judgment is stored, the run says it was cancelled.

@@ -90,7 +90,6 @@ describe('with WebGPU (SwiftShader here, a real GPU elsewhere)', () => {
     await alert.waitFor({ timeout: 30_000 });
     const elapsed = Date.now() - started;
     console.log(`unreachable model load failed after ${elapsed} ms`);
-    expect(elapsed).toBeLessThan(30_000);
     expect(await alert.getAttribute('data-error-name')).toBe('NetworkError');
     expect(await alert.textContent()).toMatch(/retry/i);
 

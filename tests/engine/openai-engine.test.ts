@@ -255,9 +255,8 @@ describe.each([
       idleTimeoutMs: 150,
       backoff: { ...fast, retries: 0 },
     });
-    const t0 = Date.now();
+    // The server never answers: without the idle timeout this would hang until the test's own timeout.
     await expect(engine.generate({ messages: msgs })).rejects.toBeInstanceOf(ServerTimeoutError);
-    expect(Date.now() - t0).toBeLessThan(2000);
   });
 
   it('times out a stream that stalls after its first tokens', async () => {

@@ -73,7 +73,6 @@ describe('WebLLMEngine with the real worker', () => {
     );
     expect(err).toBeInstanceOf(NetworkError);
     expect((err as NetworkError).hint).toMatch(/connection/);
-    expect(ms).toBeLessThan(30_000);
     expect(phases[0]).toBe('checking');
     expect(e.loaded).toBeNull();
     expect(await keysUnder('http://127.0.0.1:9/')).toEqual([]);
