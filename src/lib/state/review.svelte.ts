@@ -1,19 +1,15 @@
 // Review state: a run's rows and dashboard, triage filters and cursor, your labels, compare, leaderboard, meta-judge.
 import { fileStem } from '../ui/download';
-import { judgeItem } from '../judge/judge-item';
-import { metaRewardingMeta } from '../judge/templates/meta-rewarding';
 import type { JudgeEngine } from '../engine/types';
 import type {
   DatasetRecord,
   ItemLabel,
   ItemRecord,
-  JudgmentParams,
   JudgmentRecord,
   LabelRecord,
   Repositories,
   RunRecord,
 } from '../store';
-import { newId } from '../store';
 import {
   buildRowsFromTable,
   isPairwiseRun,
@@ -21,51 +17,27 @@ import {
   type GoldSource,
   type ReviewRow,
 } from '../review/rows';
-import { buildDashboard, REVIEW_BOOTSTRAP, type Dashboard } from '../review/dashboard';
-import { bootstrapJob } from '../review/summary';
+import { buildDashboard, type Dashboard } from '../review/dashboard';
 import { filterRows, NO_FILTER, type TriageFilter } from '../review/filter';
-import { compareRuns, type RunComparison } from '../review/compare';
-import { buildLeaderboard, type Leaderboard } from '../review/leaderboard';
-import { gradesVerdicts, strengthsOf } from '../review/strengths';
+import type { RunComparison } from '../review/compare';
+import type { Leaderboard } from '../review/leaderboard';
 import type { Weighting } from '../judge/metrics';
-import { reviewCsv, reviewJsonl } from '../review/export';
+import { reviewFile } from '../review/export';
 import { compactRun, readRun, type LoadedRun as Loaded } from '../review/load';
+import { fillIntervals } from '../review/intervals';
+import { afterPaint, tick } from '../review/schedule';
+import { readItemDetail, type MetaEntry } from '../review/item-detail';
 import {
-  META_PROTOCOL,
-  isMetaSummary,
-  metaItem,
-  metaRecord,
-  metaResult,
-  metaRun,
-  type MetaRunContext,
-  type MetaSummary,
-} from '../review/meta';
+  compareStored,
+  reviewableRuns,
+  runLeaderboard,
+  searchTexts,
+} from '../review/reads';
+import { createMetaRun, judgeMetaRun, type MetaJob } from '../run/meta-judge';
 import { ENGINE_BUSY, type ModelState } from './models.svelte';
 import type { StorageState } from './storage.svelte';
 
-/** A meta-judge comparison shown under an item. */
-export interface MetaEntry {
-  run: RunRecord;
-  summary: MetaSummary;
-  judgments: JudgmentRecord[];
-}
-
-const BOOTSTRAP_CHUNK = 50;
-
-const tick = () => new Promise<void>((r) => setTimeout(r, 0));
-
-/**
- * Resolves after the next frame has been painted (a task queued from its animation frame), or
- * after a second in a hidden tab, where frames do not come.
- */
-const afterPaint = (frames = 1) =>
-  new Promise<void>((r) => {
-    setTimeout(r, 1000);
-    if (typeof requestAnimationFrame !== 'function') return;
-    const frame = (left: number) =>
-      requestAnimationFrame(() => (left > 1 ? frame(left - 1) : setTimeout(r, 0)));
-    frame(frames);
-  });
+export type { MetaEntry };
 
 /** Reads two runs' rows for compare and one for the leaderboard; the dashboard run is `current`. */
 export class ReviewState {
@@ -149,8 +121,7 @@ export class ReviewState {
   async loadRuns(): Promise<void> {
     this.runsLoading = true;
     try {
-      const repos = await this.repos();
-      this.runs = (await repos.runs.list()).filter((r) => r.config.protocol !== META_PROTOCOL);
+      this.runs = await reviewableRuns(await this.repos());
       this.error = null;
     } catch (e) {
       this.error = e;
@@ -159,12 +130,14 @@ export class ReviewState {
     }
   }
 
+  private readonly onRebuild = (done: number, total: number) => {
+    this.rebuilding = { done, total };
+  };
+
   /** Reads one run's facts (digest, labels); a stale digest is rebuilt, shown as `rebuilding`. */
   private async read(runId: string): Promise<Loaded | null> {
     try {
-      return await readRun(await this.repos(), runId, (done, total) => {
-        this.rebuilding = { done, total };
-      });
+      return await readRun(await this.repos(), runId, this.onRebuild);
     } finally {
       this.rebuilding = null;
     }
@@ -247,25 +220,15 @@ export class ReviewState {
     const generation = ++this.ciGeneration;
     const d = this.dashboard;
     if (!d) return;
-    const groups = [d.overall, ...d.subsets];
-    const jobs = groups.map((g) => bootstrapJob(g.table, REVIEW_BOOTSTRAP));
-    this.intervalsTotal = jobs.reduce((s, j) => s + j.iterations, 0);
-    this.intervalsDone = 0;
-    // Resampling starts once the numbers and the list are painted, so it never delays them.
-    await afterPaint();
-    if (generation !== this.ciGeneration) return;
-    let finished = 0;
-    for (const job of jobs) {
-      while (!job.done) {
-        await tick();
-        if (generation !== this.ciGeneration) return;
-        this.intervalsDone = finished + job.step(BOOTSTRAP_CHUNK);
-      }
-      finished += job.iterations;
-    }
-    if (generation !== this.ciGeneration || this.dashboard !== d) return;
-    const [overall, ...subsets] = groups.map((g, i) => ({ ...g, intervals: jobs[i]!.result() }));
-    this.dashboard = { ...d, overall: overall!, subsets };
+    const filled = await fillIntervals(d, {
+      live: () => generation === this.ciGeneration,
+      onProgress: (done, total) => {
+        this.intervalsDone = done;
+        this.intervalsTotal = total;
+      },
+    });
+    if (!filled || generation !== this.ciGeneration || this.dashboard !== d) return;
+    this.dashboard = filled;
     this.intervalsDone = this.intervalsTotal;
   }
 
@@ -290,22 +253,13 @@ export class ReviewState {
    */
   private async loadTexts(): Promise<void> {
     const runId = this.runId;
-    const ids = this.rows.map((r) => r.itemId);
     this.searchLoading = true;
     try {
-      const repos = await this.repos();
-      const items = await repos.items.getMany(ids);
-      if (runId !== this.runId) return;
-      // Replaced whole, never mutated: a plain Map in $state.raw is what should be watched.
-      // eslint-disable-next-line svelte/prefer-svelte-reactivity
-      this.searchTexts = new Map(
-        items
-          .filter((it) => it !== undefined)
-          .map((it) => [
-            it.id,
-            `${it.prompt}\u0000${it.responseA}\u0000${it.responseB ?? ''}`.toLowerCase(),
-          ]),
+      const texts = await searchTexts(
+        await this.repos(),
+        this.rows.map((r) => r.itemId),
       );
+      if (runId === this.runId) this.searchTexts = texts;
     } catch (e) {
       this.error = e;
     } finally {
@@ -397,45 +351,21 @@ export class ReviewState {
   /** The review (verdicts, dataset labels, your labels and notes) as a file for the browser to save. */
   exportReview(format: 'jsonl' | 'csv'): { name: string; blob: Blob } {
     const stem = fileStem('arbiter-review', this.run?.id ?? this.runId ?? 'run');
-    if (format === 'csv')
-      return {
-        name: `${stem}.csv`,
-        blob: new Blob(['\ufeff', reviewCsv(this.rows)], { type: 'text/csv' }),
-      };
-    return {
-      name: `${stem}.jsonl`,
-      blob: new Blob([reviewJsonl(this.run, this.rows, location.origin + location.pathname)], {
-        type: 'application/x-ndjson',
-      }),
-    };
-  }
-
-  /** Rows of a run for compare/leaderboard (labels as gold from the dataset). */
-  private async rowsOf(runId: string): Promise<{ run: RunRecord | undefined; rows: ReviewRow[] }> {
-    const l = await this.read(runId);
-    if (!l) return { run: undefined, rows: [] };
-    return {
-      run: l.run,
-      rows: buildRowsFromTable({
-        run: l.run,
-        table: l.table,
-        items: l.itemsById,
-        labels: [...l.labels.values()],
-      }),
-    };
+    return reviewFile(stem, format, this.run, this.rows, location.origin + location.pathname);
   }
 
   async compare(a: string, b: string): Promise<void> {
     this.compareLoading = true;
     this.comparison = null;
     try {
-      const [ra, rb] = await Promise.all([this.rowsOf(a), this.rowsOf(b)]);
-      this.compareRunsPair = [ra.run, rb.run];
-      this.comparison = compareRuns(ra.rows, rb.rows, REVIEW_BOOTSTRAP);
+      const { runs, comparison } = await compareStored(await this.repos(), a, b, this.onRebuild);
+      this.compareRunsPair = runs;
+      this.comparison = comparison;
       this.compareError = null;
     } catch (e) {
       this.compareError = e;
     } finally {
+      this.rebuilding = null;
       this.compareLoading = false;
     }
   }
@@ -446,14 +376,9 @@ export class ReviewState {
     try {
       if (this.runId !== runId || !this.loaded) await this.open(runId);
       await tick();
-      const weighting = gradesVerdicts(this.run) ? this.weighting : 'plain';
-      this.leaderboard = buildLeaderboard(this.rows, {
-        bootstrap: { iterations: 200, seed: 1 },
+      this.leaderboard = await runLeaderboard(await this.repos(), this.run, this.rows, {
+        weighting: this.weighting,
         lengthControl: this.lengthControl,
-        weighting,
-        ...(weighting === 'arena-hard'
-          ? { strengths: await strengthsOf((await this.repos()).judgments, runId) }
-          : {}),
       });
       this.leaderboardError = null;
     } catch (e) {
@@ -482,31 +407,11 @@ export class ReviewState {
     try {
       // The item's texts (Markdown to render) never delay the numbers and the list.
       await this.painted;
-      const repos = await this.repos();
-      const [all, item] = await Promise.all([
-        repos.judgments.byItem(itemId),
-        repos.items.get(itemId),
-      ]);
+      const detail = await readItemDetail(await this.repos(), itemId);
       if (this.detailLoading !== itemId) return;
-      this.detailItem = item;
-      this.itemJudgments = all
-        .filter((j) => j.protocol !== META_PROTOCOL)
-        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-      const metaIds = all
-        .filter((j) => j.protocol === META_PROTOCOL)
-        .map((j) => j.runId)
-        .filter((id, i, ids) => ids.indexOf(id) === i);
-      const entries: MetaEntry[] = [];
-      for (const id of metaIds) {
-        const run = await repos.runs.get(id);
-        if (!run || !isMetaSummary(run.summary)) continue;
-        entries.push({
-          run,
-          summary: run.summary,
-          judgments: all.filter((j) => j.runId === id),
-        });
-      }
-      this.metaEntries = entries.sort((a, b) => b.run.createdAt - a.run.createdAt);
+      this.detailItem = detail.item;
+      this.itemJudgments = detail.judgments;
+      this.metaEntries = detail.metaEntries;
       this.metaError = null;
     } catch (e) {
       this.metaError = e;
@@ -533,75 +438,25 @@ export class ReviewState {
     this.metaRunning = true;
     this.metaError = null;
     this.metaStream = '';
-    this.abortMeta = new AbortController();
-    const template = metaRewardingMeta;
-    const params: JudgmentParams = {
-      temperature: 0,
-      seed: 1,
-      max_tokens: loaded.spec.thinking ? 2048 : 1024,
-      samples: 1,
-      bothOrders: true,
-      constrained: false,
-    };
-    const ctx: MetaRunContext = {
-      runId: newId(),
-      itemId: item.id,
-      engine: this.engine.kind,
-      modelId: loaded.spec.modelId,
-      templateId: template.id,
-      templateVersion: template.version,
-      params,
-      judgmentA: a.id,
-      judgmentB: b.id,
-      now: Date.now(),
-    };
-    const run = metaRun(ctx);
+    const abort = (this.abortMeta = new AbortController());
+    const model = { modelId: loaded.spec.modelId, thinking: loaded.spec.thinking };
     let repos: Repositories;
+    let job: MetaJob;
     try {
       repos = await this.repos();
-      await repos.runs.put(run);
+      job = await createMetaRun(repos, this.engine, model, item, a, b);
     } catch (e) {
       this.metaError = e;
       this.metaRunning = false;
       return;
     }
-    const writes: Promise<void>[] = [];
-    let done = 0;
     try {
-      const result = await judgeItem(
-        this.engine,
-        metaItem(item, a, b),
-        {
-          template,
-          thinkingModel: loaded.spec.thinking,
-          bothOrders: true,
-          temperature: 0,
-          seed: 1,
-          max_tokens: params.max_tokens,
-        },
-        {
-          signal: this.abortMeta.signal,
-          onToken: (_o, _s, _d, text) => (this.metaStream = text),
-          onJudgment: (j) => {
-            done++;
-            const key = `meta:${a.id}:${b.id}:${ctx.modelId}:${j.order}:${j.sample}`;
-            writes.push(repos.judgments.put(metaRecord(j, ctx, newId(), key)));
-          },
-        },
-      );
-      await Promise.all(writes);
-      const summary = metaResult(run.summary as unknown as MetaSummary, result);
-      await repos.runs.update(run.id, {
-        status: 'done',
-        progress: { total: 2, done, failed: 0 },
-        summary: summary as unknown as Record<string, unknown>,
+      await judgeMetaRun(repos, this.engine, model, job, {
+        signal: abort.signal,
+        onText: (text) => (this.metaStream = text),
       });
     } catch (e) {
       this.metaError = e;
-      await Promise.allSettled(writes);
-      await repos.runs
-        .update(run.id, { status: 'failed', progress: { total: 2, done, failed: 1 } })
-        .catch(() => undefined);
     } finally {
       this.metaRunning = false;
       this.abortMeta = null;
