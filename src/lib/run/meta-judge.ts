@@ -121,3 +121,19 @@ export async function judgeMetaRun(
     throw e;
   }
 }
+
+/**
+ * The whole meta-judge: the run, then the judging. `onCreated` says the run was stored (a failure
+ * before it leaves nothing behind to show).
+ */
+export async function metaJudge(
+  repos: Repositories,
+  engine: JudgeEngine,
+  model: MetaModel,
+  pair: { item: ItemRecord; a: JudgmentRecord; b: JudgmentRecord },
+  opts: { signal?: AbortSignal; onText?: (text: string) => void; onCreated?: () => void } = {},
+): Promise<MetaSummary> {
+  const job = await createMetaRun(repos, engine, model, pair.item, pair.a, pair.b);
+  opts.onCreated?.();
+  return judgeMetaRun(repos, engine, model, job, opts);
+}
