@@ -93,3 +93,22 @@ export function reviewCsv(rows: readonly ReviewRow[]): string {
   }
   return lines.join(CRLF) + CRLF;
 }
+
+/** The review as a file for the browser to save: CSV (with a BOM, for spreadsheets) or JSONL. */
+export function reviewFile(
+  stem: string,
+  format: 'jsonl' | 'csv',
+  run: RunRecord | undefined,
+  rows: readonly ReviewRow[],
+  source: string,
+): { name: string; blob: Blob } {
+  if (format === 'csv')
+    return {
+      name: `${stem}.csv`,
+      blob: new Blob(['\ufeff', reviewCsv(rows)], { type: 'text/csv' }),
+    };
+  return {
+    name: `${stem}.jsonl`,
+    blob: new Blob([reviewJsonl(run, rows, source)], { type: 'application/x-ndjson' }),
+  };
+}

@@ -4,46 +4,61 @@ import { mulberry32, quantile, type BootstrapOptions, type Interval } from '../j
 import type { Verdict } from '../judge/types';
 import { toPairRecord, type ReviewRow } from './rows';
 
+const LABELS: Verdict[] = ['A', 'B', 'tie'];
+const PREDS = ['A', 'B', 'tie', 'failed'] as const;
+export type Prediction = (typeof PREDS)[number];
+
 /**
  * Per-item counts. Every dashboard rate is a ratio of sums of these over items, so a bootstrap
  * resample needs only the sums; items with the same vector are grouped into patterns, which makes
  * an iteration cost n random draws (the core's draws, in the core's order) plus patterns × columns.
  */
-const C = {
-  items: 0,
-  labelled: 1,
-  correct: 2,
-  correctAB: 3,
-  labelledBoth: 4,
-  correctBA: 5,
-  correctBoth: 6,
-  both: 7,
-  agree: 8,
-  flip: 9,
-  shown: 10,
-  shownTie: 11,
-  shownFailed: 12,
-  decisive: 13,
-  decisiveFirst: 14,
-  lengthN: 15,
-  longerWins: 16,
-  human: 17,
-  humanAgree: 18,
-  judgments: 19,
-  judgmentsFailed: 20,
-  judgmentsRepaired: 21,
-  /** label × prediction (A, B, tie, failed): 12 cells from here, labelled items only. */
-  confusion: 22,
-  /** your label × the judge's final verdict (A, B, tie, failed): 12 cells, for judge-vs-you kappa. */
-  humanConfusion: 34,
-} as const;
-const WIDTH = 46;
+const SCALARS = [
+  'items',
+  'labelled',
+  'correct',
+  'correctAB',
+  'labelledBoth',
+  'correctBA',
+  'correctBoth',
+  'both',
+  'agree',
+  'flip',
+  'shown',
+  'shownTie',
+  'shownFailed',
+  'decisive',
+  'decisiveFirst',
+  'lengthN',
+  'longerWins',
+  'human',
+  'humanAgree',
+  'judgments',
+  'judgmentsFailed',
+  'judgmentsRepaired',
+] as const;
 
-const LABELS: Verdict[] = ['A', 'B', 'tie'];
-const PREDS = ['A', 'B', 'tie', 'failed'] as const;
-export type Prediction = (typeof PREDS)[number];
+/**
+ * Label × prediction tables, one cell per (A, B, tie) × (A, B, tie, failed), after the scalars:
+ * `confusion` counts labelled items against the final verdict, `humanConfusion` your label
+ * against it (for judge-vs-you kappa).
+ */
+const TABLES = ['confusion', 'humanConfusion'] as const;
+const CELLS = LABELS.length * PREDS.length;
 
-const predIndex = (v: Verdict | null) => (v === null ? 3 : LABELS.indexOf(v));
+/** Where each count sits in a row's vector; the layout follows from the lists above. */
+export const COLUMNS = Object.fromEntries([
+  ...SCALARS.map((name, i) => [name, i] as const),
+  ...TABLES.map((name, t) => [name, SCALARS.length + t * CELLS] as const),
+]) as Record<(typeof SCALARS)[number] | (typeof TABLES)[number], number>;
+const C = COLUMNS;
+
+/** Length of a row's count vector. */
+export const WIDTH = SCALARS.length + TABLES.length * CELLS;
+
+/** The cell of a label × prediction table for one label and one prediction. */
+const cell = (table: (typeof TABLES)[number], label: Verdict, pred: Prediction) =>
+  C[table] + LABELS.indexOf(label) * PREDS.length + PREDS.indexOf(pred);
 
 /** The count vector of one row. */
 export function rowCounts(r: ReviewRow): Float64Array {
@@ -56,7 +71,7 @@ export function rowCounts(r: ReviewRow): Float64Array {
     c[C.labelled] = 1;
     c[C.correct] = final === p.label ? 1 : 0;
     c[C.correctAB] = p.verdictAB === p.label ? 1 : 0;
-    c[C.confusion + LABELS.indexOf(p.label) * 4 + predIndex(final)] = 1;
+    c[cell('confusion', p.label, final ?? 'failed')] = 1;
     if (hasBA) {
       c[C.labelledBoth] = 1;
       c[C.correctBA] = p.verdictBA === p.label ? 1 : 0;
@@ -91,7 +106,7 @@ export function rowCounts(r: ReviewRow): Float64Array {
   if (r.humanLabel !== null) {
     c[C.human] = 1;
     c[C.humanAgree] = r.verdict === r.humanLabel ? 1 : 0;
-    c[C.humanConfusion + LABELS.indexOf(r.humanLabel) * 4 + predIndex(r.verdict)] = 1;
+    c[cell('humanConfusion', r.humanLabel, r.verdict ?? 'failed')] = 1;
   }
   c[C.judgments] = r.judgmentCount;
   c[C.judgmentsFailed] = r.parseFailed;
@@ -101,24 +116,29 @@ export function rowCounts(r: ReviewRow): Float64Array {
 
 const ratio = (a: number, b: number) => (b === 0 ? NaN : a / b);
 
-/** Cohen's kappa from a 3 × 4 table (rows: rater 1's A/B/tie; columns: rater 2's A/B/tie/failed). */
-function kappaFromTable(s: Float64Array, at: number): number {
+/**
+ * Cohen's kappa from a label × prediction table (rows: rater 1's A/B/tie; columns: rater 2's
+ * A/B/tie/failed), as the core's `cohenKappa` computes it from the two raters' lists.
+ */
+function kappaFromTable(s: Float64Array, table: (typeof TABLES)[number]): number {
   let n = 0;
   let agree = 0;
-  const rowSum = [0, 0, 0];
-  const colSum = [0, 0, 0, 0];
-  for (let l = 0; l < 3; l++)
-    for (let p = 0; p < 4; p++) {
-      const v = s[at + l * 4 + p] ?? 0;
+  const rowSum = LABELS.map(() => 0);
+  const colSum = PREDS.map(() => 0);
+  // Runs per resample and metric, so it walks the cells by position rather than by name.
+  LABELS.forEach((label, l) =>
+    PREDS.forEach((pred, p) => {
+      const v = s[C[table] + l * PREDS.length + p] ?? 0;
       n += v;
       rowSum[l]! += v;
       colSum[p]! += v;
-      if (l === p) agree += v;
-    }
+      if (pred === label) agree += v;
+    }),
+  );
   if (n === 0) return NaN;
   const po = agree / n;
   let pe = 0;
-  for (let k = 0; k < 3; k++) pe += (colSum[k]! / n) * (rowSum[k]! / n);
+  LABELS.forEach((_, k) => (pe += (colSum[k]! / n) * (rowSum[k]! / n)));
   return pe === 1 ? (po === 1 ? 1 : NaN) : (po - pe) / (1 - pe);
 }
 
@@ -140,10 +160,10 @@ export const METRICS = {
   tieRate: (s: Float64Array) => ratio(s[C.shownTie]!, s[C.shown]!),
   parseFailureRate: (s: Float64Array) => ratio(s[C.shownFailed]!, s[C.shown]!),
   firstPositionPreference: (s: Float64Array) => ratio(s[C.decisiveFirst]!, s[C.decisive]!),
-  kappa: (s: Float64Array) => kappaFromTable(s, C.confusion),
+  kappa: (s: Float64Array) => kappaFromTable(s, 'confusion'),
   longerAnswerWinRate: (s: Float64Array) => ratio(s[C.longerWins]!, s[C.lengthN]!),
   humanAgreement: (s: Float64Array) => ratio(s[C.humanAgree]!, s[C.human]!),
-  humanKappa: (s: Float64Array) => kappaFromTable(s, C.humanConfusion),
+  humanKappa: (s: Float64Array) => kappaFromTable(s, 'humanConfusion'),
   /** Share of judgments (not items) whose verdict failed to parse / needed repair. */
   judgmentParseFailed: (s: Float64Array) => ratio(s[C.judgmentsFailed]!, s[C.judgments]!),
   judgmentRepaired: (s: Float64Array) => ratio(s[C.judgmentsRepaired]!, s[C.judgments]!),
@@ -353,12 +373,12 @@ export function confusionOf(
   table: CountTable,
   which: 'labels' | 'human' = 'labels',
 ): Record<Verdict, Record<Prediction, number>> {
-  const at = which === 'labels' ? C.confusion : C.humanConfusion;
+  const at = which === 'labels' ? 'confusion' : 'humanConfusion';
   const out = {} as Record<Verdict, Record<Prediction, number>>;
-  LABELS.forEach((l, li) => {
+  for (const l of LABELS) {
     out[l] = { A: 0, B: 0, tie: 0, failed: 0 };
-    PREDS.forEach((p, pi) => (out[l][p] = table.sums[at + li * 4 + pi]!));
-  });
+    for (const p of PREDS) out[l][p] = table.sums[cell(at, l, p)]!;
+  }
   return out;
 }
 
