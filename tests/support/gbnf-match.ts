@@ -49,9 +49,9 @@ class Parser {
 
   private postfix(node: Node): Node {
     const c = this.src[this.i];
-    if (c === '*') return this.i++, { t: 'rep', node, min: 0, max: Infinity };
-    if (c === '+') return this.i++, { t: 'rep', node, min: 1, max: Infinity };
-    if (c === '?') return this.i++, { t: 'rep', node, min: 0, max: 1 };
+    if (c === '*') return (this.i++, { t: 'rep', node, min: 0, max: Infinity });
+    if (c === '+') return (this.i++, { t: 'rep', node, min: 1, max: Infinity });
+    if (c === '?') return (this.i++, { t: 'rep', node, min: 0, max: 1 });
     if (c === '{') {
       const end = this.src.indexOf('}', this.i);
       const [a, b] = this.src.slice(this.i + 1, end).split(',');

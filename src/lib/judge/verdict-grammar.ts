@@ -96,8 +96,8 @@ export function verdictGrammar(format: VerdictFormat, shape: VerdictGrammarShape
 
 /**
  * The verdict alone, for the short continuation that finishes an output the token budget cut
- * off before its verdict. Leading whitespace is allowed: a model often starts a line first.
+ * off before its verdict. One leading space or newline is allowed: a model often starts a line first.
  */
 export function verdictTailGrammar(format: VerdictFormat, shape: VerdictGrammarShape): string {
-  return `root ::= [ \\n]* tail\ntail ::= ${GRAMMARS[format].tail(shape)}`;
+  return `root ::= [ \\n]? tail\ntail ::= ${GRAMMARS[format].tail(shape)}`;
 }
