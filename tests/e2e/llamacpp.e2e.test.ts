@@ -175,7 +175,9 @@ test(
       order: string;
       parse: string;
       verdict: string | null;
-      params: { constrained: boolean };
+      text: string;
+      continued?: boolean;
+      params: { constrained: boolean; constraint?: string };
     };
     const mine = async () =>
       (await readStore<J>(page, 'judgments')).filter((j) => j.runId === runId);
@@ -193,10 +195,14 @@ test(
     expect(all).toHaveLength(20);
     expect(new Set(all.map((j) => j.key)).size).toBe(20);
     expect(new Set(all.map((j) => `${j.itemId}/${j.order}`)).size).toBe(20);
-    // The grammar makes every verdict parse, random weights or not.
+    // J1's own verdict grammar makes every verdict parse, random weights or not: each output ends
+    // in the protocol's verdict, written by the model within its budget or, when the budget ran
+    // out first, by the short constrained continuation.
     expect(all.filter((j) => j.parse === 'failed')).toEqual([]);
     for (const j of all) expect(['A', 'B', 'tie']).toContain(j.verdict);
-    for (const j of all) expect(j.params.constrained).toBe(true);
+    for (const j of all)
+      expect(j.params).toMatchObject({ constrained: true, constraint: 'grammar' });
+    for (const j of all) expect(j.text).toMatch(/<answer>\[\[[ABC]\]\]<\/answer>$/);
     const runs = await readStore<{ id: string; config: { engine: string } }>(page, 'runs');
     expect(runs.find((r) => r.id === runId)?.config.engine).toBe('wllama');
   },
