@@ -42,7 +42,7 @@ const CASES: Case[] = [
     shape: { allowTie: true },
     valid: ['<answer>[[A]]</answer>', '<answer>[[B]]</answer>', '<answer>[[C]]</answer>'],
     invalid: ['[[A]]', '<answer>A</answer>', '<answer>[[A]]', '<answer>[[D]]</answer>'],
-    reasoning: '<think>Answer A gives 100 °C; B is wrong [see above].</think>\n',
+    reasoning: '<think>Answer A gives 100 C; B is wrong [see above].</think>\n',
   },
   {
     format: 'j1-score',
@@ -162,6 +162,15 @@ describe('verdictGrammar', () => {
     expect(gbnfAccepts(g, 'D')).toBe(false);
     expect(gbnfAccepts(g, 'I think A')).toBe(false);
     expect(gbnfAccepts(verdictGrammar('letter', { allowTie: false }), 'C')).toBe(false);
+  });
+
+  it('keeps the reasoning to printable ASCII and line breaks (wllama fails on part of a UTF-8 character)', () => {
+    for (const format of ['mt-bench-pair', 'j1-pair', 'j1-score', 'auto-j-pair'] as const) {
+      const g = verdictGrammar(format, { allowTie: true, scoreRange: [1, 10] });
+      const tail = CASES.find((c) => c.format === format)?.valid[0] ?? '';
+      expect(gbnfAccepts(g, `Fine\tand\r\ngood. ${tail}`)).toBe(true);
+      expect(gbnfAccepts(g, `100 °C. ${tail}`)).toBe(false);
+    }
   });
 
   it('keeps the opening of a bracket verdict out of the reasoning, so the verdict ends the output', () => {

@@ -14,14 +14,23 @@ export interface VerdictGrammarShape {
  * opens the verdict out of the reasoning, so that once the model writes it, the verdict and then
  * the end of the output are the only way on: `[` for the bracket formats, `<a`/`<s` for J1
  * (whose reasoning keeps its `<think>` tags).
+ *
+ * The reasoning is printable ASCII and line breaks. A grammar cannot tell a whole character from
+ * a byte-fallback token that spells part of one, and wllama 3.13.0 fails a generation whose
+ * token is part of a UTF-8 character ("Invalid typed array length", see toWllamaRequest in
+ * engine/wllama-host.ts); with random weights that came within 24 tokens.
  */
 type Free = 'any' | 'no-bracket' | 'no-answer-tag' | 'no-score-tag';
 
+const WS = '\\x09\\x0A\\x0D';
 const FREE: Record<Free, string> = {
-  any: 'free ::= [^\\x00]*',
-  'no-bracket': 'free ::= [^[\\x00]*',
-  'no-answer-tag': 'free ::= ([^<\\x00] | "<" [^a\\x00])*',
-  'no-score-tag': 'free ::= ([^<\\x00] | "<" [^s\\x00])*',
+  any: `free ::= [${WS}\\x20-\\x7E]*`,
+  // Everything but `[` (0x5B).
+  'no-bracket': `free ::= [${WS}\\x20-\\x5A\\x5C-\\x7E]*`,
+  // `<` (0x3C) only when not followed by `a` (0x61).
+  'no-answer-tag': `free ::= ([${WS}\\x20-\\x3B\\x3D-\\x7E] | "<" [${WS}\\x20-\\x60\\x62-\\x7E])*`,
+  // `<` only when not followed by `s` (0x73).
+  'no-score-tag': `free ::= ([${WS}\\x20-\\x3B\\x3D-\\x7E] | "<" [${WS}\\x20-\\x72\\x74-\\x7E])*`,
 };
 
 /** A GBNF string literal. */
