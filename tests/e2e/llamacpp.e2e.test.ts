@@ -55,6 +55,12 @@ test(
     const { page } = app;
     page.setDefaultTimeout(REAL_MODEL);
     await page.getByTestId('cpu-engine-note').waitFor();
+    // Recommended before any model is loaded, with no speed figure until one is measured.
+    const advice = page.getByTestId('cpu-recommendation');
+    expect(await advice.textContent()).toMatch(
+      /llama\.cpp on the CPU.*measured after the first load/s,
+    );
+    expect(await advice.textContent()).not.toMatch(/tokens\/s/);
     // Served cross-origin isolated, so llama.cpp may use SharedArrayBuffer threads.
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await addFiles(page, [await ggufFile('tiny-judge.gguf', writeTinyGguf())]);
@@ -69,6 +75,9 @@ test(
     expect(await page.getByTestId('calibration').textContent()).toMatch(
       /\d+ tokens\/s generating.*typical judgment.*takes about.*Runs on one CPU thread\./s,
     );
+    await expect
+      .poll(() => advice.textContent())
+      .toMatch(/Measured on this machine: \d+ tokens\/s/);
 
     await fillPair(page, { prompt: 'What is 2 + 2?', a: '4', b: '5' });
     await page.getByTestId('judge').click();
