@@ -60,6 +60,8 @@ try {
     const stores = [];
     const loads = [];
     const tps = [];
+    const engineTps = [];
+    const counts = [];
     const ttft = [];
     let mem = null;
     for (let i = 0; i < runs; i++) {
@@ -68,6 +70,8 @@ try {
       if (i === 0) await call('arbiterGenerate', 8);
       const g = await call('arbiterGenerate', maxTokens);
       tps.push(g.tokensPerS);
+      if (g.engineTokensPerS) engineTps.push(g.engineTokensPerS);
+      counts.push(g.tokens);
       ttft.push(g.ttftMs);
       if (i === 0) mem = await call('memoryMB');
     }
@@ -80,7 +84,18 @@ try {
         values: tps,
         goal: '≥ 0.97 × bare at its threads',
       },
-      { name: 'Arbiter: first token', unit: 'ms', values: ttft, goal: '≤ bare + 20 ms' },
+      // llama.cpp's own rate inside the worker: what the page-side figure above loses is the
+      // worker, the protocol and the render; what this one loses against bare is llama.cpp's.
+      { name: 'Arbiter: decode as llama.cpp timed it', unit: 'tok/s', values: engineTps },
+      // Bare ignores the end of turn; Arbiter's request cannot, so fewer tokens here mean the
+      // fixed costs (flush, result message) weigh more in the page-side rate.
+      { name: 'Arbiter: tokens generated', unit: 'tokens', values: counts },
+      {
+        name: 'Arbiter: first token (Judge page pace; the first delta goes at once)',
+        unit: 'ms',
+        values: ttft,
+        goal: '≤ bare + 20 ms',
+      },
       { name: 'Arbiter: memory after load', unit: 'MB', values: mem === null ? [] : [mem] },
     );
     printTable(

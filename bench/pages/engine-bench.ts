@@ -6,6 +6,7 @@ import { GGUF_CACHE } from '../../src/lib/engine/cache';
 import { planSeed, seedModel } from '../../src/lib/engine/model-files';
 import type { ModelSpec } from '../../src/lib/engine/types';
 import { createWllamaEngine } from '../../src/lib/engine/wllama-engine';
+import { STREAM_PACE } from '../../src/lib/state/judge.svelte';
 import { writeTinyGguf, type TinyGgufOptions } from '../../tests/support/gguf-writer';
 
 export interface GenStats {
@@ -14,6 +15,8 @@ export interface GenStats {
   /** Completion tokens after the first, per second of wall time after the first. */
   tokensPerS: number;
   tokens: number;
+  /** llama.cpp's own decode rate (its timings), free of the page's and the worker's costs. */
+  engineTokensPerS?: number | null;
 }
 
 const messages = [
@@ -101,7 +104,10 @@ const api = {
     await engine.load(spec as ModelSpec);
     return performance.now() - t0;
   },
-  /** The same generation through Arbiter: worker, protocol, paced streaming and a render of each message. */
+  /**
+   * The same generation through Arbiter: worker, protocol, streaming at the Judge page's pace
+   * (STREAM_PACE, not the 400-character default) and a render of each message.
+   */
   async arbiterGenerate(maxTokens: number): Promise<GenStats> {
     out.textContent = '';
     const t0 = performance.now();
@@ -113,11 +119,17 @@ const api = {
           first ||= performance.now();
           out.append(d.delta);
         },
+        pace: STREAM_PACE,
       },
     );
     const end = performance.now();
     const tokens = r.usage.completionTokens;
-    return { ttftMs: first - t0, tokensPerS: ((tokens - 1) * 1000) / (end - first), tokens };
+    return {
+      ttftMs: first - t0,
+      tokensPerS: ((tokens - 1) * 1000) / (end - first),
+      tokens,
+      engineTokensPerS: r.usage.decodeTokensPerS,
+    };
   },
   memoryMB,
 };

@@ -55,6 +55,12 @@ test(
     const { page } = app;
     page.setDefaultTimeout(REAL_MODEL);
     await page.getByTestId('cpu-engine-note').waitFor();
+    // Recommended before any model is loaded, with no speed figure until one is measured.
+    const advice = page.getByTestId('cpu-recommendation');
+    expect(await advice.textContent()).toMatch(
+      /llama\.cpp on the CPU.*measured after the first load/s,
+    );
+    expect(await advice.textContent()).not.toMatch(/tokens\/s/);
     // Served cross-origin isolated, so llama.cpp may use SharedArrayBuffer threads.
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await addFiles(page, [await ggufFile('tiny-judge.gguf', writeTinyGguf())]);
@@ -69,6 +75,9 @@ test(
     expect(await page.getByTestId('calibration').textContent()).toMatch(
       /\d+ tokens\/s generating.*typical judgment.*takes about.*Runs on one CPU thread\./s,
     );
+    await expect
+      .poll(() => advice.textContent())
+      .toMatch(/Measured on this machine: \d+ tokens\/s/);
 
     await fillPair(page, { prompt: 'What is 2 + 2?', a: '4', b: '5' });
     await page.getByTestId('judge').click();
@@ -175,7 +184,9 @@ test(
       order: string;
       parse: string;
       verdict: string | null;
-      params: { constrained: boolean };
+      text: string;
+      continued?: boolean;
+      params: { constrained: boolean; constraint?: string };
     };
     const mine = async () =>
       (await readStore<J>(page, 'judgments')).filter((j) => j.runId === runId);
@@ -193,10 +204,14 @@ test(
     expect(all).toHaveLength(20);
     expect(new Set(all.map((j) => j.key)).size).toBe(20);
     expect(new Set(all.map((j) => `${j.itemId}/${j.order}`)).size).toBe(20);
-    // The grammar makes every verdict parse, random weights or not.
+    // J1's own verdict grammar makes every verdict parse, random weights or not: each output ends
+    // in the protocol's verdict, written by the model within its budget or, when the budget ran
+    // out first, by the short constrained continuation.
     expect(all.filter((j) => j.parse === 'failed')).toEqual([]);
     for (const j of all) expect(['A', 'B', 'tie']).toContain(j.verdict);
-    for (const j of all) expect(j.params.constrained).toBe(true);
+    for (const j of all)
+      expect(j.params).toMatchObject({ constrained: true, constraint: 'grammar' });
+    for (const j of all) expect(j.text).toMatch(/<answer>\[\[[ABC]\]\]<\/answer>$/);
     const runs = await readStore<{ id: string; config: { engine: string } }>(page, 'runs');
     expect(runs.find((r) => r.id === runId)?.config.engine).toBe('wllama');
   },

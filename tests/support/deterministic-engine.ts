@@ -63,7 +63,9 @@ export function firstPositionAnswer(req: GenerateRequest, thinking: boolean): Sc
       ? '<think>I compare the answers. The first one reads well enough.</think>\n\n'
       : '';
   const rf = req.response_format;
-  if (rf?.type === 'grammar') return { text: 'A', verdictLogprobs: { A: -0.2, B: -1.8 } };
+  // A verdict grammar (free reasoning, then the verdict tail) gets the protocol's own answer below.
+  if (rf?.type === 'grammar' && !rf.grammar.includes('tail ::='))
+    return { text: 'A', verdictLogprobs: { A: -0.2, B: -1.8 } };
   if (rf?.type === 'json_object') {
     const schema = rf.schema ?? '';
     const reasoning = schema.includes('"reasoning"')

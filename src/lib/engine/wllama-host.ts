@@ -4,6 +4,7 @@ import type { ChatCompletionChunk, ChatCompletionParams } from '@wllama/wllama';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import { GGUF_CACHE, deleteModelFiles, listCachedModels } from './cache';
 import { coalescerFor } from './coalesce';
+import { downloadToCache } from './gguf-download';
 import { queryDevice } from './device';
 import {
   AbortedError,
@@ -118,6 +119,16 @@ export async function calibrate(
   };
 }
 
+/** Whether a GGUF URL can be fetched: files added from disk are filed under a `.invalid` host. */
+export function downloadable(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return /^https?:$/.test(u.protocol) && !u.hostname.endsWith('.invalid');
+  } catch {
+    return false;
+  }
+}
+
 const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', tool_calls: 'stop' };
 
 export class WllamaHost {
@@ -163,7 +174,7 @@ export class WllamaHost {
       case 'device':
         return queryDevice();
       case 'load':
-        return this.load(msg.id, msg.spec);
+        return this.load(msg.id, msg.spec, signal);
       case 'generate': {
         const job = this.queue.then(() => this.generate(msg.id, msg.req, signal, msg.stream));
         this.queue = job.catch(() => undefined);
@@ -194,7 +205,45 @@ export class WllamaHost {
     this.post({ kind: 'progress', id, progress: { ...p, elapsedMs, phaseStartedMs: elapsedMs } });
   }
 
-  private async load(id: number, spec: ModelSpec): Promise<Operations['load']['result']> {
+  /** Download the parts of a catalog model that are not stored yet, resuming any cut-off part. */
+  private async download(
+    id: number,
+    urls: string[],
+    cache: Cache,
+    signal: AbortSignal,
+    t0: number,
+  ) {
+    const missing: string[] = [];
+    for (const url of urls) if (!(await cache.match(url)) && downloadable(url)) missing.push(url);
+    for (const [i, url] of missing.entries()) {
+      const part = missing.length > 1 ? ` (part ${i + 1} of ${missing.length})` : '';
+      await downloadToCache(url, cache, {
+        signal,
+        onProgress: (p) =>
+          this.progress(
+            id,
+            {
+              phase: 'downloading',
+              fraction: p.totalBytes ? p.loadedBytes / p.totalBytes : null,
+              loadedBytes: p.loadedBytes,
+              totalBytes: p.totalBytes,
+              etaMs: p.etaMs,
+              text:
+                p.resumedBytes > 0
+                  ? `Resuming the download${part} after ${Math.round(p.resumedBytes / 1e6)} MB`
+                  : `Downloading the model${part}`,
+            },
+            t0,
+          ),
+      });
+    }
+  }
+
+  private async load(
+    id: number,
+    spec: ModelSpec,
+    signal: AbortSignal,
+  ): Promise<Operations['load']['result']> {
     const t0 = performance.now();
     await this.unload();
     const urls = spec.ggufFiles ?? [];
@@ -215,6 +264,7 @@ export class WllamaHost {
       t0,
     );
     const cache = await this.caches.open(GGUF_CACHE);
+    await this.download(id, urls, cache, signal, t0);
     const blobs: Blob[] = [];
     for (const url of urls) {
       const res = await cache.match(url);

@@ -4,6 +4,8 @@ export * from './parse';
 export { maskThinking } from './parse-text';
 export * from './tokens';
 export * from './constrained';
+export * from './continuation';
+export * from './verdict-grammar';
 export * from './confidence';
 export * from './aggregate';
 export * from './outcome';

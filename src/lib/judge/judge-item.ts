@@ -24,6 +24,7 @@ import {
   type ScoreProbabilities,
   type VerdictProbabilities,
 } from './confidence';
+import { finishVerdict } from './continuation';
 import { mapVerdict } from './parse';
 import type { BuildOptions, JudgeItem, Order, ParseResult, Template, Verdict } from './types';
 
@@ -46,6 +47,12 @@ export interface JudgeConfig {
   top_logprobs?: number;
   /** Constrain the output (JSON schema, or the letter grammar for verdict-only). */
   constrained?: boolean;
+  /**
+   * How a constrained output is constrained: 'json' (default) asks for the JSON form under its
+   * schema; 'grammar' keeps the protocol's own prompt and verdict format under its GBNF grammar
+   * (engines that take grammars: llama.cpp, web-llm, servers with guided decoding).
+   */
+  constraint?: 'json' | 'grammar';
 }
 
 export interface JudgeHooks {
@@ -75,6 +82,8 @@ export interface Judgment {
   scoreProbabilities: ScoreProbabilities | null;
   /** The request as sent, messages included, for reproducibility. */
   request: GenerateRequest;
+  /** The budget ran out before the verdict, so a short constrained continuation finished it. */
+  continued?: boolean;
 }
 
 export interface OrderResult {
@@ -125,10 +134,11 @@ export function buildRequest(
   const t = config.template;
   const constrained = config.constrained ?? false;
   const verdictOnly = t.family === 'verdict-only';
+  const grammar = constrained && config.constraint === 'grammar' && !verdictOnly;
   const opts: BuildOptions = {
     order,
     thinkingModel: config.thinkingModel,
-    json: constrained && !verdictOnly,
+    json: constrained && !verdictOnly && !grammar,
   };
   if (config.allowTie !== undefined) opts.allowTie = config.allowTie;
   const logprobs = config.logprobs ?? verdictOnly;
@@ -146,7 +156,9 @@ export function buildRequest(
   // A grammar applies from the first token and would forbid a <think> block: never constrain
   // before thinking, so constrained and verdict-only runs switch the model's thinking off.
   if (config.thinkingModel) req.enable_thinking = !(constrained || verdictOnly);
-  if (constrained) {
+  if (grammar && t.verdictGrammar) {
+    req.response_format = { type: 'grammar', grammar: t.verdictGrammar(opts) };
+  } else if (constrained) {
     const format = t.responseFormat?.(opts);
     if (format) req.response_format = format;
   }
@@ -163,6 +175,7 @@ export function toJudgment(
   sample: number,
   request: GenerateRequest,
   res: GenerateResult,
+  continued = false,
 ): Judgment {
   const parsed = t.parse(res.text);
   const shownVerdict = parsed.verdict;
@@ -187,6 +200,7 @@ export function toJudgment(
         ? scoreProbabilities(res.logprobs, parsed.span, t.scoreRange)
         : null,
     request,
+    ...(continued ? { continued: true } : {}),
   };
 }
 
@@ -211,12 +225,22 @@ export async function judgeItem(
       if (hooks.signal?.aborted) throw new AbortedError();
       const request = buildRequest(item, config, order, sample);
       const onToken = hooks.onToken;
-      const res = await engine.generate(request, {
+      const first = await engine.generate(request, {
         ...(onToken ? { onToken: (d) => onToken(order, sample, d.delta, d.text) } : {}),
         ...(onToken && hooks.pace ? { pace: hooks.pace } : {}),
         ...(hooks.signal ? { signal: hooks.signal } : {}),
       });
-      const judgment = toJudgment(t, order, sample, request, res);
+      const allowTie = t.allowsTie && (config.allowTie ?? true);
+      const { result: res, continued } = await finishVerdict(
+        engine,
+        t,
+        request,
+        first,
+        allowTie,
+        hooks.signal,
+      );
+      if (continued && onToken) onToken(order, sample, res.text.slice(first.text.length), res.text);
+      const judgment = toJudgment(t, order, sample, request, res, continued);
       judgments.push(judgment);
       hooks.onJudgment?.(judgment);
     }

@@ -104,6 +104,10 @@ export interface Template {
   parse(text: string): ParseResult;
   /** A constraint under which the verdict always parses; undefined when none applies. */
   responseFormat?(opts: BuildOptions): ResponseFormat | undefined;
+  /** GBNF: free reasoning, then the verdict in the protocol's own format (verdict-grammar.ts). */
+  verdictGrammar?(opts: BuildOptions): string;
+  /** GBNF for the verdict alone, for the continuation of an output cut off before it. */
+  verdictTailGrammar?(allowTie: boolean): string;
   /** Estimated tokens of the template's own text (both messages), beyond the item's text. */
   overheadTokens: number;
   /** Whether a multi-turn item is judged on its whole conversation (else on its first turn). */

@@ -3,6 +3,7 @@ import {
   buildRequest,
   countItemTokens,
   estimateItemTokens,
+  finishVerdict,
   getTemplate,
   toJudgment,
   type Order,
@@ -471,7 +472,32 @@ export class BatchRunner {
       }
       lastEnd = this.now();
       this.ends.push(lastEnd);
-      const j = toJudgment(template, u.planned.order, u.planned.sample, prepared.request, res);
+      let continued = false;
+      try {
+        // A judgment cut off before its verdict is finished by a short constrained continuation.
+        const allowTie = template.allowsTie && u.ctx.options.allowTie;
+        const done = await finishVerdict(
+          this.deps.engine,
+          template,
+          prepared.request,
+          res,
+          allowTie,
+          signal,
+        );
+        res = done.result;
+        continued = done.continued;
+      } catch (e) {
+        if (e instanceof AbortedError || signal.aborted) break;
+        // The cut-off judgment stands as it is (its parse failure is recorded below).
+      }
+      const j = toJudgment(
+        template,
+        u.planned.order,
+        u.planned.sample,
+        prepared.request,
+        res,
+        continued,
+      );
       const record = toRecord(j, {
         runId: this.runId,
         itemId: u.item.id,

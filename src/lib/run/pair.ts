@@ -57,6 +57,10 @@ export function judgeConfig(ctx: PairContext): JudgeConfig {
     // A verdict-only judgment is read from its logprobs: that is the protocol, not an option.
     logprobs: o.logprobs || ctx.template.family === 'verdict-only',
     constrained: o.constrained,
+    // llama.cpp takes the protocol's own verdict grammar: the reasoning stays free and the
+    // verdict is the protocol's. Other engines keep the JSON form (web-llm and servers take
+    // grammars too, but that is not yet checked on a real GPU or server).
+    ...(ctx.model.engine === 'wllama' ? { constraint: 'grammar' as const } : {}),
   };
 }
 
@@ -72,6 +76,8 @@ export function judgmentParams(ctx: PairContext): JudgmentParams {
     constrained: ctx.options.constrained,
     allowTie: ctx.options.allowTie && ctx.template.allowsTie,
   };
+  if (req.response_format?.type === 'grammar' && ctx.template.family !== 'verdict-only')
+    params.constraint = 'grammar';
   if (req.top_logprobs !== undefined) params.top_logprobs = req.top_logprobs;
   if (req.enable_thinking !== undefined) params.enable_thinking = req.enable_thinking;
   return params;
@@ -327,6 +333,7 @@ export function toRecord(j: Judgment, rc: RecordContext): JudgmentRecord {
     parse: j.parse.status,
     parseSpan: j.parse.span,
     finishReason: j.finishReason,
+    ...(j.continued ? { continued: true } : {}),
     // Rounded once, here, so the store and both exports hold the same numbers.
     usage: roundUsage(j.usage),
     key: rc.key,

@@ -40,6 +40,8 @@ export interface JudgmentParams {
   bothOrders: boolean;
   /** Whether output was constrained by a grammar / JSON schema. */
   constrained: boolean;
+  /** How, when it was by the protocol's verdict grammar; absent: the JSON schema (or none). */
+  constraint?: 'grammar';
   /** Whether the judge was offered a tie (it changes the prompt). Absent in early records. */
   allowTie?: boolean;
   top_logprobs?: number;
@@ -200,6 +202,8 @@ export interface JudgmentRecord {
   /** [start, end) of the verdict in `text`, when found. */
   parseSpan?: [number, number] | null;
   finishReason?: FinishReason;
+  /** The budget ran out before the verdict and a short constrained continuation finished it. */
+  continued?: boolean;
   usage: GenerateUsage;
   /** judgmentKey(...) of this work; several records may share one (see the by-key index). */
   key: string;

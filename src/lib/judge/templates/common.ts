@@ -3,6 +3,7 @@ import type { ChatMessage, ResponseFormat } from '../port';
 import { jsonInstruction, jsonResponseFormat, type ConstraintShape } from '../constrained';
 import { parseVerdict, type VerdictFormat } from '../parse';
 import { estimateMessagesTokens } from '../tokens';
+import { verdictGrammar, verdictTailGrammar, type VerdictGrammarShape } from '../verdict-grammar';
 import type {
   BuildOptions,
   Conversation,
@@ -212,6 +213,14 @@ export function defineTemplate(spec: TemplateSpec): Template {
       ((opts) => jsonResponseFormat(shapeOf(spec, spec.allowsTie && (opts.allowTie ?? true)))),
     overheadTokens: 0,
   };
+  const grammarShape = (allowTie: boolean): VerdictGrammarShape => ({
+    allowTie: spec.allowsTie && allowTie,
+    ...(spec.scoreRange ? { scoreRange: spec.scoreRange } : {}),
+  });
+  template.verdictGrammar = (opts) =>
+    verdictGrammar(spec.format, grammarShape(opts.allowTie ?? true));
+  template.verdictTailGrammar = (allowTie) =>
+    verdictTailGrammar(spec.format, grammarShape(allowTie));
   if (spec.scoreRange) template.scoreRange = spec.scoreRange;
   if (spec.verdictTokens) template.verdictTokens = spec.verdictTokens;
   template.overheadTokens = overhead(spec, buildMessages);
