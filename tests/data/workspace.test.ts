@@ -42,6 +42,25 @@ describe('workspace file', () => {
     expect((recs[4] as WorkspaceRecord).record).toEqual(content.labels[0]);
   });
 
+  test('runs and judgments of every engine read back, llama.cpp (wllama) among them', () => {
+    for (const engine of ['webllm', 'openai', 'wllama', 'test'] as const) {
+      const run = makeRun();
+      const judgment = { ...makeJudgment(), engine };
+      const lines = [
+        ...workspaceLines(header, {
+          datasets: [],
+          items: [],
+          runs: [{ ...run, config: { ...run.config, engine } }],
+          judgments: [judgment],
+          labels: [],
+        }),
+      ];
+      const recs = lines.slice(1).map((l, i) => parseWorkspaceLine(l, i + 2));
+      expect(recs.filter(isRowError), engine).toEqual([]);
+      expect((recs[1] as WorkspaceRecord).record).toEqual(judgment);
+    }
+  });
+
   test.each([
     ['not JSON', '{oops', /not JSON/],
     ['an array', '[1,2]', /not a JSON object/],

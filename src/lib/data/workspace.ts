@@ -1,5 +1,6 @@
 // The workspace / results JSONL file: a header line, then one stored record per line (pure; the CLI writes it too).
 import * as v from 'valibot';
+import { ENGINE_KINDS } from '../judge/port';
 import { ConversationSchema } from './formats/conversation';
 import type {
   DatasetRecord,
@@ -106,7 +107,7 @@ const paramsSchema = v.looseObject({
 });
 
 const configSchema = v.looseObject({
-  engine: v.picklist(['webllm', 'openai', 'test']),
+  engine: v.picklist(ENGINE_KINDS),
   modelId: v.string(),
   protocol: v.string(),
   templateId: v.string(),
@@ -160,7 +161,7 @@ const schemas = {
     protocol: v.string(),
     templateId: v.string(),
     templateVersion: finite,
-    engine: v.picklist(['webllm', 'openai', 'test']),
+    engine: v.picklist(ENGINE_KINDS),
     modelId: v.string(),
     params: paramsSchema,
     order: v.picklist(['AB', 'BA']),

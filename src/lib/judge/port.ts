@@ -5,7 +5,9 @@
 // re-export it, so `engine/...` imports keep working.
 
 /** Which engine served a judgment (recorded with it, so the store names it too). */
-export type EngineKind = 'webllm' | 'openai' | 'wllama' | 'test';
+/** Every engine kind; files and records are checked against this one list. */
+export const ENGINE_KINDS = ['webllm', 'openai', 'wllama', 'test'] as const;
+export type EngineKind = (typeof ENGINE_KINDS)[number];
 
 /** A chat message as the engines take it. */
 export interface ChatMessage {
