@@ -155,7 +155,7 @@ describe('RunScheduler', () => {
     expect(p).toMatchObject({ runId: run.id, status: 'done', done: 6 });
     // Owner from the loop's start; let go once no run waits.
     expect(owners).toEqual([true]);
-    expect(scheduler.readOnly(await repos.runs.get(run.id))).toBe(false);
+    expect(scheduler.readOnly((await repos.runs.get(run.id)) ?? null)).toBe(false);
   });
 
   test('pauses a run whose model this tab cannot load, saying which model', async () => {
