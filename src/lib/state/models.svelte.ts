@@ -1,9 +1,7 @@
 // Model state the views read: the device, the models it can run, loading with progress, the cache.
 import {
-  modelsForDevice,
   recommendModel,
   customModelSpec,
-  type CatalogEntry,
   type CustomModelInput,
   type Recommendation,
 } from '../engine/catalog';
@@ -17,26 +15,14 @@ import {
   type StorageState,
 } from '../engine/cache';
 import { AbortedError } from '../engine/errors';
+import { offeredModels, type OfferedModel } from '../engine/offered';
+import { runTestPrompt, type TestPromptResult } from '../engine/test-prompt';
 import type { JudgeEngine, LoadedModel, LoadProgress, ModelSpec } from '../engine/types';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
-/** A model as the picker shows it: a catalog entry, a test model, or a custom one. */
-export interface OfferedModel {
-  spec: ModelSpec;
-  label: string;
-  entry: CatalogEntry | null;
-  /** Shown for models that exist only in the test build. */
-  test: boolean;
-}
-
-export interface TestPromptResult {
-  text: string;
-  decodeTokensPerS: number | null;
-  prefillTokensPerS: number | null;
-  totalMs: number;
-  completionTokens: number;
-}
+export type { OfferedModel } from '../engine/offered';
+export type { TestPromptResult } from '../engine/test-prompt';
 
 const CUSTOM_KEY = 'arbiter.customModels';
 const SELECTED_KEY = 'arbiter.selectedModel';
@@ -80,21 +66,9 @@ export class ModelState {
   readonly recommendation = $derived<Recommendation | null>(
     this.device ? recommendModel(this.device, navigatorMemory()) : null,
   );
-  readonly offered = $derived<OfferedModel[]>([
-    ...this.testModels.map((spec) => ({ spec, label: spec.modelId, entry: null, test: true })),
-    ...(this.device ? modelsForDevice(this.device) : []).map((entry) => ({
-      spec: entry as ModelSpec,
-      label: entry.label,
-      entry,
-      test: false,
-    })),
-    ...this.customModels.map((spec) => ({
-      spec,
-      label: `${spec.modelId} (custom)`,
-      entry: null,
-      test: false,
-    })),
-  ]);
+  readonly offered = $derived<OfferedModel[]>(
+    offeredModels(this.testModels, this.device, this.customModels),
+  );
   readonly selected = $derived<OfferedModel | null>(
     this.offered.find((m) => m.spec.modelId === this.selectedId) ?? null,
   );
@@ -207,32 +181,9 @@ export class ModelState {
     const abort = new AbortController();
     this.testAbort = abort;
     try {
-      const r = await this.engine.generate(
-        {
-          messages: [
-            { role: 'user', content: 'In one sentence: what makes a good answer to a question?' },
-          ],
-          max_tokens: 64,
-          temperature: 0.7,
-          seed: 1,
-          // Only a thinking model knows the flag; for the others web-llm would add an empty
-          // <think></think> to prompt and output (as the judge path, only thinking models get it).
-          ...(spec.thinking ? { enable_thinking: false } : {}),
-        },
-        {
-          signal: abort.signal,
-          onToken: (d) => {
-            if (this.testAbort === abort) this.testText = d.text;
-          },
-        },
-      );
-      this.testResult = {
-        text: r.text,
-        decodeTokensPerS: r.usage.decodeTokensPerS,
-        prefillTokensPerS: r.usage.prefillTokensPerS,
-        totalMs: r.usage.totalMs,
-        completionTokens: r.usage.completionTokens,
-      };
+      this.testResult = await runTestPrompt(this.engine, spec, abort.signal, (text) => {
+        if (this.testAbort === abort) this.testText = text;
+      });
     } catch (e) {
       // Cancelled by the user: what streamed stays visible, no error.
       if (!(e instanceof AbortedError) && (e as Error | undefined)?.name !== 'AbortedError')
