@@ -22,7 +22,7 @@ import {
   type PairOptions,
   type PlannedJudgment,
 } from '../run/pair';
-import { fromRecords, type PairVerdict } from '../run/records';
+import { fromRecords, type PairVerdict } from '../review/records';
 import { FrameBatcher } from '../ui/stream-render';
 import {
   defaultJudgeOptions,
