@@ -1,6 +1,12 @@
 // Sizes, durations and rates as the UI prints them.
 import { expect, test } from 'vitest';
-import { formatBytes, formatDuration, formatPercent, formatRate } from '../../src/lib/ui/format';
+import {
+  formatBytes,
+  formatDuration,
+  formatPercent,
+  formatRate,
+  verdictText,
+} from '../../src/lib/ui/format';
 
 test.each([
   [null, '—'],
@@ -30,4 +36,11 @@ test('rates and percentages', () => {
   expect(formatRate(0)).toBe('0 tok/s');
   expect(formatPercent(0.6789)).toBe('68%');
   expect(formatPercent(0.6789, 1)).toBe('67.9%');
+});
+
+test('verdicts as the review pages say them', () => {
+  expect(verdictText(undefined)).toBe('not run');
+  expect(verdictText(null)).toBe('no verdict');
+  expect(verdictText('tie')).toBe('tie');
+  expect(verdictText('A')).toBe('A better');
 });

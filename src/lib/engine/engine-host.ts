@@ -1,15 +1,7 @@
 // Holds the one engine the app uses at a time and picks which implementation serves a model.
-import type {
-  ChatMessage,
-  GenerateOptions,
-  GenerateRequest,
-  GenerateResult,
-  JudgeEngine,
-  LoadedModel,
-  LoadOptions,
-  ModelSpec,
-} from './types';
+import type { JudgeEngine, LoadedModel, LoadOptions, ModelSpec } from './types';
 import { ModelNotLoadedError } from './errors';
+import { DelegatingEngine } from './delegating';
 
 /** Makes an engine able to serve `spec`, or returns null when this factory does not handle it. */
 export type EngineFactory = (spec: ModelSpec) => JudgeEngine | null;
@@ -18,20 +10,21 @@ export type EngineFactory = (spec: ModelSpec) => JudgeEngine | null;
  * A JudgeEngine that delegates to the engine chosen for the loaded model. Loading another model
  * unloads the previous engine first, so only one model holds GPU memory at a time.
  */
-export class EngineHost implements JudgeEngine {
+export class EngineHost extends DelegatingEngine implements JudgeEngine {
   private current: JudgeEngine | null = null;
   private readonly factories: EngineFactory[];
 
   constructor(factories: EngineFactory[]) {
+    super();
     this.factories = factories;
+  }
+
+  protected target(): JudgeEngine | null {
+    return this.current;
   }
 
   get kind(): JudgeEngine['kind'] {
     return this.current?.kind ?? 'webllm';
-  }
-
-  get loaded(): LoadedModel | null {
-    return this.current?.loaded ?? null;
   }
 
   async load(spec: ModelSpec, opts?: LoadOptions): Promise<LoadedModel> {
@@ -45,16 +38,6 @@ export class EngineHost implements JudgeEngine {
     }
     this.current = engine;
     return engine.load(spec, opts);
-  }
-
-  generate(req: GenerateRequest, opts?: GenerateOptions): Promise<GenerateResult> {
-    if (!this.current) return Promise.reject(new ModelNotLoadedError());
-    return this.current.generate(req, opts);
-  }
-
-  countTokens(messages: ChatMessage[]): Promise<number> {
-    if (!this.current) return Promise.reject(new ModelNotLoadedError());
-    return this.current.countTokens(messages);
   }
 
   async unload(): Promise<void> {

@@ -50,3 +50,14 @@ export function formatDate(ms: number): string {
   dateFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   return dateFormat.format(ms);
 }
+
+/** A verdict as the review pages say it; `undefined` is an order or sample that was never run. */
+export function verdictText(v: string | null | undefined): string {
+  return v === undefined
+    ? 'not run'
+    : v === null
+      ? 'no verdict'
+      : v === 'tie'
+        ? 'tie'
+        : `${v} better`;
+}
