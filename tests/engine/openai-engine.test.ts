@@ -391,7 +391,8 @@ describe.each([
     // Within the bound it is an answer like any other.
     const ok = await engine.generate({ messages: msgs, max_tokens: 4096 });
     expect(ok.text).toHaveLength(70_000);
-  });
+    // Megabytes through a real socket: data-heavy, so a budget fit for a busy machine, not 5 s.
+  }, 60_000);
 
   it('marks token counts as estimates when the server sends no usage, and derives no rate from them', async () => {
     for (const streaming of [true, false]) {

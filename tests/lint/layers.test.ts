@@ -42,7 +42,7 @@ describe('layer order', { timeout: 0 }, () => {
     ['data/ imports the store locks', 'src/lib/data/new.ts', value('../store/locks'), 0],
     ['run/ imports state/', 'src/lib/run/new.ts', value('../state/app.svelte'), 1],
     ['review/ imports state/', 'src/lib/review/new.ts', value('../state/review.svelte'), 1],
-    ['review/ imports run/', 'src/lib/review/new.ts', value('../run/records'), 1],
+    ['review/ imports run/', 'src/lib/review/new.ts', value('../run/pair'), 1],
     ['review/ imports the store', 'src/lib/review/new.ts', value('../store'), 0],
     ['state/ imports a view', 'src/lib/state/new.ts', value('../../views/RunsView.svelte'), 1],
     ['state/ imports run/', 'src/lib/state/new.ts', value('../run/batch'), 0],

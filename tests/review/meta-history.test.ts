@@ -1,6 +1,6 @@
 // A meta-judge run read back from storage (History) is a comparison in two orders, not a single-answer score.
 import { expect, test } from 'vitest';
-import { fromRecords } from '../../src/lib/run/records';
+import { fromRecords } from '../../src/lib/review/records';
 import { META_PROTOCOL } from '../../src/lib/review/meta';
 import { makeJudgment } from '../store/fixtures';
 

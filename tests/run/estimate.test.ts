@@ -1,7 +1,8 @@
 // The run estimate: items a protocol cannot take are counted apart (never a throw), and a time comes only from a measured speed, computed by hand here; never an assumed speed (#24).
 import { describe, expect, it, test } from 'vitest';
 import { getTemplate, type JudgeConfig, type Template } from '../../src/lib/judge';
-import { estimateRun, typicalJudgmentMs } from '../../src/lib/run/estimate';
+import { typicalJudgmentMs } from '../../src/lib/judge/speed';
+import { estimateRun } from '../../src/lib/run/estimate';
 import type { ItemRecord } from '../../src/lib/store/schema';
 import { makeItem } from '../store/fixtures';
 

@@ -1,7 +1,7 @@
 // History rows: stored judgments newest first, grouped into pairs judged on the Judge page and one row per batch run.
 import type { HistoryCursor, HistoryPage, HistoryQuery } from '../store/judgments';
 import type { ItemRecord, JudgmentRecord, RunRecord } from '../store/schema';
-import { fromRecords, type PairVerdict } from '../run/records';
+import { fromRecords, type PairVerdict } from './records';
 
 /** A pair judged on the Judge page (or a meta-judge comparison): one item, one or both orders. */
 export interface PairRow {

@@ -13,7 +13,7 @@ import {
 import type { EngineKind, JudgmentParams, JudgmentRecord, Repositories, RunPatch } from '../store';
 import { judgmentKey, newId } from '../store';
 import type { JudgeOptions } from '../judge/options';
-import { fromRecords } from './records';
+import { fromRecords } from '../review/records';
 import { roundUsage } from '../data/round';
 
 /**

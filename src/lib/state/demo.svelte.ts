@@ -4,7 +4,7 @@ import type { Verdict } from '../judge/types';
 import type { Consistency } from '../judge/aggregate';
 import { agreesWithLabel, labelAgreement } from '../judge/outcome';
 import type { JudgeEngine } from '../engine/types';
-import type { PairVerdict } from '../run/records';
+import type { PairVerdict } from '../review/records';
 import { JudgeState } from './judge.svelte';
 import type { ModelState } from './models.svelte';
 import type { StorageState } from './storage.svelte';

@@ -1,6 +1,6 @@
 // History as state: judgments newest first grouped into the pairs they judged, search, reopen, delete, export.
 import type { HistoryCursor, ItemRecord, JudgmentRecord, RunRecord } from '../store';
-import { fromRecords, type PairVerdict } from '../run/records';
+import { fromRecords, type PairVerdict } from '../review/records';
 import { isBatchRun, loadOlder, type HistoryRow, type RunFacts } from '../review/history';
 import type { StorageState } from './storage.svelte';
 import { downloadBlob } from '../ui/download';

@@ -4,7 +4,7 @@ import type { ExamplePair } from '../data/examples';
 import type { ChatMessage, JudgeEngine } from '../engine/types';
 import type { JudgmentRecord } from '../store';
 import type { PairContext, PairOptions } from '../run/pair';
-import { fromRecords, type PairVerdict } from '../run/records';
+import { fromRecords, type PairVerdict } from '../review/records';
 import {
   ENGINE_BUSY,
   JudgeFlow,

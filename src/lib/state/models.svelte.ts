@@ -7,7 +7,7 @@ import {
   type CustomModelInput,
   type Recommendation,
 } from '../engine/catalog';
-import { describeDevice, queryDevice, type DeviceInfo } from '../engine/device';
+import { canRunHere, describeDevice, queryDevice, type DeviceInfo } from '../engine/device';
 import {
   deleteModelFiles,
   listCachedModels,
@@ -97,6 +97,10 @@ export class ModelState {
   ]);
   readonly selected = $derived<OfferedModel | null>(
     this.offered.find((m) => m.spec.modelId === this.selectedId) ?? null,
+  );
+  /** Whether this browser can run the selected model (web-llm needs WebGPU; llama.cpp and servers do not). */
+  readonly selectedRunsHere = $derived(
+    this.selected !== null && canRunHere(this.selected.spec, this.device),
   );
 
   private abort: AbortController | null = null;

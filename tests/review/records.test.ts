@@ -1,6 +1,6 @@
 // Stored records read back into a verdict: the same aggregate as live judging, table-driven.
 import { describe, expect, test } from 'vitest';
-import { fromRecords } from '../../src/lib/run/records';
+import { fromRecords } from '../../src/lib/review/records';
 import type { JudgmentRecord, StoredVerdict } from '../../src/lib/store';
 import { makeJudgment } from '../store/fixtures';
 
