@@ -4,7 +4,14 @@ import { AbortedError, ContextWindowExceededError } from '../engine/errors';
 import type { JudgeEngine, StreamPace } from '../engine/types';
 import type { JudgmentRecord, Repositories } from '../store';
 import { holdLock, runLockName } from './coordination';
-import { findStored, planJudgments, runPair, type PairContext, type PlannedJudgment } from './pair';
+import {
+  findStored,
+  judgeConfig,
+  planJudgments,
+  runPair,
+  type PairContext,
+  type PlannedJudgment,
+} from './pair';
 
 export interface FitCheck {
   promptTokens: number;
@@ -67,14 +74,9 @@ export async function checkFit(
   ctx: PairContext,
   contextWindow: number,
 ): Promise<FitCheck> {
-  const est = await countItemTokens(engine, ctx.item, ctx.template, {
-    thinkingModel: ctx.model.thinking,
-    bothOrders: ctx.options.bothOrders,
-    allowTie: ctx.options.allowTie,
-    max_tokens: ctx.options.maxTokens,
-    constrained: ctx.options.constrained,
-    logprobs: ctx.options.logprobs,
-  });
+  // The requests the judging sends, as a batch run and the CLI count them.
+  const { template, ...config } = judgeConfig(ctx);
+  const est = await countItemTokens(engine, ctx.item, template, config);
   return {
     promptTokens: est.promptTokens,
     maxTokens: est.maxTokens,

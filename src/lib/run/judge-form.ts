@@ -86,7 +86,7 @@ export function formContext(
   f: JudgeForm,
   t: Template,
   engine: EngineKind,
-  spec: ModelSpec,
+  spec: Pick<ModelSpec, 'modelId' | 'thinking' | 'contextWindow'>,
 ): PairContext {
   const options = { ...f.options };
   // 0 means "the template's default for this model".
