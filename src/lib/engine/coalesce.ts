@@ -8,7 +8,7 @@ import type { StreamPace } from './types';
  * `minChars` characters are held or `maxIntervalMs` has passed. The defaults (400 characters,
  * 500 ms) suit a page that shows every message (the Models page's test prompt); the Judge page,
  * which renders only as often as new text pays for it and at least every 2 s, asks for its own
- * pace (JudgeState's STREAM_PACE), so it is not sent messages it would not render yet.
+ * pace (run/judge-flow's STREAM_PACE), so it is not sent messages it would not render yet.
  * `flush()` sends the rest before the result.
  */
 export class DeltaCoalescer {
