@@ -6,7 +6,7 @@ import { GGUF_CACHE } from '../../src/lib/engine/cache';
 import { planSeed, seedModel } from '../../src/lib/engine/model-files';
 import type { ModelSpec } from '../../src/lib/engine/types';
 import { createWllamaEngine } from '../../src/lib/engine/wllama-engine';
-import { STREAM_PACE } from '../../src/lib/state/judge.svelte';
+import { STREAM_PACE } from '../../src/lib/run/judge-flow';
 import { writeTinyGguf, type TinyGgufOptions } from '../../tests/support/gguf-writer';
 
 export interface GenStats {
