@@ -125,6 +125,38 @@ describe('BatchRunner', () => {
     expect(last.gap.count).toBe(11);
   });
 
+  test('the gap figures of every report match the gaps measured so far (kept as running totals)', async () => {
+    await seed(items(5));
+    const run = await createRun();
+    // A clock that moves unevenly, so last, mean and max differ.
+    let t = 0;
+    const steps = [3, 1, 7, 2, 5];
+    let calls = 0;
+    const now = () => (t += steps[calls++ % steps.length] as number);
+    const runner = new BatchRunner(
+      deps({
+        now,
+        onProgress: (p) => {
+          const g = [...runner.measuredGaps];
+          const want = {
+            last: g.length ? g[g.length - 1] : null,
+            mean: g.length ? g.reduce((a, b) => a + b, 0) / g.length : null,
+            max: g.length ? Math.max(...g) : null,
+            count: g.length,
+          };
+          expect(p.gap).toEqual(want);
+          checked += 1;
+        },
+      }),
+      run.id,
+    );
+    let checked = 0;
+    expect(await runner.run()).toBe('done');
+    expect(runner.measuredGaps).toHaveLength(9);
+    expect(new Set(runner.measuredGaps).size).toBeGreaterThan(1);
+    expect(checked).toBeGreaterThan(10);
+  });
+
   test('a subset filter judges only the matching items', async () => {
     await seed(items(10));
     const run = await createRun({ categories: ['odd'], limit: 3 });

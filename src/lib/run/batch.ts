@@ -175,6 +175,8 @@ export class BatchRunner {
   private readonly compacts: Compact[] = [];
   private readonly ends: number[] = [];
   private readonly gaps: number[] = [];
+  /** Running totals of `gaps`: a progress report after every judgment must not cost the run's length. */
+  private readonly gapStats = { last: 0, sum: 0, max: 0, count: 0 };
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private storedDone = 0;
@@ -239,7 +241,7 @@ export class BatchRunner {
         ? ((recent.length - 1) / (last - first)) * 60_000
         : null;
     const remaining = p.total - p.done - p.failed;
-    const g = this.gaps;
+    const g = this.gapStats;
     this.progress = {
       ...p,
       ...patch,
@@ -247,14 +249,23 @@ export class BatchRunner {
       perMinute,
       etaMs: perMinute ? (remaining / perMinute) * 60_000 : null,
       gap: {
-        last: g.length ? (g[g.length - 1] as number) : null,
-        mean: g.length ? g.reduce((a, b) => a + b, 0) / g.length : null,
-        max: g.length ? Math.max(...g) : null,
-        count: g.length,
+        last: g.count ? g.last : null,
+        mean: g.count ? g.sum / g.count : null,
+        max: g.count ? g.max : null,
+        count: g.count,
       },
       updatedAt: Date.now(),
     };
     this.deps.onProgress?.(this.progress);
+  }
+
+  private noteGap(ms: number): void {
+    this.gaps.push(ms);
+    const g = this.gapStats;
+    g.last = ms;
+    g.sum += ms;
+    g.max = Math.max(g.max, ms);
+    g.count += 1;
   }
 
   /** Runs to the end (or a pause/cancel/fatal error) and resolves with the final status. */
@@ -448,7 +459,7 @@ export class BatchRunner {
       let res: GenerateResult;
       try {
         res = await this.generate(prepared.request, signal, () => {
-          if (lastEnd !== null) this.gaps.push(this.now() - lastEnd);
+          if (lastEnd !== null) this.noteGap(this.now() - lastEnd);
           lastEnd = null;
         });
       } catch (e) {
@@ -469,6 +480,8 @@ export class BatchRunner {
       }
       lastEnd = this.now();
       this.ends.push(lastEnd);
+      // The rate is measured over the last 20 ends; older ones are dropped (now and then, in one go).
+      if (this.ends.length > 1000) this.ends.splice(0, this.ends.length - 20);
       const j = toJudgment(template, u.planned.order, u.planned.sample, prepared.request, res);
       const record = toRecord(j, {
         runId: this.runId,

@@ -33,6 +33,7 @@ import {
   withLockIfFree,
 } from '../run/coordination';
 import { estimateRun, type RunEstimate } from '../run/estimate';
+import { ProgressGate } from '../run/progress-gate';
 import { categoriesOf, selectItems } from '../run/subset';
 import type { ImportReport } from '../run/workspace-io';
 import type {
@@ -160,6 +161,8 @@ export class RunsState {
   private waiting = false;
   private readonly channel: Channel<RunMessage>;
   private lastBroadcast = 0;
+  /** The runner reports every judgment; the view and other tabs get the latest a few times a second. */
+  private readonly progressGate = new ProgressGate<BatchProgress>((p) => this.publish(p, false));
   private pageTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -411,6 +414,11 @@ export class RunsState {
   }
 
   private onProgress(p: BatchProgress, force = false): void {
+    this.progressGate.push(p);
+    if (force) this.publish(p, true);
+  }
+
+  private publish(p: BatchProgress, force: boolean): void {
     this.live = { ...this.live, [p.runId]: p };
     if (this.detail?.id === p.runId) this.schedulePage();
     // Other tabs get at most 5 updates a second.
