@@ -13,6 +13,7 @@ import {
 } from '../../src/lib/store';
 import {
   BatchRunner,
+  KEY_SLICE,
   newBatchRun,
   type BatchDeps,
   type BatchProgress,
@@ -155,6 +156,27 @@ describe('BatchRunner', () => {
     expect(runner.measuredGaps).toHaveLength(9);
     expect(new Set(runner.measuredGaps).size).toBeGreaterThan(1);
     expect(checked).toBeGreaterThan(10);
+  });
+
+  test('at the start, stored keys are asked in slices of at most KEY_SLICE, so no task issues a request per judgment', async () => {
+    await seed(items(300));
+    // Earlier work for three items, under another run: it is found and reused.
+    const earlier = await createRun({ limit: 3 });
+    expect(await new BatchRunner(deps(), earlier.id).run()).toBe('done');
+    const run = await createRun();
+    const asked: number[] = [];
+    const existingKeys = repos.judgments.existingKeys.bind(repos.judgments);
+    repos.judgments.existingKeys = (keys) => {
+      const list = [...keys];
+      asked.push(list.length);
+      return existingKeys(list);
+    };
+    const seen: BatchProgress[] = [];
+    expect(await new BatchRunner(deps({ onProgress: (p) => seen.push(p) }), run.id).run()).toBe(
+      'done',
+    );
+    expect(asked).toEqual([KEY_SLICE, KEY_SLICE, 600 - 2 * KEY_SLICE]);
+    expect(seen[seen.length - 1]).toMatchObject({ done: 600, reused: 6 });
   });
 
   test('a subset filter judges only the matching items', async () => {

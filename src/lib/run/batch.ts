@@ -150,6 +150,22 @@ export async function datasetItems(repos: Repositories, datasetId: string): Prom
   }
 }
 
+/** Keys asked of IndexedDB per transaction when a run starts. */
+export const KEY_SLICE = 250;
+
+/**
+ * Which keys are stored, asked `KEY_SLICE` at a time: issuing one request per key for a
+ * 10,000-judgment run in one go held the main thread for over a second; each slice's requests are
+ * issued in the task that received the previous slice's answers.
+ */
+async function storedKeys(repos: Repositories, keys: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < keys.length; i += KEY_SLICE) {
+    for (const k of await repos.judgments.existingKeys(keys.slice(i, i + KEY_SLICE))) out.add(k);
+  }
+  return out;
+}
+
 /** The judge context of a run for one item. */
 export function runContext(run: RunRecord, template: Template, item: ItemRecord): PairContext {
   const spec = run.spec;
@@ -309,7 +325,8 @@ export class BatchRunner {
     for await (const j of repos.judgments.all({ runId: this.runId })) {
       if (!own.has(j.key)) own.set(j.key, j);
     }
-    const otherKeys = await repos.judgments.existingKeys(
+    const otherKeys = await storedKeys(
+      repos,
       units.map((u) => u.planned.key).filter((k) => !own.has(k)),
     );
     const tooLong = new Set(
