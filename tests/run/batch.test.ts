@@ -13,6 +13,7 @@ import {
 } from '../../src/lib/store';
 import {
   BatchRunner,
+  KEY_SLICE,
   newBatchRun,
   type BatchDeps,
   type BatchProgress,
@@ -127,6 +128,59 @@ describe('BatchRunner', () => {
     const last = seen[seen.length - 1] as BatchProgress;
     expect(last).toMatchObject({ status: 'done', done: 12, itemsDone: 6, total: 12 });
     expect(last.gap.count).toBe(11);
+  });
+
+  test('the gap figures of every report match the gaps measured so far (kept as running totals)', async () => {
+    await seed(items(5));
+    const run = await createRun();
+    // A clock that moves unevenly, so last, mean and max differ.
+    let t = 0;
+    const steps = [3, 1, 7, 2, 5];
+    let calls = 0;
+    const now = () => (t += steps[calls++ % steps.length] as number);
+    const runner = new BatchRunner(
+      deps({
+        now,
+        onProgress: (p) => {
+          const g = [...runner.measuredGaps];
+          const want = {
+            last: g.length ? g[g.length - 1] : null,
+            mean: g.length ? g.reduce((a, b) => a + b, 0) / g.length : null,
+            max: g.length ? Math.max(...g) : null,
+            count: g.length,
+          };
+          expect(p.gap).toEqual(want);
+          checked += 1;
+        },
+      }),
+      run.id,
+    );
+    let checked = 0;
+    expect(await runner.run()).toBe('done');
+    expect(runner.measuredGaps).toHaveLength(9);
+    expect(new Set(runner.measuredGaps).size).toBeGreaterThan(1);
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  test('at the start, stored keys are asked in slices of at most KEY_SLICE, so no task issues a request per judgment', async () => {
+    await seed(items(300));
+    // Earlier work for three items, under another run: it is found and reused.
+    const earlier = await createRun({ limit: 3 });
+    expect(await new BatchRunner(deps(), earlier.id).run()).toBe('done');
+    const run = await createRun();
+    const asked: number[] = [];
+    const existingKeys = repos.judgments.existingKeys.bind(repos.judgments);
+    repos.judgments.existingKeys = (keys) => {
+      const list = [...keys];
+      asked.push(list.length);
+      return existingKeys(list);
+    };
+    const seen: BatchProgress[] = [];
+    expect(await new BatchRunner(deps({ onProgress: (p) => seen.push(p) }), run.id).run()).toBe(
+      'done',
+    );
+    expect(asked).toEqual([KEY_SLICE, KEY_SLICE, 600 - 2 * KEY_SLICE]);
+    expect(seen[seen.length - 1]).toMatchObject({ done: 600, reused: 6 });
   });
 
   test('a subset filter judges only the matching items', async () => {

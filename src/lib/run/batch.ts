@@ -153,6 +153,22 @@ export async function datasetItems(repos: Repositories, datasetId: string): Prom
   }
 }
 
+/** Keys asked of IndexedDB per transaction when a run starts. */
+export const KEY_SLICE = 250;
+
+/**
+ * Which keys are stored, asked `KEY_SLICE` at a time: issuing one request per key for a
+ * 10,000-judgment run in one go held the main thread for over a second; each slice's requests are
+ * issued in the task that received the previous slice's answers.
+ */
+async function storedKeys(repos: Repositories, keys: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < keys.length; i += KEY_SLICE) {
+    for (const k of await repos.judgments.existingKeys(keys.slice(i, i + KEY_SLICE))) out.add(k);
+  }
+  return out;
+}
+
 /** The judge context of a run for one item. */
 export function runContext(run: RunRecord, template: Template, item: ItemRecord): PairContext {
   const spec = run.spec;
@@ -178,6 +194,8 @@ export class BatchRunner {
   private readonly compacts: Compact[] = [];
   private readonly ends: number[] = [];
   private readonly gaps: number[] = [];
+  /** Running totals of `gaps`: a progress report after every judgment must not cost the run's length. */
+  private readonly gapStats = { last: 0, sum: 0, max: 0, count: 0 };
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private storedDone = 0;
@@ -242,7 +260,7 @@ export class BatchRunner {
         ? ((recent.length - 1) / (last - first)) * 60_000
         : null;
     const remaining = p.total - p.done - p.failed;
-    const g = this.gaps;
+    const g = this.gapStats;
     this.progress = {
       ...p,
       ...patch,
@@ -250,14 +268,23 @@ export class BatchRunner {
       perMinute,
       etaMs: perMinute ? (remaining / perMinute) * 60_000 : null,
       gap: {
-        last: g.length ? (g[g.length - 1] as number) : null,
-        mean: g.length ? g.reduce((a, b) => a + b, 0) / g.length : null,
-        max: g.length ? Math.max(...g) : null,
-        count: g.length,
+        last: g.count ? g.last : null,
+        mean: g.count ? g.sum / g.count : null,
+        max: g.count ? g.max : null,
+        count: g.count,
       },
       updatedAt: Date.now(),
     };
     this.deps.onProgress?.(this.progress);
+  }
+
+  private noteGap(ms: number): void {
+    this.gaps.push(ms);
+    const g = this.gapStats;
+    g.last = ms;
+    g.sum += ms;
+    g.max = Math.max(g.max, ms);
+    g.count += 1;
   }
 
   /** Runs to the end (or a pause/cancel/fatal error) and resolves with the final status. */
@@ -301,7 +328,8 @@ export class BatchRunner {
     for await (const j of repos.judgments.all({ runId: this.runId })) {
       if (!own.has(j.key)) own.set(j.key, j);
     }
-    const otherKeys = await repos.judgments.existingKeys(
+    const otherKeys = await storedKeys(
+      repos,
       units.map((u) => u.planned.key).filter((k) => !own.has(k)),
     );
     const tooLong = new Set(
@@ -451,7 +479,7 @@ export class BatchRunner {
       let res: GenerateResult;
       try {
         res = await this.generate(prepared.request, signal, () => {
-          if (lastEnd !== null) this.gaps.push(this.now() - lastEnd);
+          if (lastEnd !== null) this.noteGap(this.now() - lastEnd);
           lastEnd = null;
         });
       } catch (e) {
@@ -472,6 +500,8 @@ export class BatchRunner {
       }
       lastEnd = this.now();
       this.ends.push(lastEnd);
+      // The rate is measured over the last 20 ends; older ones are dropped (now and then, in one go).
+      if (this.ends.length > 1000) this.ends.splice(0, this.ends.length - 20);
       let continued = false;
       try {
         // A judgment cut off before its verdict is finished by a short constrained continuation.

@@ -3,6 +3,7 @@ import { sweepOrphanItems } from '../data/orphans';
 import type { JudgeEngine, ModelSpec } from '../engine/types';
 import type { Repositories, RunRecord } from '../store';
 import { BatchRunner, errorText, type BatchProgress } from './batch';
+import { ProgressGate } from './progress-gate';
 import {
   Channel,
   ENGINE_LOCK,
@@ -73,6 +74,8 @@ export class RunScheduler {
   private runner: BatchRunner | null = null;
   private waiting = false;
   private lastBroadcast = 0;
+  /** The runner reports every judgment; the view and other tabs get the latest a few times a second. */
+  private readonly progressGate = new ProgressGate<BatchProgress>((p) => this.publish(p, false));
   private closed = false;
   private readonly channel: Channel<RunMessage>;
 
@@ -280,6 +283,11 @@ export class RunScheduler {
   }
 
   private onProgress(p: BatchProgress, force = false): void {
+    this.progressGate.push(p);
+    if (force) this.publish(p, true);
+  }
+
+  private publish(p: BatchProgress, force: boolean): void {
     this.view.live = { ...this.view.live, [p.runId]: p };
     this.host.progressed(p.runId);
     // Other tabs get at most 5 updates a second.

@@ -1,5 +1,14 @@
 // Formatting of sizes, durations and rates for the UI.
 
+// One formatter for every count: Number.prototype.toLocaleString builds a new one per call, which a
+// run's progress line paid several times per judgment.
+const COUNT = new Intl.NumberFormat('en');
+
+/** A count with thousands separators ("10,000"), as `toLocaleString('en')` writes it. */
+export function formatCount(n: number): string {
+  return COUNT.format(n);
+}
+
 /** Binary sizes (1 GB = 1024³ bytes), as GPU limits and the catalog's MiB figures are binary. */
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
