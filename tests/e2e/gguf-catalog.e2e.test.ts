@@ -56,7 +56,8 @@ async function openWithEntry(plan?: (n: number) => RangeAction): Promise<Page> {
   return page;
 }
 
-const row = (page: Page, id: string) => page.locator(`[data-testid=model-row][data-model-id="${id}"]`);
+const row = (page: Page, id: string) =>
+  page.locator(`[data-testid=model-row][data-model-id="${id}"]`);
 const cachedRow = (page: Page) => page.getByTestId('cached-row').filter({ hasText: ID });
 
 /** The stored file (whole, under its URL) and every key of the GGUF cache. */
@@ -67,7 +68,10 @@ function storedFile(page: Page, url: string): Promise<{ keys: string[]; sha: str
     const res = await cache.match(u);
     if (!res) return { keys, sha: null };
     const digest = await crypto.subtle.digest('SHA-256', await res.arrayBuffer());
-    return { keys, sha: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') };
+    return {
+      keys,
+      sha: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join(''),
+    };
   }, url);
 }
 const sha = createHash('sha256').update(FILE).digest('hex');
@@ -81,7 +85,9 @@ test(
     expect(await recommended.count()).toBe(1);
     expect(await recommended.getAttribute('data-model-id')).toMatch(/-GGUF$/);
     expect(await recommended.textContent()).toMatch(/llama\.cpp · CPU/);
-    expect(await page.getByTestId('recommendation').textContent()).toMatch(/Without WebGPU, llama\.cpp/);
+    expect(await page.getByTestId('recommendation').textContent()).toMatch(
+      /Without WebGPU, llama\.cpp/,
+    );
     expect(await page.getByTestId('cpu-recommendation').textContent()).toContain(
       (await recommended.locator('label').textContent()) ?? 'missing',
     );

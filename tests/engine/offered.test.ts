@@ -41,7 +41,7 @@ describe('offeredModels', () => {
     expect(offeredModels([], null, [model('mine')]).map((m) => m.spec.modelId)).toEqual(['mine']);
   });
 
-  test('offers the GGUF catalog beside web-llm\'s, with or without WebGPU, test entries first', () => {
+  test("offers the GGUF catalog beside web-llm's, with or without WebGPU, test entries first", () => {
     const tiny: GgufCatalogEntry = {
       modelId: 'tiny',
       label: 'Tiny',
@@ -80,7 +80,7 @@ describe('offeredModels', () => {
 });
 
 describe('recommendOffered', () => {
-  test('web-llm\'s pick where WebGPU works, a GGUF judge for llama.cpp without it', () => {
+  test("web-llm's pick where WebGPU works, a GGUF judge for llama.cpp without it", () => {
     expect(recommendOffered(device)?.entry.modelId).toMatch(/-MLC$/);
     const cpu = recommendOffered({ ...device, webgpu: false });
     expect(cpu?.entry.modelId).toBe('Qwen2.5-1.5B-Instruct-Q4_K_M-GGUF');

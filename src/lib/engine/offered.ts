@@ -44,7 +44,13 @@ export function offeredModels(
   const gguf = (entries: readonly GgufCatalogEntry[], test: boolean): OfferedModel[] =>
     entries.map((e) => ({ spec: ggufCatalogSpec(e), label: e.label, entry: null, gguf: e, test }));
   return [
-    ...testModels.map((spec) => ({ spec, label: spec.modelId, entry: null, gguf: null, test: true })),
+    ...testModels.map((spec) => ({
+      spec,
+      label: spec.modelId,
+      entry: null,
+      gguf: null,
+      test: true,
+    })),
     ...gguf(ggufModels.test ?? [], true),
     ...(device ? modelsForDevice(device) : []).map((entry) => ({
       spec: entry as ModelSpec,

@@ -78,7 +78,11 @@ export class ModelState {
 
   private abort: AbortController | null = null;
 
-  constructor(engine: JudgeEngine, testModels: ModelSpec[] = [], testGguf: GgufCatalogEntry[] = []) {
+  constructor(
+    engine: JudgeEngine,
+    testModels: ModelSpec[] = [],
+    testGguf: GgufCatalogEntry[] = [],
+  ) {
     this.engine = engine;
     this.testModels = testModels;
     this.testGguf = testGguf;
