@@ -32,7 +32,7 @@ export class ModelState {
   /** Models of the e2e build's test engine; empty in production. */
   private testModels = $state.raw<ModelSpec[]>([]);
   /** GGUF catalog entries of the e2e build, served by its tests; empty in production. */
-  private readonly testGguf: GgufCatalogEntry[];
+  private testGguf = $state.raw<GgufCatalogEntry[]>([]);
   device = $state.raw<DeviceInfo | null>(null);
   deviceError = $state<unknown>(null);
   customModels = $state.raw<ModelSpec[]>([]);
