@@ -29,7 +29,11 @@ const engine = new EngineHost([
   () => (webllm ??= new WebLLMEngine()),
 ]);
 
-const app: AppState = new AppState({ engine, testModels });
+const app: AppState = new AppState({
+  engine,
+  testModels,
+  testGguf: testHooks?.ggufCatalog ?? [],
+});
 // Recording starts first, so the privacy panel lists the app's own first requests too.
 app.privacy.start();
 app.pwa.start((callbacks) => registerSW({ immediate: true, ...callbacks }));

@@ -129,6 +129,40 @@ describe('downloadToCache', () => {
     expect([...fresh.entries.keys()]).toEqual([chunkKey(URL_, 0, 299)]);
   });
 
+  it('keeps chunk keys apart from the file for the Cache API, which ignores fragments when it matches', () => {
+    const key = chunkKey(URL_, 0, 299);
+    expect(new URL(key).hash).toBe('');
+    expect(key).not.toBe(URL_);
+    expect(key.startsWith('https://models.example/judge/')).toBe(true);
+    expect(chunkKey(`${URL_}?download=true`, 0, 9)).toBe(`${URL_}?download=true&arbiter-bytes=0-9`);
+  });
+
+  it('turns a body cut off halfway into a NetworkError, keeping the chunks before it', async () => {
+    const cache = new MapCache();
+    const s = server();
+    let calls = 0;
+    const cutBody = (url: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      calls += 1;
+      if (calls < 2) return s.fetch(url, init);
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(file.slice(300, 400));
+          c.error(new TypeError('network error'));
+        },
+      });
+      return Promise.resolve(
+        new Response(body, { status: 206, headers: { 'content-range': 'bytes 300-599/1000' } }),
+      );
+    };
+    const err = await downloadToCache(URL_, cache, {
+      fetch: cutBody as typeof globalThis.fetch,
+      chunkBytes: 300,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).message).toMatch(/kept for a retry/);
+    expect([...cache.entries.keys()]).toEqual([chunkKey(URL_, 0, 299)]);
+  });
+
   it('reports an HTTP failure as a NetworkError', async () => {
     const fetch = () => Promise.resolve(new Response('nope', { status: 404 }));
     const err = await downloadToCache(URL_, new MapCache(), {

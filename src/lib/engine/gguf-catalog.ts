@@ -17,6 +17,8 @@ export interface GgufCatalogEntry {
   contextWindow: number;
   license: string;
   thinking: boolean;
+  /** Bytes per ranged request; only the e2e tests set it, to cut a small file into several chunks. */
+  chunkBytes?: number;
 }
 
 const HF = 'https://huggingface.co/';
@@ -76,7 +78,7 @@ export const GGUF_CATALOG: readonly GgufCatalogEntry[] = [
 
 /** The llama.cpp spec of a catalog entry: its one file is downloaded (and resumed) on the first load. */
 export function ggufCatalogSpec(entry: GgufCatalogEntry): ModelSpec {
-  return customModelSpec({
+  const spec = customModelSpec({
     engine: 'wllama',
     modelId: entry.modelId,
     modelUrl: entry.url.slice(0, entry.url.lastIndexOf('/') + 1),
@@ -85,6 +87,7 @@ export function ggufCatalogSpec(entry: GgufCatalogEntry): ModelSpec {
     thinking: entry.thinking,
     ggufFiles: [entry.url],
   });
+  return entry.chunkBytes ? { ...spec, ggufChunkBytes: entry.chunkBytes } : spec;
 }
 
 export function findGgufCatalogEntry(modelId: string): GgufCatalogEntry | undefined {

@@ -23,14 +23,23 @@ export interface DownloadOptions {
 
 type Store = Pick<Cache, 'match' | 'put' | 'delete' | 'keys'>;
 
-/** The cache key of one stored chunk of `url`: its byte range after a fragment, never fetched. */
+/**
+ * The cache key of one stored chunk of `url`, never fetched: its byte range in the query. Not in a
+ * fragment: the Cache API ignores fragments when it matches, so every chunk would overwrite the
+ * last and `match(url)` would take a chunk for the whole file.
+ */
 export function chunkKey(url: string, start: number, end: number): string {
-  return `${url}#arbiter-bytes=${start}-${end}`;
+  return `${chunkPrefix(url)}${start}-${end}`;
+}
+
+function chunkPrefix(url: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}arbiter-bytes=`;
 }
 
 function parseChunk(url: string, key: string): [number, number] | null {
-  const m = /#arbiter-bytes=(\d+)-(\d+)$/.exec(key);
-  return key.startsWith(`${url}#`) && m ? [Number(m[1]), Number(m[2])] : null;
+  const prefix = chunkPrefix(url);
+  const m = /^(\d+)-(\d+)$/.exec(key.startsWith(prefix) ? key.slice(prefix.length) : '');
+  return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
 /** The chunks of `url` already stored, in order, as long as they join without a gap from byte 0. */
@@ -47,6 +56,23 @@ async function storedChunks(cache: Store, url: string): Promise<[number, number]
     next = r[1] + 1;
   }
   return out;
+}
+
+/** A request or body cut off: a Stop, or the network (the stored chunks stay for a retry). */
+function cutOff(url: string, e: unknown, signal: AbortSignal | undefined): Error {
+  if (signal?.aborted) return new AbortedError();
+  return new NetworkError(`Downloading ${url} failed; what has come is kept for a retry.`, {
+    url,
+    message: e instanceof Error ? e.message : String(e),
+  });
+}
+
+async function body(res: Response, url: string, signal: AbortSignal | undefined): Promise<Blob> {
+  try {
+    return await res.blob();
+  } catch (e) {
+    throw cutOff(url, e, signal);
+  }
 }
 
 /** Total size from a 206's Content-Range ("bytes 0-99/1234"), else null. */
@@ -92,17 +118,13 @@ export async function downloadToCache(
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
     } catch (e) {
-      if (opts.signal?.aborted) throw new AbortedError();
-      throw new NetworkError(`Downloading ${url} failed; what has come is kept for a retry.`, {
-        url,
-        message: e instanceof Error ? e.message : String(e),
-      });
+      throw cutOff(url, e, opts.signal);
     }
     // 416: asked past the end, so the stored chunks are the whole file.
     if (res.status === 416 && chunks.length > 0) break;
     if (res.status === 200) {
       // No ranges here: one plain download, nothing to resume from.
-      const blob = await res.blob();
+      const blob = await body(res, url, opts.signal);
       await cache.put(
         url,
         new Response(blob, { headers: { 'content-length': String(blob.size) } }),
@@ -118,7 +140,7 @@ export async function downloadToCache(
         status: res.status,
       });
     total = rangeTotal(res) ?? total;
-    const blob = await res.blob();
+    const blob = await body(res, url, opts.signal);
     const last = start + blob.size - 1;
     await cache.put(chunkKey(url, start, last), new Response(blob));
     chunks.push([start, last]);

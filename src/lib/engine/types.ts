@@ -61,6 +61,8 @@ export interface ModelSpec {
   requiredFeatures?: string[];
   /** llama.cpp models: absolute URLs of the GGUF file, or of every part of a split model in order. */
   ggufFiles?: string[];
+  /** Bytes per ranged request when a GGUF file is downloaded (default: gguf-download's CHUNK_BYTES). */
+  ggufChunkBytes?: number;
 }
 
 export interface LoadOptions {

@@ -212,6 +212,7 @@ export class WllamaHost {
     cache: Cache,
     signal: AbortSignal,
     t0: number,
+    chunkBytes: number | undefined,
   ) {
     const missing: string[] = [];
     for (const url of urls) if (!(await cache.match(url)) && downloadable(url)) missing.push(url);
@@ -219,6 +220,7 @@ export class WllamaHost {
       const part = missing.length > 1 ? ` (part ${i + 1} of ${missing.length})` : '';
       await downloadToCache(url, cache, {
         signal,
+        ...(chunkBytes ? { chunkBytes } : {}),
         onProgress: (p) =>
           this.progress(
             id,
@@ -264,7 +266,7 @@ export class WllamaHost {
       t0,
     );
     const cache = await this.caches.open(GGUF_CACHE);
-    await this.download(id, urls, cache, signal, t0);
+    await this.download(id, urls, cache, signal, t0, spec.ggufChunkBytes);
     const blobs: Blob[] = [];
     for (const url of urls) {
       const res = await cache.match(url);

@@ -1,6 +1,7 @@
 // The app's state graph, built once in main.ts and handed to views through a typed context.
 import { getContext, setContext } from 'svelte';
 import type { JudgeEngine, ModelSpec } from '../engine/types';
+import type { GgufCatalogEntry } from '../engine/gguf-catalog';
 import type { DatasetsState } from './datasets.svelte';
 import { HistoryState } from './history.svelte';
 import { JudgeState } from './judge.svelte';
@@ -19,6 +20,8 @@ export interface AppServices {
   engine: JudgeEngine;
   /** Models that exist only in the e2e build. */
   testModels: ModelSpec[];
+  /** GGUF catalog entries that exist only in the e2e build (its tests serve the files). */
+  testGguf?: GgufCatalogEntry[];
   dbName?: string;
 }
 
@@ -41,7 +44,7 @@ export class AppState {
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
-    this.models = new ModelState(services.engine, services.testModels);
+    this.models = new ModelState(services.engine, services.testModels, services.testGguf);
     this.judge = new JudgeState(services.engine, this.models, this.storage);
     this.models.batchRunOnEngine = () => (this.runs?.owner === true ? this.runs.activeRunId : null);
     this.judge.batchRunOnEngine = () => this.models.batchRunOnEngine();

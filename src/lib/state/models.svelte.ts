@@ -1,10 +1,5 @@
 // Model state the views read: the device, the models it can run, loading with progress, the cache.
-import {
-  recommendModel,
-  customModelSpec,
-  type CustomModelInput,
-  type Recommendation,
-} from '../engine/catalog';
+import { customModelSpec, type CustomModelInput } from '../engine/catalog';
 import { canRunHere, describeDevice, queryDevice, type DeviceInfo } from '../engine/device';
 import {
   deleteModelFiles,
@@ -15,7 +10,8 @@ import {
   type StorageState,
 } from '../engine/cache';
 import { AbortedError } from '../engine/errors';
-import { offeredModels, type OfferedModel } from '../engine/offered';
+import { GGUF_CATALOG, type GgufCatalogEntry } from '../engine/gguf-catalog';
+import { offeredModels, recommendOffered, type OfferedModel } from '../engine/offered';
 import { runTestPrompt, type TestPromptResult } from '../engine/test-prompt';
 import type { JudgeEngine, LoadedModel, LoadProgress, ModelSpec } from '../engine/types';
 
@@ -35,6 +31,8 @@ export class ModelState {
   private readonly engine: JudgeEngine;
   /** Models of the e2e build's test engine; empty in production. */
   private testModels = $state.raw<ModelSpec[]>([]);
+  /** GGUF catalog entries of the e2e build, served by its tests; empty in production. */
+  private testGguf = $state.raw<GgufCatalogEntry[]>([]);
   device = $state.raw<DeviceInfo | null>(null);
   deviceError = $state<unknown>(null);
   customModels = $state.raw<ModelSpec[]>([]);
@@ -63,11 +61,12 @@ export class ModelState {
   private testAbort: AbortController | null = null;
 
   readonly description = $derived(this.device ? describeDevice(this.device) : '');
-  readonly recommendation = $derived<Recommendation | null>(
-    this.device ? recommendModel(this.device, navigatorMemory()) : null,
-  );
+  readonly recommendation = $derived(recommendOffered(this.device, navigatorMemory()));
   readonly offered = $derived<OfferedModel[]>(
-    offeredModels(this.testModels, this.device, this.customModels),
+    offeredModels(this.testModels, this.device, this.customModels, {
+      catalog: GGUF_CATALOG,
+      test: this.testGguf,
+    }),
   );
   readonly selected = $derived<OfferedModel | null>(
     this.offered.find((m) => m.spec.modelId === this.selectedId) ?? null,
@@ -79,9 +78,14 @@ export class ModelState {
 
   private abort: AbortController | null = null;
 
-  constructor(engine: JudgeEngine, testModels: ModelSpec[] = []) {
+  constructor(
+    engine: JudgeEngine,
+    testModels: ModelSpec[] = [],
+    testGguf: GgufCatalogEntry[] = [],
+  ) {
     this.engine = engine;
     this.testModels = testModels;
+    this.testGguf = testGguf;
     this.customModels = readJson<ModelSpec[]>(CUSTOM_KEY) ?? [];
     this.selectedId = localStorage.getItem(SELECTED_KEY);
   }

@@ -5,6 +5,7 @@ import type { WorkerRequest } from '../../../src/lib/engine/protocol';
 import { WebLLMEngine, type WorkerLike } from '../../../src/lib/engine/webllm-engine';
 import { DeviceLostError, serializeError } from '../../../src/lib/engine/errors';
 import type { TestEngineConfig } from './test-engine-host';
+import type { GgufCatalogEntry } from '../../../src/lib/engine/gguf-catalog';
 
 /** What e2e tests and the benchmark read from the page (window.__arbiterTest). */
 export interface TestEngineStats {
@@ -128,11 +129,26 @@ function createTestWorker(): WorkerLike {
   };
 }
 
+/**
+ * GGUF catalog entries a test serves itself (a local HTTP server): localStorage
+ * 'arbiter.test.ggufCatalog' = JSON array of entries, read when the page loads. They run on the
+ * real llama.cpp engine, not the test engine.
+ */
+function testGgufCatalog(): GgufCatalogEntry[] {
+  try {
+    const list = JSON.parse(localStorage.getItem('arbiter.test.ggufCatalog') ?? '[]') as unknown;
+    return Array.isArray(list) ? (list as GgufCatalogEntry[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 // One client for both test models, as one web-llm worker serves every real model.
 let engine: WebLLMEngine | null = null;
 
 export const testHooks: TestHooks = {
   testModels,
+  ggufCatalog: testGgufCatalog(),
   createTestEngine() {
     return (engine ??= new WebLLMEngine(createTestWorker, 'test'));
   },
