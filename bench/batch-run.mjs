@@ -172,15 +172,42 @@ async function oneRun(mode) {
   return { long, frames, wallS, done };
 }
 
-/** Inclusive and self time per function from a CDP CPU profile, the top 25 by inclusive time. */
+/**
+ * Inclusive and self time per function from a CDP CPU profile (the top 30 by inclusive time), over
+ * the whole run, then over its longest busy stretches: a long task is one stretch of samples with
+ * no idle sample in it, and the run-wide totals hide it among the run's many small tasks.
+ */
 function printProfile(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const idle = (id) => byId.get(id)?.callFrame.functionName === '(idle)';
+  const stretches = [];
+  let cur = null;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    if (idle(id)) {
+      cur = null;
+      return;
+    }
+    if (!cur) stretches.push((cur = { from: i, to: i, ms: 0 }));
+    cur.to = i;
+    cur.ms += ms;
+  });
+  console.log('  profile, whole run:');
+  printSamples(profile, byId, 0, profile.samples.length - 1, 30);
+  for (const s of stretches.sort((a, b) => b.ms - a.ms).slice(0, 3)) {
+    console.log(`  busy stretch of ${s.ms.toFixed(0)} ms (samples ${s.from}-${s.to}):`);
+    printSamples(profile, byId, s.from, s.to, 25);
+  }
+}
+
+function printSamples(profile, byId, from, to, count) {
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const dt = new Map();
-  profile.samples.forEach((id, i) =>
-    dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000),
-  );
+  for (let i = from; i <= to; i++) {
+    const id = profile.samples[i];
+    dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+  }
   const incl = new Map();
   const self = new Map();
   const name = (n) =>
@@ -199,7 +226,7 @@ function printProfile(profile) {
   const top = [...incl]
     .filter(([k]) => !/^\((root|program|idle|anon\) :0)/.test(k))
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 30);
+    .slice(0, count);
   for (const [k, ms] of top)
     console.log(
       `  ${ms.toFixed(0).padStart(7)} ms incl, ${(self.get(k) ?? 0).toFixed(0).padStart(6)} self  ${k}`,

@@ -1,5 +1,6 @@
 // The batch runner on fake-indexeddb with the deterministic engine: resume, reuse by key, failures, batching.
 import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { getTemplate, type Template } from '../../src/lib/judge';
 import { DeviceLostError, EngineCrashedError } from '../../src/lib/engine/errors';
@@ -14,11 +15,13 @@ import {
 import {
   BatchRunner,
   KEY_SLICE,
+  PLAN_SLICE,
   newBatchRun,
   type BatchDeps,
   type BatchProgress,
 } from '../../src/lib/run/batch';
 import { planJudgments } from '../../src/lib/run/pair';
+import { useSyncSha256 } from '../../src/lib/store/key';
 import { runContext } from '../../src/lib/run/batch';
 import { DeterministicEngine } from '../support/deterministic-engine';
 import { makeDataset, openTestDb } from '../store/fixtures';
@@ -181,6 +184,37 @@ describe('BatchRunner', () => {
     );
     expect(asked).toEqual([KEY_SLICE, KEY_SLICE, 600 - 2 * KEY_SLICE]);
     expect(seen[seen.length - 1]).toMatchObject({ done: 600, reused: 6 });
+  });
+
+  test('at the start, items are planned at most PLAN_SLICE per task, with a yield to the event loop between slices', async () => {
+    const n = 2 * PLAN_SLICE + 50;
+    await seed(items(n));
+    const run = await createRun();
+    // Keys hashed so far, counted through the synchronous hash hook (the same hex as WebCrypto).
+    let hashed = 0;
+    useSyncSha256((text) => {
+      hashed += 1;
+      return createHash('sha256').update(text, 'utf8').digest('hex');
+    });
+    const atYield: number[] = [];
+    try {
+      const runner = new BatchRunner(
+        deps({
+          yieldTask: () => {
+            atYield.push(hashed);
+            return Promise.resolve();
+          },
+        }),
+        run.id,
+      );
+      expect(await runner.run()).toBe('done');
+    } finally {
+      useSyncSha256(null);
+    }
+    // Both orders: two keys an item. Three slices, so two yields, each after one slice's keys.
+    expect(atYield).toEqual([2 * PLAN_SLICE, 4 * PLAN_SLICE]);
+    expect(hashed).toBe(2 * n);
+    expect((await repos.runs.get(run.id))?.progress).toMatchObject({ total: 2 * n, done: 2 * n });
   });
 
   test('a subset filter judges only the matching items', async () => {
