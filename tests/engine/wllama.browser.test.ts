@@ -43,7 +43,10 @@ const ask = [
   { role: 'user' as const, content: 'Which answer is better, A or B? Reply [[A]] or [[B]].' },
 ];
 
-describe('llama.cpp engine (wllama) with a generated GGUF', () => {
+// Real llama.cpp inference on the CPU: budgets fit for a busy 2-core machine (the browser default is 15 s).
+const REAL_MODEL = { timeout: 120_000 };
+
+describe('llama.cpp engine (wllama) with a generated GGUF', REAL_MODEL, () => {
   it('stores the file as a complete llama.cpp model and loads it with phases', async () => {
     const { engine, spec, phases } = await loaded();
     expect(spec).toMatchObject({ engine: 'wllama', modelId: 'arbiter-tiny', contextWindow: 4096 });
@@ -118,7 +121,7 @@ describe('llama.cpp engine (wllama) with a generated GGUF', () => {
   });
 });
 
-describe('llama.cpp engine: constrained JSON verdicts', () => {
+describe('llama.cpp engine: constrained JSON verdicts', REAL_MODEL, () => {
   it('a verdict JSON schema becomes a grammar: every output parses within the budget', async () => {
     const { engine } = await loaded();
     const schema = JSON.stringify({
