@@ -90,7 +90,8 @@ function makePool(
 /** Judge `n` requests through the pool; each result's text names its item. */
 async function judgeAll(p: EndpointPool, n: number, model = 'test-judge'): Promise<string[]> {
   const engine = p.engine(model);
-  await engine.load(openaiModelSpec('', model));
+  // The spec names the first endpoint, as the CLI's does: each endpoint must still send to its own.
+  await engine.load(openaiModelSpec(p.endpoints[0]!.url, model));
   const out: string[] = [];
   const sum = await runPool(
     Array.from({ length: n }, (_, i) => i),

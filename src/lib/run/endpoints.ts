@@ -179,6 +179,11 @@ class Endpoint {
     this.limit = new AdaptiveLimit(max, { now });
   }
 
+  /** The model spec as this endpoint loads it: an engine sends to the spec's URL. */
+  specFor(spec: ModelSpec): ModelSpec {
+    return { ...spec, modelUrl: this.url };
+  }
+
   engineOf(model: string): EndpointEngine {
     let e = this.engines.get(model);
     if (!e) {
@@ -283,7 +288,7 @@ export class EndpointPool {
         }
         if (e.health === 'down' || (e.models && !e.models.includes(spec.modelId))) return;
         try {
-          await e.engineOf(spec.modelId).load(spec, opts);
+          await e.engineOf(spec.modelId).load(e.specFor(spec), opts);
           e.loaded.add(spec.modelId);
         } catch (err) {
           if (err instanceof AbortedError) throw err;
@@ -321,7 +326,7 @@ export class EndpointPool {
           // Down at the start, or a model first sent here now: check it serves the model.
           const spec = this.specs.get(model);
           if (!spec) throw new ServerError(`The model “${model}” was never started on the pool.`);
-          await engine.load(spec, signal ? { signal } : {});
+          await engine.load(e.specFor(spec), signal ? { signal } : {});
           e.loaded.add(model);
         }
         result = await fn(engine);
