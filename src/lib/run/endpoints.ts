@@ -564,6 +564,14 @@ export class PooledEngine implements JudgeEngine {
     readonly model: string,
   ) {}
 
+  /** As many requests as the endpoints serving the model take at most. */
+  get parallelism(): number {
+    return Math.max(
+      1,
+      this.pool.route(this.model).reduce((n, e) => n + e.limit.max, 0),
+    );
+  }
+
   async load(spec: ModelSpec, opts?: LoadOptions): Promise<LoadedModel> {
     const t0 = Date.now();
     await this.pool.start(spec, opts);
