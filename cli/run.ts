@@ -8,12 +8,7 @@ import { readInput } from './input';
 import { Progress } from './progress';
 import { metricsOf, metricsTable } from './metrics';
 import type { OpenAIEngine } from '../src/lib/engine/openai-engine';
-import {
-  AbortedError,
-  ContextWindowExceededError,
-  EngineError,
-  RateLimitError,
-} from '../src/lib/engine/errors';
+import { AbortedError, ContextWindowExceededError, EngineError } from '../src/lib/engine/errors';
 import type {
   ChatMessage,
   GenerateOptions,
@@ -42,7 +37,7 @@ import {
   type PairOptions,
   type PlannedJudgment,
 } from '../src/lib/run/pair';
-import { AdaptiveLimit, runPool } from '../src/lib/run/pool';
+import { runPool } from '../src/lib/run/pool';
 import { AllEndpointsDownError, type EndpointPool } from '../src/lib/run/endpoints';
 import { connect, endpointSpecs, endpointSummary, type Connected } from './connect';
 import { canonicalJson, sha256Hex, useSyncSha256, type JsonValue } from '../src/lib/store/key';
@@ -244,18 +239,8 @@ function defaultMaxTokens(t: Template, thinking: boolean): number {
   return t.family === 'verdict-only' ? 8 : thinking ? 2048 : 1024;
 }
 
-/**
- * A 429/503 halves the pool's concurrency and pauses new requests for as long as the engine
- * waits before its retry: that wait is the Retry-After capped by the backoff (30 s), so the pool
- * never idles past the moment the retried request goes out.
- */
-export function slowDownOnRefusal(
-  limit: AdaptiveLimit,
-  { delayMs, error }: { delayMs: number; error: EngineError },
-): void {
-  if (!(error instanceof RateLimitError) && error.detail.status !== 503) return;
-  limit.overload(typeof error.detail.retryAfterMs === 'number' ? delayMs : null);
-}
+// The answer to a 429/503 lives with the endpoint pool that applies it.
+export { slowDownOnRefusal } from '../src/lib/run/endpoints';
 
 /** Run the command; resolves with the exit code. */
 export async function judgeCommand(

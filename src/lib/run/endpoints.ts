@@ -112,6 +112,19 @@ export interface EndpointPoolOptions {
   onRetry?: (info: { endpoint: string; error: EngineError; delayMs: number }) => void;
 }
 
+/**
+ * A 429/503 halves the endpoint's concurrency and pauses new requests to it for as long as the
+ * request waits before its retry: that wait is the Retry-After capped by the backoff (30 s), so
+ * the endpoint never idles past the moment the retried request goes out.
+ */
+export function slowDownOnRefusal(
+  limit: AdaptiveLimit,
+  { delayMs, error }: { delayMs: number; error: EngineError },
+): void {
+  if (!(error instanceof RateLimitError) && error.detail.status !== 503) return;
+  limit.overload(typeof error.detail.retryAfterMs === 'number' ? delayMs : null);
+}
+
 const isOverload = (e: EngineError) =>
   e instanceof RateLimitError || (e instanceof ServerError && e.detail.status === 503);
 
@@ -351,14 +364,6 @@ export class EndpointPool {
           this.moved++;
           continue;
         }
-        let retryAfter: number | null = null;
-        if (kind === 'overload') {
-          retryAfter =
-            typeof error.detail.retryAfterMs === 'number' ? error.detail.retryAfterMs : null;
-          const delay = retryAfter === null ? null : backoffDelay(1, this.backoff(), retryAfter);
-          e.limit.overload(delay);
-          this.armPause(e);
-        }
         // A 503 burst takes an endpoint out like any other run of failures.
         if (kind === 'flaky' || (kind === 'overload' && !(error instanceof RateLimitError))) {
           if (++e.failures >= (this.opts.failAfter ?? 5)) {
@@ -368,9 +373,18 @@ export class EndpointPool {
             continue;
           }
         }
-        this.pump();
-        if (++attempts > maxRetries) throw err;
+        if (++attempts > maxRetries) {
+          this.pump();
+          throw err;
+        }
+        const retryAfter =
+          typeof error.detail.retryAfterMs === 'number' ? error.detail.retryAfterMs : null;
         const delayMs = backoffDelay(attempts, this.backoff(), retryAfter, this.rand);
+        if (kind === 'overload') {
+          slowDownOnRefusal(e.limit, { delayMs, error });
+          this.armPause(e);
+        }
+        this.pump();
         this.retries++;
         this.opts.onRetry?.({ endpoint: e.name, error, delayMs });
         await sleep(delayMs, signal);
