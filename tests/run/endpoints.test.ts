@@ -263,6 +263,31 @@ describe('EndpointPool with real servers', { timeout: 60_000 }, () => {
     expect(events).toEqual(['down e0', 'up e0']);
   });
 
+  it('429s with Retry-After: the endpoint halves its limit, pauses, and every request still ends', async () => {
+    let refused = 0;
+    const s: TestServer = await server((r) => {
+      // More than two at once is refused, as a busy server does.
+      if (s.inFlight > 2) {
+        refused++;
+        return {
+          status: 429,
+          headers: { 'retry-after': '0.05' },
+          json: { error: { message: 'too many requests' } },
+        };
+      }
+      return { ...answer(r), latencyMs: 3 };
+    });
+    const { pool: p } = makePool([s.url], { concurrency: 8, retries: 30 });
+    const texts = await judgeAll(p, 40);
+    expectEachOnce(texts, 40);
+    expect(refused).toBeGreaterThan(0);
+    const limit = p.endpoints[0]!.limit;
+    expect(limit.overloads).toBe(refused);
+    expect(limit.cuts).toBeGreaterThan(0);
+    // Refusals for load never take the endpoint out.
+    expect(p.views()[0]?.health).toBe('up');
+  });
+
   it('every endpoint dead mid-run: requests fail with each endpoint’s last error', async () => {
     const started = gate();
     let n0 = 0;

@@ -259,6 +259,7 @@ export class EndpointPool {
   /** The spec each model loads with (from start). */
   private readonly specs = new Map<string, ModelSpec>();
   private pauseTimer: ReturnType<typeof setTimeout> | null = null;
+  private pauseAt = 0;
 
   constructor(specs: readonly EndpointSpec[], opts: EndpointPoolOptions) {
     if (specs.length === 0) throw new Error('An endpoint pool needs at least one endpoint.');
@@ -382,7 +383,6 @@ export class EndpointPool {
         const delayMs = backoffDelay(attempts, this.backoff(), retryAfter, this.rand);
         if (kind === 'overload') {
           slowDownOnRefusal(e.limit, { delayMs, error });
-          this.armPause(e);
         }
         this.pump();
         this.retries++;
@@ -461,6 +461,8 @@ export class EndpointPool {
   private pump(): void {
     if (this.closed) return;
     const t = this.now();
+    // The soonest Retry-After pause that keeps a waiting request from an endpoint.
+    let wake = Infinity;
     for (let i = 0; i < this.waiting.length;) {
       const w = this.waiting[i] as Waiter;
       const serving = this.route(w.model);
@@ -472,9 +474,13 @@ export class EndpointPool {
       let best: Endpoint | null = null;
       let room = 0;
       for (const e of serving) {
-        if (e.health !== 'up' || e.limit.pausedUntil > t) continue;
+        if (e.health !== 'up' || e.inFlight >= e.limit.limit) continue;
+        if (e.limit.pausedUntil > t) {
+          wake = Math.min(wake, e.limit.pausedUntil);
+          continue;
+        }
         const free = (e.limit.limit - e.inFlight) / e.limit.limit;
-        if (e.inFlight < e.limit.limit && free > room) {
+        if (free > room) {
           best = e;
           room = free;
         }
@@ -487,16 +493,21 @@ export class EndpointPool {
       this.waiting.splice(i, 1);
       w.resolve(best);
     }
+    if (wake < Infinity && this.waiting.length > 0) this.wakeAt(wake);
   }
 
-  /** Wake the queue when an endpoint's Retry-After pause ends. */
-  private armPause(e: Endpoint): void {
-    const wait = e.limit.pausedUntil - this.now();
-    if (wait <= 0 || this.pauseTimer || this.closed) return;
-    this.pauseTimer = setTimeout(() => {
-      this.pauseTimer = null;
-      this.pump();
-    }, wait);
+  /** Pump again when an endpoint's Retry-After pause ends (one timer, for the soonest). */
+  private wakeAt(at: number): void {
+    if (this.pauseTimer && this.pauseAt <= at) return;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseAt = at;
+    this.pauseTimer = setTimeout(
+      () => {
+        this.pauseTimer = null;
+        this.pump();
+      },
+      Math.max(0, at - this.now()),
+    );
   }
 
   private gaveUp(serving: readonly Endpoint[]): boolean {
