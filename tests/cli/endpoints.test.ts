@@ -347,6 +347,29 @@ describe('arbiter judge over several endpoints (built CLI)', { timeout: 120_000 
     expect(js).toHaveLength(40);
   });
 
+  it('--concurrency auto probes each endpoint on its own', async () => {
+    const a = await server();
+    const b = await server();
+    const r = await runCli([
+      'judge',
+      dataset(4, 'auto.jsonl'),
+      '--endpoint',
+      a.url,
+      '--endpoint',
+      b.url,
+      '--model',
+      'test-judge',
+      '--out',
+      join(dir, 'auto.out'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const s of [a, b])
+      expect(r.stderr).toMatch(
+        new RegExp(`Concurrency \\d+ on ${new URL(s.url).host.replace(/\./g, '\\.')} \\(probe: 1→`),
+      );
+    expect(judgmentsOf(join(dir, 'auto.out'))).toHaveLength(8);
+  });
+
   it('a bad endpoints file is exit 2 before any request', async () => {
     const a = await server();
     const file = join(dir, 'bad-endpoints.json');

@@ -174,6 +174,19 @@ describe('EndpointPool with real servers', { timeout: 60_000 }, () => {
     expect(s.reduce((n, x) => n + completions(x), 0)).toBe(60);
   });
 
+  it('an endpoint 5× slower gets less of the work: each takes what its limit and latency allow', async () => {
+    const fast = await server((r) => ({ ...answer(r), latencyMs: 40 }));
+    const slow = await server((r) => ({ ...answer(r), latencyMs: 200 }));
+    const { pool: p } = makePool([fast.url, slow.url]);
+    const texts = await judgeAll(p, 60);
+    expectEachOnce(texts, 60);
+    expect(completions(fast) + completions(slow)).toBe(60);
+    // About 5 to 1 at equal limits; the client's own time per request (large on a loaded
+    // machine) adds to both and blurs it, but an even split would fail this.
+    expect(completions(fast)).toBeGreaterThan(1.5 * completions(slow));
+    expect(completions(slow)).toBeGreaterThan(0);
+  });
+
   it('an endpoint killed mid-run: its work moves, it is probed and, restarted on its port, brought back', async () => {
     const back = gate();
     let a2: TestServer | null = null;
