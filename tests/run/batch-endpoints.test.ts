@@ -115,6 +115,38 @@ describe('BatchRunner over an endpoint pool', { timeout: 60_000 }, () => {
     expect(Math.max(a.maxInFlight, b.maxInFlight)).toBeLessThanOrEqual(3);
   });
 
+  test('pause with requests in flight on both servers: finished work kept, a new runner judges nothing twice', async () => {
+    const slow = (r: Parameters<typeof markerJudge>[0], n: number) => ({
+      ...(markerJudge(r, n) as object),
+      latencyMs: 10,
+    });
+    const a = await server({ handler: slow });
+    const b = await server({ handler: slow });
+    const engine = await poolEngine([a.url, b.url]);
+    const runId = await seedRun(15);
+    const first: BatchRunner = new BatchRunner(
+      {
+        repos,
+        engine,
+        reload: () => Promise.resolve(),
+        contextWindow: 4096,
+        flushMs: 5,
+        onProgress: (p) => {
+          if (p.generated === 8) first.pause();
+        },
+      },
+      runId,
+    );
+    expect(await first.run()).toBe('paused');
+    const kept = await repos.judgments.byRun(runId);
+    expect(kept.length).toBeGreaterThanOrEqual(8);
+    expect(kept.length).toBeLessThan(30);
+    expect(await runner(engine, runId).run()).toBe('done');
+    const all = await repos.judgments.byRun(runId);
+    expect(all).toHaveLength(30);
+    expect(new Set(all.map((j) => j.key)).size).toBe(30);
+  });
+
   test('a server killed mid-run: the run still finishes, nothing lost or stored twice', async () => {
     let n0 = 0;
     const a = await server({
