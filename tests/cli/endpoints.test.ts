@@ -370,6 +370,29 @@ describe('arbiter judge over several endpoints (built CLI)', { timeout: 120_000 
     expect(judgmentsOf(join(dir, 'auto.out'))).toHaveLength(8);
   });
 
+  it('no endpoint answering at the start is exit 2, naming each one', async () => {
+    const a = await server();
+    const b = await server();
+    await Promise.all([a.close(), b.close()]);
+    const r = await runCli([
+      'judge',
+      dataset(2, 'none.jsonl'),
+      '--endpoint',
+      a.url,
+      '--endpoint',
+      b.url,
+      '--model',
+      'test-judge',
+      '--out',
+      join(dir, 'none.out'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/No endpoint answered: /);
+    expect(r.stderr).toContain(`(${a.url}): `);
+    expect(r.stderr).toContain(`(${b.url}): `);
+    expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
+  });
+
   it('a bad endpoints file is exit 2 before any request', async () => {
     const a = await server();
     const file = join(dir, 'bad-endpoints.json');
