@@ -9,6 +9,7 @@ import { endpointHost, parseEndpoint } from '../engine/openai-http';
 import type { ServerReport } from '../engine/openai-probe';
 import { EndpointPool } from '../run/endpoints';
 import type { JudgeEngine } from '../engine/types';
+import { OpenAIServerList, PER_SERVER_CONCURRENCY } from './openai-servers.svelte';
 import { AbortedError } from '../engine/errors';
 import type { ModelSpec } from '../engine/types';
 import type { ModelState } from './models.svelte';
@@ -24,18 +25,7 @@ const KEYS = {
   apiKey: 'arbiter.openai.apiKey',
   capabilities: 'arbiter.openai.capabilities',
   contextWindow: 'arbiter.openai.contextWindow',
-  servers: 'arbiter.openai.servers',
 } as const;
-
-/** Requests in flight at most per server when a run spreads over several (each adapts below it). */
-export const PER_SERVER_CONCURRENCY = 4;
-
-/** The connection test of one more server. */
-export interface ServerCheck {
-  testing: boolean;
-  report: ServerReport | null;
-  error: unknown;
-}
 
 export class OpenAIServerState {
   endpoint = $state('');
@@ -46,10 +36,8 @@ export class OpenAIServerState {
   error = $state<unknown>(null);
   capabilities = $state.raw<OpenAICapabilities>(DEFAULT_CAPABILITIES);
   contextWindow = $state(8192);
-  /** More servers serving the same model (same key): a batch run spreads over the live ones. */
-  servers = $state<string[]>([]);
-  /** Each extra server's last connection test, by index. */
-  checks = $state<ServerCheck[]>([]);
+  /** More servers of the same model: a batch run spreads over the live ones. */
+  readonly more = new OpenAIServerList(this);
   /** The endpoint, model and key of the last connection test that failed. */
   private failedFor = $state<string | null>(null);
 
@@ -84,13 +72,6 @@ export class OpenAIServerState {
       // a corrupt entry just means defaults
     }
     this.contextWindow = Number(localStorage.getItem(KEYS.contextWindow)) || 8192;
-    try {
-      const list: unknown = JSON.parse(localStorage.getItem(KEYS.servers) ?? '[]');
-      if (Array.isArray(list)) this.servers = list.filter((u) => typeof u === 'string');
-    } catch {
-      // a corrupt entry just means no extra servers
-    }
-    this.checks = this.servers.map(() => ({ testing: false, report: null, error: null }));
   }
 
   private save(): void {
@@ -100,48 +81,7 @@ export class OpenAIServerState {
     else localStorage.removeItem(KEYS.apiKey);
     localStorage.setItem(KEYS.capabilities, JSON.stringify(this.capabilities));
     localStorage.setItem(KEYS.contextWindow, String(this.contextWindow));
-    localStorage.setItem(KEYS.servers, JSON.stringify(this.extraServers()));
-  }
-
-  /** The extra servers that are filled in. */
-  private extraServers(): string[] {
-    return this.servers.map((u) => u.trim()).filter(Boolean);
-  }
-
-  addServer(): void {
-    this.servers.push('');
-    this.checks.push({ testing: false, report: null, error: null });
-  }
-
-  removeServer(i: number): void {
-    this.servers.splice(i, 1);
-    this.checks.splice(i, 1);
-    localStorage.setItem(KEYS.servers, JSON.stringify(this.extraServers()));
-  }
-
-  /** "Test connection" of extra server `i`: that it answers and serves the model. */
-  async testServer(i: number): Promise<void> {
-    const url = (this.servers[i] ?? '').trim();
-    const check: ServerCheck = { testing: true, report: null, error: null };
-    this.checks[i] = check;
-    try {
-      parseEndpoint(url);
-      const { probeServer } = await import('../engine/openai-probe');
-      const model = this.model.trim();
-      const report = await probeServer({
-        endpoint: url,
-        ...(this.apiKey ? { apiKey: this.apiKey } : {}),
-        ...(model ? { model } : {}),
-      });
-      if (model && report.models.length > 0 && !report.models.some((m) => m.id === model))
-        throw new Error(
-          `This server does not serve “${model}”; it serves ${report.models.map((m) => m.id).join(', ')}.`,
-        );
-      this.checks[i] = { testing: false, report, error: null };
-      this.save();
-    } catch (e) {
-      this.checks[i] = { testing: false, report: null, error: e };
-    }
+    this.more.save();
   }
 
   /** Forget the key (and only the key). */
@@ -228,7 +168,7 @@ export class OpenAIServerState {
         ...(this.apiKey ? { apiKey: this.apiKey } : {}),
         ...(pooled ? { backoff: { retries: 0 } } : {}),
       });
-    const more = this.extraServers().filter((u) => u !== spec.modelUrl);
+    const more = this.more.filled().filter((u) => u !== spec.modelUrl);
     if (more.length === 0) return engineFor(spec.modelUrl, false);
     const pool = new EndpointPool(
       [spec.modelUrl, ...more].map((url) => ({ url })),
