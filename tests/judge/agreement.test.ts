@@ -142,14 +142,15 @@ describe('a 40-item, 3-member panel against the numpy reference (tests/support/p
       [0, 2, f.kappa02, reference.counts.kappaN02],
       [1, 2, f.kappa12, reference.counts.kappaN12],
     ] as const;
-    for (const [a, b, [[kappa, lower, upper]], n] of pairs) {
+    for (const [a, b, ref, n] of pairs) {
+      const [kappa, lower, upper] = ref[0]!;
       const est = r.pairwise[a]![b]!;
       expect(est.kappa).toBeCloseTo(kappa!, 10);
       expect(est.n).toBe(n);
       expect(est.interval!.lower).toBeCloseTo(lower!, 10);
       expect(est.interval!.upper).toBeCloseTo(upper!, 10);
     }
-    const [[kappa, lower, upper]] = f.fleiss;
+    const [kappa, lower, upper] = f.fleiss[0]!;
     expect(r.fleiss.kappa).toBeCloseTo(kappa!, 10);
     expect(r.fleiss.n).toBe(reference.counts.fleissN);
     expect(r.fleiss.interval!.lower).toBeCloseTo(lower!, 10);
@@ -171,7 +172,7 @@ describe('resampleAll: the grouped bootstrap draws what the core bootstrap draws
       (i * 7) % 3 === 0 ? 1 : 0,
       i % 4 === 0 ? 0 : 1,
     ]);
-    const stat = (s: { 0: number; 1: number }) => (s[1] === 0 ? NaN : s[0] / s[1]);
+    const stat = (s: readonly number[]) => (s[1] === 0 ? NaN : s[0]! / s[1]!);
     const table = patternTable(xs.length, 2, (i, out) => {
       out[0] = xs[i]![0]!;
       out[1] = xs[i]![1]!;

@@ -91,6 +91,12 @@ export function agreementWidth(members: number): number {
   return ((members * (members - 1)) / 2) * K * K + 2 + K;
 }
 
+/** Where each pair's table and Fleiss' counts start: column ranges patternTable may resample apart. */
+export function agreementBlocks(offset: number, members: number): number[] {
+  const pairs = (members * (members - 1)) / 2;
+  return Array.from({ length: pairs + 1 }, (_, p) => offset + p * K * K);
+}
+
 /** Writes one item's agreement counts (members' ratings, see ratingOf) into `out` at `offset`. */
 export function writeAgreementCounts(
   ratings: readonly (Verdict | null)[],
@@ -190,27 +196,31 @@ export function panelAgreement(
 ): PanelAgreement {
   const m = results.length;
   const n = Math.max(0, ...results.map((r) => r.length));
-  const table = patternTable(n, agreementWidth(m), (i, out) =>
-    writeAgreementCounts(
-      results.map((r) => ratingOf(r[i])),
-      out,
-    ),
+  const table = patternTable(
+    n,
+    agreementWidth(m),
+    (i, out) =>
+      writeAgreementCounts(
+        results.map((r) => ratingOf(r[i])),
+        out,
+      ),
+    agreementBlocks(0, m),
   );
-  return agreementOf(table, 0, m, opts);
+  return agreementOf(table, 0, m, resampleAll(table, agreementStats(0, m), opts));
 }
 
-/** The PanelAgreement of a pattern table whose agreement counts start at `offset`. */
+/**
+ * The PanelAgreement of a pattern table whose agreement counts start at `offset`, given the
+ * intervals of agreementStats(offset, m) in their order.
+ */
 export function agreementOf(
   table: PatternTable,
   offset: number,
   m: number,
-  opts: BootstrapOptions,
-  intervals: Interval[] | null = null,
+  ivs: readonly Interval[],
 ): PanelAgreement {
   const pairs: [number, number][] = [];
   for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) pairs.push([a, b]);
-  const stats = agreementStats(offset, m);
-  const ivs = intervals ?? resampleAll(table, stats, opts);
   const pairwise: (KappaEstimate | null)[][] = Array.from({ length: m }, () =>
     Array.from({ length: m }, () => null),
   );
