@@ -4,6 +4,8 @@ import type { PairResultValue } from '../../src/lib/judge/outcome';
 import type { Interval } from '../../src/lib/judge/stats';
 import {
   buildPanelReview,
+  fillPanelIntervals,
+  preparePanelReview,
   type PanelItemInput,
   type PanelMemberInput,
 } from '../../src/lib/review/panel';
@@ -205,5 +207,47 @@ describe('single-answer panel (mean rule)', () => {
     expect(r.members[1]!.scores!.n).toBe(1);
     expect(r.leaveOneOut).toEqual([]);
     expect(r.splitItems).toEqual([0]);
+  });
+});
+
+describe('point figures first, intervals after paint', () => {
+  const input = { items: panelItems(), members: panelMembers(), bootstrap: { iterations: 200 } };
+  const hooks = (live: () => boolean, progress: number[]) => ({
+    live,
+    onProgress: (done: number) => progress.push(done),
+    start: () => Promise.resolve(),
+    between: () => Promise.resolve(),
+  });
+
+  it('prepares every estimate with the bounds still to come', () => {
+    const { review } = preparePanelReview(input);
+    const full = buildPanelReview(input);
+    expect(review.panel.accuracy.accuracy.estimate).toBe(full.panel.accuracy.accuracy.estimate);
+    expect(review.agreement.fleiss.kappa).toBe(full.agreement.fleiss.kappa);
+    expect(review.panel.accuracy.accuracy.lower).toBeNaN();
+    expect(review.splitItems).toEqual(full.splitItems);
+  });
+
+  it('fills the intervals in slices to exactly what buildPanelReview gives', async () => {
+    const progress: number[] = [];
+    const filled = await fillPanelIntervals(
+      preparePanelReview(input),
+      hooks(() => true, progress),
+      input.bootstrap,
+    );
+    expect(filled).toEqual(buildPanelReview(input));
+    expect(progress).toEqual([0, 50, 100, 150, 200]);
+  });
+
+  it('stops when the review is left (live turns false)', async () => {
+    const progress: number[] = [];
+    let slices = 0;
+    const filled = await fillPanelIntervals(
+      preparePanelReview(input),
+      hooks(() => slices++ < 2, progress),
+      input.bootstrap,
+    );
+    expect(filled).toBeNull();
+    expect(progress.at(-1)).toBeLessThan(200);
   });
 });

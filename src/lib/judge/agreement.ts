@@ -132,10 +132,25 @@ export function pairKappaFromSums(
   b: number,
 ): number {
   const at = offset + pairIndex(members, a, b) * K * K;
-  const table = Array.from({ length: K }, (_, i) =>
-    Array.from({ length: K }, (_, j) => sums[at + i * K + j]!),
-  );
-  return cohenKappaTable(table);
+  // cohenKappaTable's formula read in place: it runs per pair and bootstrap resample.
+  let n = 0;
+  let agree = 0;
+  let pe = 0;
+  for (let i = 0; i < K; i++) {
+    let row = 0;
+    let col = 0;
+    for (let j = 0; j < K; j++) {
+      row += sums[at + i * K + j]!;
+      col += sums[at + j * K + i]!;
+    }
+    n += row;
+    agree += sums[at + i * K + i]!;
+    pe += row * col;
+  }
+  if (n === 0) return NaN;
+  const po = agree / n;
+  pe /= n * n;
+  return pe === 1 ? (po === 1 ? 1 : NaN) : (po - pe) / (1 - pe);
 }
 
 /** Items both members a < b rated, from summed agreement counts. */
@@ -161,7 +176,8 @@ export function fleissFromSums(
   const at = offset + ((members * (members - 1)) / 2) * K * K;
   const n = sums[at]!;
   const sumP = (sums[at + 1]! - n * members) / (members * (members - 1));
-  return { kappa: fleissFrom(n, members, sumP, sums.subarray(at + 2, at + 2 + K)), n };
+  const totals = [sums[at + 2]!, sums[at + 3]!, sums[at + 4]!];
+  return { kappa: fleissFrom(n, members, sumP, totals), n };
 }
 
 /** Position of the pair a < b in the (0,1), (0,2), …, (1,2), … order. */
