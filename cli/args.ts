@@ -92,7 +92,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-function num(name: string, v: string | undefined, min: number, int = true): number | null {
+export function num(name: string, v: string | undefined, min: number, int = true): number | null {
   if (v === undefined) return null;
   const n = Number(v);
   if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n)))

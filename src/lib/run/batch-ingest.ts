@@ -88,7 +88,14 @@ export function parseManifest(text: string): BatchManifest {
     throw new BatchManifestError(
       `Manifest version ${String(o.version)} is not one this Arbiter reads (${BATCH_MANIFEST_VERSION}).`,
     );
-  for (const f of ['runId', 'datasetId', 'datasetHash', 'model', 'templateId', 'createdAt'] as const)
+  for (const f of [
+    'runId',
+    'datasetId',
+    'datasetHash',
+    'model',
+    'templateId',
+    'createdAt',
+  ] as const)
     if (typeof o[f] !== 'string') throw new BatchManifestError(`The manifest has no ${f}.`);
   if (!o.options || typeof o.options !== 'object' || !o.capabilities)
     throw new BatchManifestError('The manifest has no options.');
@@ -127,27 +134,32 @@ function parseLine(raw: string): { ok: true; value: unknown } | { ok: false } {
 function resultError(
   r: Record<string, unknown>,
 ): { kind: 'error' | 'http'; message: string } | null {
-  const err = r.error as { code?: unknown; message?: unknown } | null | undefined;
-  if (err && typeof err === 'object') {
-    const code = typeof err.code === 'string' || typeof err.code === 'number' ? err.code : '';
+  const err = r.error as { code?: unknown; message?: unknown } | string | null | undefined;
+  let errText: string | null = null;
+  // vLLM writes a plain string for a request it could not parse, an ErrorResponse otherwise.
+  if (typeof err === 'string' && err !== '') errText = err;
+  else if (err && typeof err === 'object') {
+    const code = typeof err.code === 'string' ? err.code : '';
     const msg = typeof err.message === 'string' ? err.message : JSON.stringify(err);
-    return { kind: 'error', message: code !== '' ? `${code}: ${msg}` : msg };
+    errText = code !== '' ? `${code}: ${msg}` : msg;
   }
   const res = r.response as { status_code?: unknown; body?: unknown } | null | undefined;
-  if (!res || typeof res !== 'object')
-    return { kind: 'error', message: 'The line has neither a response nor an error.' };
-  if (res.status_code !== 200) {
+  if (res && typeof res === 'object' && res.status_code !== 200) {
     const body = res.body as { error?: { message?: unknown } | string; message?: unknown } | null;
     const inner =
-      typeof body?.error === 'string'
+      errText ??
+      (typeof body?.error === 'string'
         ? body.error
         : typeof body?.error?.message === 'string'
           ? body.error.message
           : typeof body?.message === 'string'
             ? body.message
-            : JSON.stringify(body ?? null);
+            : JSON.stringify(body ?? null));
     return { kind: 'http', message: `HTTP ${String(res.status_code)}: ${inner}` };
   }
+  if (errText !== null) return { kind: 'error', message: errText };
+  if (!res || typeof res !== 'object')
+    return { kind: 'error', message: 'The line has neither a response nor an error.' };
   return null;
 }
 
@@ -237,9 +249,11 @@ export async function ingestBatch(src: IngestSource): Promise<BatchIngest> {
   const records: JudgmentRecord[] = [];
   const failures = new Map<string, RunFailure[]>();
   lineNo = 0;
+  let resultLines = 0;
   for await (const raw of linesOf(src.results)) {
     lineNo++;
     if (raw.trim() === '') continue;
+    resultLines++;
     const p = parseLine(raw);
     const r = p.ok ? (p.value as Record<string, unknown> | null) : null;
     if (!r || typeof r !== 'object' || typeof r.custom_id !== 'string') {
@@ -304,7 +318,11 @@ export async function ingestBatch(src: IngestSource): Promise<BatchIngest> {
         { ...judgment, order: t.order, sample: t.sample },
         { runId: m.runId, itemId: item.id, key, params, ctx: ctxs[t.index] as PairContext },
       );
-      records.push({ ...rec, id: `${m.runId}-${item.index}-${t.order}-${t.sample}`, createdAt: at });
+      records.push({
+        ...rec,
+        id: `${m.runId}-${item.index}-${t.order}-${t.sample}`,
+        createdAt: at,
+      });
     }
   }
 
@@ -329,7 +347,7 @@ export async function ingestBatch(src: IngestSource): Promise<BatchIngest> {
     run,
     judgments: records,
     problems,
-    counts: { requests, resultLines: lineNo, judged, failed, missing },
+    counts: { requests, resultLines, judged, failed, missing },
   };
 }
 
