@@ -200,8 +200,9 @@ async function prepare(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-function lines(path: string): AsyncIterable<string> {
-  return createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+/** A file's lines, streamed; opened only when iterated (readline drops lines nobody listens to yet). */
+async function* lines(path: string): AsyncGenerator<string> {
+  yield* createInterface({ input: createReadStream(path), crlfDelay: Infinity });
 }
 
 /** The `arbiter judge` flags that give the manifest's settings (the resume command). */
