@@ -269,36 +269,59 @@ async function ingest(argv: string[], io: Io): Promise<number> {
     requests: lines(requestsPath),
     results: lines(resultsPath),
   });
-  const text = workspaceText(manifest, input, result);
   const out = o.out;
-  const before = await readFile(out, 'utf8').catch(() => null);
-  if (before !== null && before !== text && o.force !== true)
+  // Streamed to a side file, and compared by hash: a big run never sits in memory as one string.
+  const part = `${out}.part`;
+  const written = await writeWorkspace(part, manifest, input, result);
+  const before = existsSync(out) ? await fileHash(out) : null;
+  const same = before === written;
+  if (before !== null && !same && o.force !== true) {
+    await unlink(part).catch(() => undefined);
     throw new BatchConfigError(
       `${out} exists and differs from this ingest (a live run may have added to it). Pass --force to replace it, or choose another --out.`,
     );
-  if (before !== text) {
-    await writeFile(`${out}.part`, text);
-    await rename(`${out}.part`, out);
-  } else await unlink(`${out}.part`).catch(() => undefined);
+  }
+  if (same) await unlink(part);
+  else await rename(part, out);
   const ms = performance.now() - t0;
   return report(io, o.quiet === true, manifest, result, {
     out,
     dataPath,
     ms,
-    same: before === text,
+    same,
   });
 }
 
-function workspaceText(m: BatchManifest, input: Input, r: BatchIngest): string {
+/** Writes the workspace file of an ingest; resolves with the SHA-256 of what it wrote. */
+async function writeWorkspace(
+  path: string,
+  m: BatchManifest,
+  input: Input,
+  r: BatchIngest,
+): Promise<string> {
   const at = new Date(m.createdAt);
-  const parts = [
-    JSON.stringify(workspaceHeader('arbiter-cli', at)) + '\n',
+  const hash = createHash('sha256');
+  const ws = createWriteStream(path);
+  const put = async (line: string) => {
+    hash.update(line);
+    if (!ws.write(line)) await once(ws, 'drain');
+  };
+  await put(JSON.stringify(workspaceHeader('arbiter-cli', at)) + '\n');
+  await put(
     workspaceLine({ kind: 'dataset', record: { ...input.dataset, createdAt: at.getTime() } }),
-  ];
-  for (const item of input.items) parts.push(workspaceLine({ kind: 'item', record: item }));
-  parts.push(workspaceLine({ kind: 'run', record: r.run }));
-  for (const j of r.judgments) parts.push(workspaceLine({ kind: 'judgment', record: j }));
-  return parts.join('');
+  );
+  for (const item of input.items) await put(workspaceLine({ kind: 'item', record: item }));
+  await put(workspaceLine({ kind: 'run', record: r.run }));
+  for (const j of r.judgments) await put(workspaceLine({ kind: 'judgment', record: j }));
+  ws.end();
+  await once(ws, 'finish');
+  return hash.digest('hex');
+}
+
+async function fileHash(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 function report(
