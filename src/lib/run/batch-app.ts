@@ -128,7 +128,8 @@ async function findDataset(
   const byId = await repos.datasets.get(m.datasetId);
   const candidates = byId ? [byId] : await repos.datasets.list();
   for (const d of candidates) {
-    if (d !== byId && d.itemCount !== m.items) continue;
+    // Every item with a request is in the dataset; items of the same content share one.
+    if (d !== byId && d.itemCount < m.items) continue;
     const items = await datasetItems(repos, d.id);
     if ((await itemsHash(items)) === m.datasetHash) return { dataset: d, items };
   }
@@ -152,6 +153,10 @@ export async function importBatchFiles(
   const existingRun = await repos.runs.get(manifest.runId);
   let items: ItemRecord[];
   let datasetId: string;
+  if (existingRun?.status === 'running')
+    throw new BatchFilesError(
+      'This run is being judged right now: pause it, then import the batch results.',
+    );
   if (existingRun) {
     items = await runItems(repos, existingRun);
     datasetId = existingRun.datasetId as string;
