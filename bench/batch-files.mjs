@@ -30,7 +30,8 @@ const data = join(dir, 'data.jsonl');
     const line = JSON.stringify({
       id: `q${i}`,
       prompt: `Question ${i}: explain why the sky is blue in ${i % 7} sentences.`,
-      response_a: `Answer A to ${i}: Rayleigh scattering makes short wavelengths scatter more. `.repeat(3),
+      response_a:
+        `Answer A to ${i}: Rayleigh scattering makes short wavelengths scatter more. `.repeat(3),
       response_b: `Answer B to ${i}: the sky reflects the ocean. `.repeat(3),
       label: i % 2 ? 'B' : 'A',
     });
@@ -70,14 +71,22 @@ const results = join(dir, 'results.jsonl');
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: '<think>A explains it.</think> <answer>[[A]]</answer>' },
+          message: {
+            role: 'assistant',
+            content: '<think>A explains it.</think> <answer>[[A]]</answer>',
+          },
           logprobs: null,
           finish_reason: 'stop',
         },
       ],
       usage: { prompt_tokens: 150, completion_tokens: 12, total_tokens: 162 },
     };
-    const out = { id: `vllm-${i}`, custom_id: id, response: { status_code: 200, request_id: `r${i}`, body }, error: null };
+    const out = {
+      id: `vllm-${i}`,
+      custom_id: id,
+      response: { status_code: 200, request_id: `r${i}`, body },
+      error: null,
+    };
     if (!ws.write(JSON.stringify(out) + '\n')) await once(ws, 'drain');
   }
   ws.end();
@@ -85,7 +94,9 @@ const results = join(dir, 'results.jsonl');
 }
 const ing = [];
 for (let i = 0; i < runs; i++)
-  ing.push(cli(['batch', 'ingest', requests, results, '--out', join(dir, 'ws.jsonl'), '--force', '-q']));
+  ing.push(
+    cli(['batch', 'ingest', requests, results, '--out', join(dir, 'ws.jsonl'), '--force', '-q']),
+  );
 
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -96,8 +107,16 @@ const row = (name, rs) => {
   const rss = stats(rs.map((r) => r.rss));
   return `| ${name} | ${judgments.toLocaleString('en')} | ${rate.min.toFixed(0)} / ${rate.median.toFixed(0)} / ${rate.max.toFixed(0)} | ${rss.min.toFixed(0)} / ${rss.median.toFixed(0)} / ${rss.max.toFixed(0)} |`;
 };
-console.log(`arbiter batch, ${items.toLocaleString('en')} items, ${runs} runs each, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${new Date().toISOString()})`);
-console.log('| step | judgments | judgments/s min / median / max | peak RSS MB min / median / max |');
-console.log('| ---- | --------- | ------------------------------ | ------------------------------ |');
+console.log(
+  `arbiter batch, ${items.toLocaleString('en')} items, ${runs} runs each, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (${new Date().toISOString()})`,
+);
+console.log(
+  '| step | judgments | judgments/s min / median / max | peak RSS MB min / median / max |',
+);
+console.log(
+  '| ---- | --------- | ------------------------------ | ------------------------------ |',
+);
 console.log(row('prepare', prep));
 console.log(row('ingest', ing));
