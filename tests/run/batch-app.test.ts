@@ -118,8 +118,16 @@ test('export → results → import: the run is done, each judgment once, the su
   });
   expect(await repos.judgments.count(run.id)).toBe(2 * N);
   // Importing the same files again adds nothing.
-  const again = await importBatchFiles(repos, { results, manifest: files.manifest.blob });
+  const again = await importBatchFiles(repos, {
+    results,
+    manifest: files.manifest.blob,
+    requests: files.requests.blob,
+  });
   expect(again.added).toBe(0);
+  // Without the requests file the requests are the run's work not stored: none, so none match.
+  const bare = await importBatchFiles(repos, { results, manifest: files.manifest.blob });
+  expect(bare).toMatchObject({ added: 0, counts: { requests: 0, judged: 0 } });
+  expect(bare.problems.every((p) => p.kind === 'unknown')).toBe(true);
   expect(await repos.judgments.count(run.id)).toBe(2 * N);
   // Nothing left to send.
   await expect(exportBatchFiles(repos, (await repos.runs.get(run.id))!)).rejects.toThrow(
