@@ -6,6 +6,7 @@ import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, type E2EPage } from './support/browser';
 import { importFile, openDatasets } from './support/datasets-page';
 import { axeViolations, describeViolations } from './support/axe';
+import { expectNoHorizontalScroll } from './support/layout';
 import { buildCli, runCli } from '../support/cli-process';
 import { startOpenAIServer, type TestServer } from '../support/openai-server';
 import { runFakeBatch } from '../support/batch-runner';
@@ -80,11 +81,17 @@ test('batch results with their manifest import on the Runs page into a run that 
     describeViolations(violations),
   ).toEqual([]);
 
-  await page.getByTestId('batch-import-run').click();
+  // A phone's width: the report and its problem list wrap, nothing sticks out.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await expectNoHorizontalScroll(page, 'Runs with a batch import report');
+
+  await page.getByTestId('batch-import-run').focus();
+  await page.keyboard.press('Enter');
   await expect.poll(() => page.getByTestId('run-detail-status').textContent()).toBe('paused');
   expect(await page.getByTestId('run-done').textContent()).toBe('9');
   expect(await page.getByTestId('run-total').textContent()).toBe('10');
   await expect.poll(() => page.getByTestId('result-row').count()).toBe(5);
+  await expectNoHorizontalScroll(page, 'Run page of a batch run');
   // The one unjudged request goes out again as a batch of one.
   const [dl] = await Promise.all([
     page.waitForEvent('download'),
