@@ -46,6 +46,8 @@ as the Arbiter app. The output is an Arbiter workspace file: import it in the ap
 
 Input     JSONL in any format the app imports, or an Arbiter workspace export.
 Resume    Run the same command again: judgments already in --out are skipped.
+Batch     arbiter batch prepare|ingest: files for vllm run-batch or the OpenAI Batch API
+          (arbiter batch --help).
 
 Options
   --endpoint URL       Server base URL, e.g. http://127.0.0.1:8000/v1 (env ARBITER_ENDPOINT)
@@ -92,7 +94,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-function num(name: string, v: string | undefined, min: number, int = true): number | null {
+export function num(name: string, v: string | undefined, min: number, int = true): number | null {
   if (v === undefined) return null;
   const n = Number(v);
   if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n)))

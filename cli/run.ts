@@ -40,11 +40,10 @@ import {
   planJudgments,
   toRecord,
   type PairContext,
-  type PairOptions,
   type PlannedJudgment,
 } from '../src/lib/run/pair';
 import { AdaptiveLimit, probeConcurrency, runPool } from '../src/lib/run/pool';
-import { canonicalJson, sha256Hex, useSyncSha256, type JsonValue } from '../src/lib/store/key';
+import { useSyncSha256 } from '../src/lib/store/key';
 import type { ItemRecord, JudgmentRecord, RunFailure, RunRecord } from '../src/lib/store/schema';
 import {
   isRowError,
@@ -54,6 +53,8 @@ import {
   workspaceLine,
 } from '../src/lib/data/workspace';
 import { writeExports } from './exports';
+import { judgeSettings } from './settings';
+import { cliRunId } from '../src/lib/run/batch-files';
 import type { Io } from './io';
 import { createNodeFetch } from './node-fetch';
 
@@ -233,10 +234,6 @@ async function checkOut(path: string): Promise<void> {
   });
 }
 
-function defaultMaxTokens(t: Template, thinking: boolean): number {
-  return t.family === 'verdict-only' ? 8 : thinking ? 2048 : 1024;
-}
-
 /**
  * A 429/503 halves the pool's concurrency and pauses new requests for as long as the engine
  * waits before its retry: that wait is the Retry-After capped by the backoff (30 s), so the pool
@@ -346,17 +343,7 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
       );
   }
 
-  const options: PairOptions = {
-    bothOrders: cfg.bothOrders,
-    allowTie: cfg.allowTie,
-    samples: cfg.samples,
-    temperature: cfg.temperature,
-    seed: cfg.seed,
-    maxTokens: cfg.maxTokens ?? defaultMaxTokens(template, cfg.thinking),
-    logprobs: cfg.logprobs,
-    constrained: cfg.constrained,
-  };
-  const model = { engine: 'openai' as const, modelId: cfg.model, thinking: cfg.thinking };
+  const { options, model } = judgeSettings(cfg);
   const contexts = input.items.map((rec): PairContext => ({
     item: toJudgeItem(rec),
     template,
@@ -365,17 +352,7 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   }));
   const firstCtx = contexts[0] as PairContext;
   const params = judgmentParams(firstCtx);
-  const runId = `cli-${(
-    await sha256Hex(
-      canonicalJson({
-        dataset: input.dataset.id,
-        model: cfg.model,
-        template: template.id,
-        version: template.version,
-        params: params as unknown as JsonValue,
-      }),
-    )
-  ).slice(0, 16)}`;
+  const runId = await cliRunId(input.dataset.id, cfg.model, template, params);
 
   const plans: PlannedJudgment[][] = [];
   for (let i = 0; i < contexts.length; i += 512) {

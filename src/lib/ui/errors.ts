@@ -30,6 +30,8 @@ const titles: Record<string, string> = {
   ModelFileMismatchError: 'A model file is damaged or wrong',
   ModelLibraryMismatchError: 'The model library does not fit',
   ModelWeightsMismatchError: 'These weights belong to another model',
+  BatchFilesError: 'No batch files for this run',
+  BatchManifestError: 'These batch files do not fit',
 };
 
 /** Any error, including ones with a `hint` (engine and storage errors), as a message for the UI. */
