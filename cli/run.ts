@@ -306,7 +306,12 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
       model: cfg.model,
       timeoutMs,
       ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
+      constrain: cfg.constrain,
     });
+    if (cfg.constrain !== 'off' && !report.grammar.ok)
+      throw new ConfigError(
+        `--constrain ${cfg.constrain}: the server did not follow a grammar: ${report.grammar.reason}\nUse the --constrain kind of this server, or leave it off.`,
+      );
     engine.capabilities = report.capabilities;
     serverWindow = report.models.find((m) => m.id === cfg.model)?.contextWindow ?? null;
     await engine.load({
@@ -356,7 +361,12 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
     logprobs: cfg.logprobs,
     constrained: cfg.constrained,
   };
-  const model = { engine: 'openai' as const, modelId: cfg.model, thinking: cfg.thinking };
+  const model = {
+    engine: 'openai' as const,
+    modelId: cfg.model,
+    thinking: cfg.thinking,
+    grammar: cfg.constrain !== 'off',
+  };
   const contexts = input.items.map((rec): PairContext => ({
     item: toJudgeItem(rec),
     template,

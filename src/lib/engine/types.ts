@@ -63,6 +63,11 @@ export interface ModelSpec {
   ggufFiles?: string[];
   /** Bytes per ranged request when a GGUF file is downloaded (default: gguf-download's CHUNK_BYTES). */
   ggufChunkBytes?: number;
+  /**
+   * An OpenAI-compatible server whose "Constrained verdicts" setting names its grammar field: a
+   * constrained judgment then runs under the protocol's verdict grammar, not the JSON form.
+   */
+  verdictGrammar?: boolean;
 }
 
 export interface LoadOptions {
