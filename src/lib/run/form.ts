@@ -113,7 +113,7 @@ export function runFromForm(
       engine,
       modelId: spec.modelId,
       thinking: spec.thinking,
-      grammar: takesVerdictGrammar(engine, spec),
+      ...(takesVerdictGrammar(engine, spec) ? { grammar: true } : {}),
     },
     options,
     filter: formFilter(form),

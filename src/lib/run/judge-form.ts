@@ -100,7 +100,7 @@ export function formContext(
       engine,
       modelId: spec.modelId,
       thinking: spec.thinking,
-      grammar: takesVerdictGrammar(engine, spec),
+      ...(takesVerdictGrammar(engine, spec) ? { grammar: true } : {}),
     },
   };
 }
