@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseVerdict } from '../../src/lib/judge/parse';
-import {
-  verdictGrammar,
-  verdictTailGrammar,
-} from '../../src/lib/judge/verdict-grammar';
+import { verdictGrammar, verdictTailGrammar } from '../../src/lib/judge/verdict-grammar';
 import { gbnfAccepts } from '../support/gbnf-match';
 import { CASES } from './verdict-grammar-cases';
 

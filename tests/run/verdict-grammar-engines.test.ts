@@ -1,26 +1,21 @@
 // Constrained verdicts per engine kind: the protocol grammar in each engine's own request, and the continuation of a budget-exhausted answer under the verdict tail.
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  buildRequest,
-  getTemplate,
-  judgeItem,
-  type EnginePort,
-  type GenerateRequest,
-  type GenerateResult,
-  type Template,
-} from '../../src/lib/judge';
+import { buildRequest, getTemplate, judgeItem, type Template } from '../../src/lib/judge';
+import type { EnginePort, GenerateRequest, GenerateResult } from '../../src/lib/judge/port';
 import { toWebLLMRequest } from '../../src/lib/engine/webllm-adapt';
 import { toWllamaRequest } from '../../src/lib/engine/wllama-host';
 import { OpenAIEngine, openaiModelSpec } from '../../src/lib/engine/openai-engine';
 import { judgeConfig, takesVerdictGrammar, type PairContext } from '../../src/lib/run/pair';
 import type { EngineKind } from '../../src/lib/store';
+import type { GrammarField } from '../../src/lib/engine/constraint-fields';
 import { startOpenAIServer, type TestServer } from '../support/openai-server';
 import { gbnfAccepts } from '../support/gbnf-match';
 
 const template = getTemplate('j1-pairwise') as Template;
 const item = { prompt: 'Capital of France?', responseA: 'Paris.', responseB: 'Lyon.' };
 /** J1's tail, written out by hand (verdict-grammar.ts builds it from the format). */
-const TAIL = /^root ::= \[ \\n\]\? tail\ntail ::= "<answer>\[\[" \("A" \| "B" \| "C"\) "\]\]<\/answer>"$/;
+const TAIL =
+  /^root ::= \[ \\n\]\? tail\ntail ::= "<answer>\[\[" \("A" \| "B" \| "C"\) "\]\]<\/answer>"$/;
 
 function ctx(engine: EngineKind, verdictGrammar = false): PairContext {
   return {
@@ -87,11 +82,11 @@ const CUT = '<think>Answer A names Paris, which is right; answer B names Lyon, w
 const isContinuation = (messages: { role: string }[]) => messages.at(-2)?.role === 'assistant';
 
 /** An engine port of `kind` that maps each request the way that engine does, and records it. */
-class MappingPort implements EnginePort {
-  readonly mapped: Record<string, unknown>[] = [];
+class MappingPort<T> implements EnginePort {
+  readonly mapped: T[] = [];
   constructor(
     readonly kind: EngineKind,
-    private readonly map: (r: GenerateRequest) => Record<string, unknown>,
+    private readonly map: (r: GenerateRequest) => T,
   ) {}
   async generate(req: GenerateRequest): Promise<GenerateResult> {
     this.mapped.push(this.map(req));
@@ -135,29 +130,31 @@ describe('a budget-exhausted answer is finished under the verdict tail, per engi
   }
 
   it('web-llm: the continuation carries response_format grammar', async () => {
-    const port = new MappingPort('webllm', (r) => ({ ...toWebLLMRequest(r) }));
+    const port = new MappingPort('webllm', toWebLLMRequest);
     await judged(port, 'webllm');
     expect(port.mapped).toHaveLength(4);
-    const cont = port.mapped[1] as ReturnType<typeof toWebLLMRequest>;
-    expect(cont.response_format?.type).toBe('grammar');
-    expect(cont.response_format?.grammar).toMatch(TAIL);
-    expect(cont.max_tokens).toBe(24);
-    expect(cont.extra_body).toEqual({ enable_thinking: false });
+    const cont = port.mapped[1];
+    expect(cont?.response_format?.type).toBe('grammar');
+    expect(cont?.response_format?.grammar).toMatch(TAIL);
+    expect(cont?.max_tokens).toBe(24);
+    expect(cont?.extra_body).toEqual({ enable_thinking: false });
   });
 
   it('llama.cpp: the continuation carries grammar', async () => {
-    const port = new MappingPort('wllama', (r) => ({ ...toWllamaRequest(r) }));
+    const port = new MappingPort('wllama', toWllamaRequest);
     await judged(port, 'wllama');
-    const cont = port.mapped[1] as ReturnType<typeof toWllamaRequest>;
-    expect(cont.grammar).toMatch(TAIL);
-    expect(gbnfAccepts(String(cont.grammar), '<answer>[[A]]</answer>')).toBe(true);
+    const cont = port.mapped[1];
+    expect(cont?.grammar).toMatch(TAIL);
+    expect(gbnfAccepts(String(cont?.grammar), '<answer>[[A]]</answer>')).toBe(true);
   });
 
-  for (const [kind, field, pick] of [
-    ['vllm', 'structured_outputs', (b: Record<string, unknown>) => (b.structured_outputs as { grammar?: unknown } | undefined)?.grammar],
-    ['llama.cpp', 'grammar', (b: Record<string, unknown>) => b.grammar],
-    ['sglang', 'ebnf', (b: Record<string, unknown>) => b.ebnf],
-  ] as const) {
+  type Body = Record<string, unknown>;
+  const SERVERS: [string, GrammarField, (b: Body) => unknown][] = [
+    ['vllm', 'structured_outputs', (b) => (b.structured_outputs as Body | undefined)?.grammar],
+    ['llama.cpp', 'grammar', (b) => b.grammar],
+    ['sglang', 'ebnf', (b) => b.ebnf],
+  ];
+  for (const [kind, field, pick] of SERVERS) {
     it(`a server set to ${kind}: the continuation's body carries ${field}, at the real local server`, async () => {
       server = await startOpenAIServer({
         handler: (req) => {

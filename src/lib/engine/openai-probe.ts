@@ -164,7 +164,9 @@ export async function probeServer(opts: ProbeOptions): Promise<ServerReport> {
     : caps.tokenize === 'llama.cpp'
       ? 'grammar'
       : 'guided_grammar';
-  const setting = opts.constrain ? ` (Constrained verdicts: ${CONSTRAIN_LABELS[opts.constrain]})` : '';
+  const setting = opts.constrain
+    ? ` (Constrained verdicts: ${CONSTRAIN_LABELS[opts.constrain]})`
+    : '';
   try {
     const e = await run({ grammar: field });
     const r = await e.generate(
