@@ -68,6 +68,8 @@ export interface ModelSpec {
    * constrained judgment then runs under the protocol's verdict grammar, not the JSON form.
    */
   verdictGrammar?: boolean;
+  /** llama.cpp models: run on llama.cpp's WebGPU backend (every layer on the GPU) instead of the CPU. */
+  webgpu?: boolean;
 }
 
 export interface LoadOptions {
@@ -82,6 +84,8 @@ export interface Calibration {
   /** CPU threads the engine runs on, and whether the page could have more (cross-origin isolated). */
   threads?: number;
   isolated?: boolean;
+  /** Where llama.cpp ran: its WebGPU backend, or the CPU (absent: the CPU). */
+  backend?: 'cpu' | 'webgpu';
 }
 
 /** What is loaded, as the UI and the judge need to know it. */

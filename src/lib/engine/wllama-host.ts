@@ -29,6 +29,9 @@ import type {
 import { estimateTokens } from './webllm-adapt';
 import { jsonSchemaToGbnf } from './gbnf';
 
+/** n_gpu_layers for "every layer": llama.cpp caps it at the model's layer count. */
+export const GPU_LAYERS_ALL = 999;
+
 /** The context llama.cpp allocates: the model's own, capped so a 128K model does not take GBs of KV cache. */
 export const MAX_CONTEXT = 8192;
 
@@ -42,6 +45,18 @@ export const MAX_CONTEXT = 8192;
  */
 export function threadCount(isolated: boolean, cores: number): number {
   return isolated ? Math.max(1, Math.min(cores - 1, 8)) : 1;
+}
+
+/**
+ * Layers llama.cpp put on the GPU, from its load log ("load_tensors: offloaded 3/3 layers to
+ * GPU"); null when the log does not say.
+ */
+export function offloadedLayers(log: readonly string[]): { gpu: number; total: number } | null {
+  for (const line of log) {
+    const m = /offloaded (\d+)\/(\d+) layers to GPU/.exec(line);
+    if (m) return { gpu: Number(m[1]), total: Number(m[2]) };
+  }
+  return null;
 }
 
 /** Our request in wllama's chat-completion form (streaming and the abort signal are added by the caller). */
@@ -290,16 +305,25 @@ export class WllamaHost {
       },
       t0,
     );
+    // On WebGPU llama.cpp's own log is the one place that says how many layers reached the GPU
+    // (wllama falls back to the CPU without an error when no adapter works), so it is kept.
+    const log: string[] = [];
+    const keep = (...a: unknown[]) => void log.push(a.map(String).join(' '));
     const wllama = new Wllama(
       { default: wasmUrl },
-      { suppressNativeLog: true, allowOffline: true },
+      spec.webgpu
+        ? {
+            allowOffline: true,
+            logger: { debug: keep, log: keep, warn: keep, error: keep },
+          }
+        : { suppressNativeLog: true, allowOffline: true },
     );
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
     await wllama.loadModel(blobs, {
       n_ctx: Math.min(spec.contextWindow, MAX_CONTEXT),
       n_threads: threadCount(isolated, navigator.hardwareConcurrency || 1),
-      // CPU only for now: llama.cpp's WebGPU backend is offered separately once it is measured.
-      n_gpu_layers: 0,
+      // 0 keeps wllama from even opening a WebGPU device: the CPU path stays the CPU path.
+      n_gpu_layers: spec.webgpu ? GPU_LAYERS_ALL : 0,
       n_parallel: 1,
     });
     this.wllama = wllama;
@@ -318,7 +342,14 @@ export class WllamaHost {
       t0,
     );
     const measured = await calibrate(wllama);
-    const calibration = measured && { ...measured, threads: wllama.getNumThreads(), isolated };
+    const offload = spec.webgpu ? offloadedLayers(log) : null;
+    const backend = offload && offload.gpu > 0 ? ('webgpu' as const) : ('cpu' as const);
+    const calibration = measured && {
+      ...measured,
+      threads: wllama.getNumThreads(),
+      isolated,
+      backend,
+    };
     this.progress(
       id,
       {
@@ -327,7 +358,10 @@ export class WllamaHost {
         loadedBytes: totalBytes,
         totalBytes,
         etaMs: 0,
-        text: `Loaded on ${wllama.getNumThreads()} thread(s)`,
+        text:
+          backend === 'webgpu'
+            ? `Loaded on WebGPU (${offload?.gpu}/${offload?.total} layers)`
+            : `Loaded on ${wllama.getNumThreads()} thread(s)${spec.webgpu ? ' (WebGPU gave no device)' : ''}`,
       },
       t0,
     );
