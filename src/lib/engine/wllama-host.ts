@@ -37,11 +37,14 @@ export const MAX_CONTEXT = 8192;
 
 /**
  * Threads for llama.cpp: one without cross-origin isolation (no SharedArrayBuffer); else every
- * core but one, at most 8. The spare core keeps the page responsive; and on a busy 2-core machine
- * both cores were 20 times slower than one (bench:engine, bare wllama, medians: 3.8 vs 82 tok/s
- * on the 0.6 MB model, 0.7 vs 13 tok/s on the 100 MB one; bench/results/engine.txt), likely
- * because llama.cpp's threads wait for each other at every step and one is always descheduled
- * there (not verified).
+ * core but one, at most 8. Why never every core: ggml's CPU threads wait for each other at a
+ * barrier after every graph node by spinning (ggml_barrier in ggml-cpu.c loops on an atomic with
+ * ggml_thread_cpu_relax, no sleep), and wllama 3.13.0 keeps that threadpool (cpp/wllama-context.h
+ * only shares it). A spinning thread whose peer is descheduled burns its time slice for nothing,
+ * so on a busy machine more threads are slower: on a 2-core machine at load 15-25, 2 threads were
+ * 20 times slower than 1 (bench:engine, bare wllama, medians 3.8 vs 82 tok/s on the 0.6 MB model,
+ * 0.7 vs 13 tok/s on the 100 MB one; bench/results/engine.txt). The spare core leaves room for the
+ * page, the browser and whatever else runs; a 2-core machine gets one thread.
  */
 export function threadCount(isolated: boolean, cores: number): number {
   return isolated ? Math.max(1, Math.min(cores - 1, 8)) : 1;
