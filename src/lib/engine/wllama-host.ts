@@ -25,6 +25,7 @@ import type {
   LoadProgress,
   ModelSpec,
   StreamPace,
+  TokenLogprob,
 } from './types';
 import { estimateTokens } from './webllm-adapt';
 import { jsonSchemaToGbnf } from './gbnf';
@@ -84,14 +85,54 @@ export function toWllamaRequest(req: GenerateRequest): ChatCompletionParams {
     const grammar = jsonSchemaToGbnf(rf.schema, out.max_tokens ?? 512);
     if (grammar) out.grammar = grammar;
   }
-  // No logprobs: in wllama 3.13.0 a token that is part of a UTF-8 character (a byte-fallback token,
-  // common among top-logprob candidates of real vocabularies too) makes its result JSON dump throw
-  // "[json.exception.type_error.316] invalid UTF-8 byte" (wllama-context.h dumps without
-  // error_handler_t::replace, unlike llama-server; cf. llama.cpp issue #9195), and the glue then
-  // reads a garbage length: "Invalid typed array length". Verdicts go without probabilities here.
+  // Logprobs only under one of our grammars, and as post-sampling probabilities. In wllama 3.13.0
+  // a token that is part of a UTF-8 character (a byte-fallback token, common among top-logprob
+  // candidates of real vocabularies too) makes its result JSON dump throw "[json.exception.
+  // type_error.316] invalid UTF-8 byte" (wllama-context.h dumps without error_handler_t::replace,
+  // unlike llama-server; cf. llama.cpp issue #9195), and the glue then reads a garbage length:
+  // "Invalid typed array length". Post-sampling candidates are the tokens the grammar allows, and
+  // our verdict grammars allow printable ASCII only, so no candidate is part of a character
+  // (measured on the generated GGUF: raw candidates crash, post-sampling ones under the letter
+  // grammar do not). With top_k/top_p/min_p off, they are the model's distribution over exactly
+  // those tokens, which is what a verdict's probability means. Without a grammar: no logprobs.
+  if (req.logprobs && rf?.type === 'grammar') {
+    out.logprobs = true;
+    out.top_logprobs = Math.min(20, Math.max(1, req.top_logprobs ?? 5));
+    Object.assign(out, { post_sampling_probs: true, top_k: 0, top_p: 1, min_p: 0 });
+  }
   if (req.enable_thinking !== undefined)
     out.chat_template_kwargs = { enable_thinking: req.enable_thinking };
   return out;
+}
+
+/** One candidate as llama.cpp sends it: a logprob, or with post_sampling_probs a probability. */
+interface RawCandidate {
+  token?: string;
+  logprob?: number;
+  prob?: number;
+}
+type RawTokenLogprob = RawCandidate & { top_logprobs?: RawCandidate[]; top_probs?: RawCandidate[] };
+
+/** ln p, kept finite (a token the samplers cut has p = 0) so it survives JSON. */
+function logOf(c: RawCandidate): number {
+  if (typeof c.logprob === 'number') return c.logprob;
+  const p = c.prob ?? 0;
+  return p > 0 ? Math.log(p) : -1e4;
+}
+
+/** llama.cpp's per-token logprobs (either form) as the port's TokenLogprob. */
+export function toTokenLogprobs(content: readonly unknown[] | null | undefined): TokenLogprob[] {
+  return (content ?? []).map((raw) => {
+    const t = raw as RawTokenLogprob;
+    return {
+      token: t.token ?? '',
+      logprob: logOf(t),
+      top_logprobs: (t.top_logprobs ?? t.top_probs ?? []).map((c) => ({
+        token: c.token ?? '',
+        logprob: logOf(c),
+      })),
+    };
+  });
 }
 
 /** wllama's and llama.cpp's failures as Arbiter's named errors. */
@@ -386,6 +427,8 @@ export class WllamaHost {
     let last: ChatCompletionChunk | null = null;
     let pieces = 0;
     let firstAt: number | null = null;
+    const wantLogprobs = toWllamaRequest(req).logprobs === true;
+    const logprobs: TokenLogprob[] = [];
     const out = coalescerFor(stream, (delta, tokens) =>
       this.post({ kind: 'token', id, delta, tokens }),
     );
@@ -397,6 +440,7 @@ export class WllamaHost {
       });
       for await (const chunk of chunks) {
         const choice = chunk.choices[0];
+        if (wantLogprobs) logprobs.push(...toTokenLogprobs(choice?.logprobs?.content));
         const delta = choice?.delta.content ?? '';
         if (delta) {
           firstAt ??= performance.now();
@@ -428,7 +472,7 @@ export class WllamaHost {
         timeToFirstTokenMs: firstAt === null ? null : Math.round(firstAt - t0),
         totalMs: Math.round(totalMs),
       },
-      logprobs: null,
+      logprobs: wantLogprobs && logprobs.length > 0 ? logprobs : null,
       finishReason: FINISH[finish ?? ''] ?? 'stop',
     };
   }
