@@ -98,7 +98,8 @@ export function toWllamaRequest(req: GenerateRequest): ChatCompletionParams {
   if (req.logprobs && rf?.type === 'grammar') {
     out.logprobs = true;
     out.top_logprobs = Math.min(20, Math.max(1, req.top_logprobs ?? 5));
-    Object.assign(out, { post_sampling_probs: true, top_k: 0, top_p: 1, min_p: 0 });
+    // A top_p the user chose stays: the probabilities are then those of what it leaves.
+    Object.assign(out, { post_sampling_probs: true, top_k: 0, top_p: req.top_p ?? 1, min_p: 0 });
   }
   if (req.enable_thinking !== undefined)
     out.chat_template_kwargs = { enable_thinking: req.enable_thinking };
