@@ -2,6 +2,11 @@
 import { parseArgs } from 'node:util';
 import { getTemplate, templates } from '../src/lib/judge';
 import { parseEndpoint } from '../src/lib/engine/openai-http';
+import {
+  CONSTRAIN_KINDS,
+  isConstrainKind,
+  type ConstrainKind,
+} from '../src/lib/engine/constraint-fields';
 
 export const FORMATS = ['workspace', 'csv', 'alpaca-eval', 'fastchat', 'arena-hard'] as const;
 export type OutFormat = (typeof FORMATS)[number];
@@ -21,6 +26,8 @@ export interface CliConfig {
   maxTokens: number | null;
   logprobs: boolean;
   constrained: boolean;
+  /** The server's grammar field (--constrain); not 'off': every verdict under the protocol's grammar. */
+  constrain: ConstrainKind;
   thinking: boolean;
   /** null: probe the server. */
   concurrency: number | null;
@@ -65,6 +72,10 @@ Options
   --max-tokens N       Output budget (default: the protocol's)
   --logprobs           Ask for logprobs (confidence); verdict-only always does
   --constrained        JSON schema / grammar output where the server supports it
+  --constrain KIND     Every verdict under the protocol's own grammar, sent where this kind of
+                       server takes it: llama.cpp (grammar), vllm (structured_outputs, 0.10+),
+                       vllm-guided (guided_grammar, before 0.12), sglang (ebnf); default off.
+                       Checked against the server before judging (exit 2 if it refuses it)
   --thinking           The model thinks in <think>…</think> on its own
   --concurrency N|auto Requests in flight at most (default auto: a quick probe of the server);
                        halved when over a quarter of a round trip's requests get 429/503,
@@ -129,6 +140,7 @@ export function parseCli(
         'max-tokens': { type: 'string' },
         logprobs: { type: 'boolean' },
         constrained: { type: 'boolean' },
+        constrain: { type: 'string' },
         thinking: { type: 'boolean' },
         concurrency: { type: 'string', short: 'c' },
         stream: { type: 'boolean' },
@@ -177,6 +189,11 @@ export function parseCli(
   for (const f of formats)
     if (!(FORMATS as readonly string[]).includes(f))
       throw new UsageError(`Unknown --format “${f}”. Choose from: ${FORMATS.join(', ')}.`);
+  const constrain = o.constrain ?? 'off';
+  if (!isConstrainKind(constrain))
+    throw new UsageError(
+      `Unknown --constrain “${constrain}”. Choose from: ${CONSTRAIN_KINDS.join(', ')}.`,
+    );
   const conc =
     o.concurrency === undefined || o.concurrency === 'auto'
       ? null
@@ -198,7 +215,8 @@ export function parseCli(
     seed: num('seed', o.seed, 0) ?? 42,
     maxTokens: num('max-tokens', o['max-tokens'], 1),
     logprobs: o.logprobs ?? false,
-    constrained: o.constrained ?? false,
+    constrained: (o.constrained ?? false) || constrain !== 'off',
+    constrain,
     thinking: o.thinking ?? false,
     concurrency: conc,
     stream: o.stream ?? false,

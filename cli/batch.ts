@@ -13,9 +13,17 @@ import {
   batchRequestLines,
   cliRunId,
   manifestName,
+  BATCH_CAPABILITIES,
   type BatchManifest,
+  type BatchSettings,
   type PrepareCounts,
 } from '../src/lib/run/batch-files';
+import {
+  CONSTRAIN_KINDS,
+  constrainKindOf,
+  grammarField,
+  isConstrainKind,
+} from '../src/lib/engine/constraint-fields';
 import {
   BatchManifestError,
   ingestBatch,
@@ -47,7 +55,7 @@ ingest    Reads the results (vLLM's or the Batch API's lines, in any order), mat
 Prepare options (as for arbiter judge)
   --model ID  -o, --out FILE  --protocol ID  --both-orders | --one-order  --no-tie
   --samples N  --temperature T  --seed N  --max-tokens N  --logprobs  --constrained
-  --thinking  --skip-bad-rows  --quiet
+  --constrain KIND (the batch server's grammar field, as for arbiter judge)  --thinking  --skip-bad-rows  --quiet
 Ingest options
   --out FILE        The workspace file (replaced only when --force or unchanged)
   --manifest FILE   Default: the manifest beside the requests file
@@ -124,6 +132,7 @@ async function prepare(argv: string[], io: Io): Promise<number> {
     'max-tokens': { type: 'string' },
     logprobs: { type: 'boolean' },
     constrained: { type: 'boolean' },
+    constrain: { type: 'string' },
     thinking: { type: 'boolean' },
     'skip-bad-rows': { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
@@ -141,7 +150,12 @@ async function prepare(argv: string[], io: Io): Promise<number> {
     );
   if (o['both-orders'] && o['one-order'])
     throw new UsageError('--both-orders and --one-order exclude each other.');
-  const settings = judgeSettings({
+  const constrain = o.constrain ?? 'off';
+  if (!isConstrainKind(constrain))
+    throw new UsageError(
+      `Unknown --constrain “${constrain}”. Choose from: ${CONSTRAIN_KINDS.join(', ')}.`,
+    );
+  const judged = judgeSettings({
     protocol,
     model: o.model,
     bothOrders: !o['one-order'],
@@ -151,9 +165,15 @@ async function prepare(argv: string[], io: Io): Promise<number> {
     seed: num('seed', o['seed'], 0) ?? 42,
     maxTokens: num('max-tokens', o['max-tokens'], 1),
     logprobs: o.logprobs === true,
-    constrained: o.constrained === true,
+    constrained: o.constrained === true || constrain !== 'off',
     thinking: o.thinking === true,
+    constrain,
   });
+  // --constrain names the batch server's grammar field, as it does the live server's.
+  const settings: BatchSettings =
+    constrain === 'off'
+      ? judged
+      : { ...judged, capabilities: { ...BATCH_CAPABILITIES, grammar: grammarField(constrain) } };
   const template = settings.template;
   const input = await loadInput(inputPath, io, o['skip-bad-rows'] === true);
   if (template.kind !== 'single' && input.items.some((i) => i.responseB === undefined))
@@ -216,7 +236,10 @@ export function judgeFlags(m: BatchManifest): string[] {
   if (o.seed !== 42) f.push('--seed', String(o.seed));
   f.push('--max-tokens', String(o.maxTokens));
   if (o.logprobs) f.push('--logprobs');
-  if (o.constrained) f.push('--constrained');
+  // A grammar field other than the batch default means --constrain named it at prepare time.
+  if (o.constrained && m.capabilities.grammar !== BATCH_CAPABILITIES.grammar)
+    f.push('--constrain', constrainKindOf(m.capabilities.grammar));
+  else if (o.constrained) f.push('--constrained');
   if (m.thinking) f.push('--thinking');
   return f;
 }

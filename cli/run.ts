@@ -303,7 +303,12 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
       model: cfg.model,
       timeoutMs,
       ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
+      constrain: cfg.constrain,
     });
+    if (cfg.constrain !== 'off' && !report.grammar.ok)
+      throw new ConfigError(
+        `--constrain ${cfg.constrain}: the server did not follow a grammar: ${report.grammar.reason}\nUse the --constrain kind of this server, or leave it off.`,
+      );
     engine.capabilities = report.capabilities;
     serverWindow = report.models.find((m) => m.id === cfg.model)?.contextWindow ?? null;
     await engine.load({

@@ -17,6 +17,7 @@ export type JudgeChoices = Pick<
   | 'logprobs'
   | 'constrained'
   | 'thinking'
+  | 'constrain'
 >;
 
 export interface JudgeSettings {
@@ -44,6 +45,11 @@ export function judgeSettings(cfg: JudgeChoices): JudgeSettings {
       logprobs: cfg.logprobs,
       constrained: cfg.constrained,
     },
-    model: { engine: 'openai', modelId: cfg.model, thinking: cfg.thinking },
+    model: {
+      engine: 'openai',
+      modelId: cfg.model,
+      thinking: cfg.thinking,
+      grammar: cfg.constrain !== 'off',
+    },
   };
 }

@@ -1,5 +1,6 @@
 // The JSON body of one /v1/chat/completions request: what the live engine sends and what a batch file holds.
 import type { GenerateRequest } from '../judge/port';
+import { constraintFields } from './constraint-fields';
 import type { OpenAICapabilities } from './openai-spec';
 
 /**
@@ -35,8 +36,7 @@ export function chatCompletionBody(
       b.response_format = { type: 'json_object' };
     }
   } else if (rf?.type === 'grammar') {
-    if (caps.grammar === 'guided_grammar') b.guided_grammar = rf.grammar;
-    else if (caps.grammar === 'grammar') b.grammar = rf.grammar;
+    Object.assign(b, constraintFields(caps.grammar, rf.grammar));
   }
   if (stream) {
     b.stream = true;

@@ -2,6 +2,7 @@
 import { estimateMessagesTokens, estimateTokens } from '../judge/port';
 import {
   AbortedError,
+  ContextWindowExceededError,
   EngineError,
   ModelNotLoadedError,
   ServerError,
@@ -22,6 +23,7 @@ import {
 } from './openai-http';
 import { SseParser } from './sse';
 import { chatCompletionBody } from './openai-body';
+import { GrammarRejectedError } from './constraint-fields';
 import { DEFAULT_CAPABILITIES, type OpenAICapabilities } from './openai-spec';
 import type {
   ChatMessage,
@@ -356,7 +358,8 @@ export class OpenAIEngine implements JudgeEngine {
       if (opts.signal?.aborted) throw new AbortedError();
       try {
         return await this.attempt(req, opts);
-      } catch (e) {
+      } catch (raw) {
+        const e = this.grammarRefusal(req, raw);
         if (!(e instanceof EngineError) || !isRetryable(e) || attempt >= this.backoff.retries)
           throw e;
         const after = typeof e.detail.retryAfterMs === 'number' ? e.detail.retryAfterMs : null;
@@ -368,6 +371,15 @@ export class OpenAIEngine implements JudgeEngine {
         await sleep(delayMs, opts.signal);
       }
     }
+  }
+
+  /** A 400/422 to a request that carried a grammar names the setting that sent it. */
+  private grammarRefusal(req: GenerateRequest, e: unknown): unknown {
+    const field = this.capabilities.grammar;
+    const status = e instanceof EngineError ? e.detail.status : undefined;
+    if (field === 'none' || req.response_format?.type !== 'grammar') return e;
+    if (e instanceof ContextWindowExceededError || (status !== 400 && status !== 422)) return e;
+    return new GrammarRejectedError(field, (e as Error).message, { status });
   }
 
   private async attempt(req: GenerateRequest, opts: GenerateOptions): Promise<GenerateResult> {
