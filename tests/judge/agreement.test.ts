@@ -87,12 +87,12 @@ describe("Cohen's kappa", () => {
 });
 
 describe('what agreement counts', () => {
-  it('rates only verdicts: flips, failures, scores and missing are left out', () => {
+  it('rates final results, a flip among them: failures, scores and missing are left out', () => {
     const cases: [PairResultValue | null | undefined, string | null][] = [
       ['A', 'A'],
       ['B', 'B'],
       ['tie', 'tie'],
-      ['flipped', null],
+      ['flipped', 'flipped'],
       ['failed', null],
       [7, null],
       [null, null],
@@ -101,7 +101,7 @@ describe('what agreement counts', () => {
     for (const [v, expected] of cases) expect(ratingOf(v)).toBe(expected);
   });
 
-  it('counts an item for a pair only when both rated it, for Fleiss only when all did', () => {
+  it('counts an item for a pair only when both rated it (a flip is rated), for Fleiss only when all did', () => {
     // Item 0 all agree; item 1: member 2 flipped; item 2: member 0 missing; item 3: members 0, 1
     // disagree, member 2 failed.
     const r = panelAgreement(
@@ -112,15 +112,20 @@ describe('what agreement counts', () => {
       ],
       { iterations: 0 },
     );
+    // A flip is rated (its own category); a failure and a missing judgment are not.
     expect(r.pairwise[0]![1]!.n).toBe(3);
-    expect(r.pairwise[0]![2]!.n).toBe(1);
-    expect(r.pairwise[1]![2]!.n).toBe(2);
-    expect(r.fleiss.n).toBe(1);
+    expect(r.pairwise[0]![2]!.n).toBe(2);
+    expect(r.pairwise[1]![2]!.n).toBe(3);
+    expect(r.fleiss.n).toBe(2);
     // Members 0 and 1 over items 0, 1, 3: (A,A) (B,B) (A,B). pₒ = 2/3; marginals A 2/3, 1/3 and
     // B 1/3, 2/3: pₑ = 2/9 + 2/9 = 4/9; κ = (2/3 − 4/9) / (5/9) = 0.4.
     expect(r.pairwise[0]![1]!.kappa).toBeCloseTo(0.4, 12);
-    // Members 1 and 2 over items 0, 2: (A,A) (B,B): perfect.
-    expect(r.pairwise[1]![2]!.kappa).toBeCloseTo(1, 12);
+    // Members 1 and 2 over items 0, 1, 2: (A,A) (B,flipped) (B,B). pₒ = 2/3; marginals A 1/3, 1/3,
+    // B 2/3, 1/3, flipped 0, 1/3: pₑ = 1/9 + 2/9 = 1/3; κ = (2/3 − 1/3) / (2/3) = 0.5.
+    expect(r.pairwise[1]![2]!.kappa).toBeCloseTo(0.5, 12);
+    // Fleiss over items 0 (A,A,A) and 1 (B,B,flipped): P₀ = 1, P₁ = (4 + 1 − 3)/6 = 1/3, P̄ = 2/3;
+    // shares A 3/6, B 2/6, flipped 1/6: P̄ₑ = 14/36; κ = (2/3 − 14/36) / (22/36) = 10/22.
+    expect(r.fleiss.kappa).toBeCloseTo(10 / 22, 12);
   });
 });
 

@@ -5,8 +5,8 @@ A 40-item, 3-member panel (DATA below, the same strings as PANEL_DATA in the tes
 verdict of each order in the item's original positions (A, B, t = tie, x = ran but unreadable,
 . = not run). A member's result: both orders read and equal -> that verdict; both read and
 different -> flipped; one read -> that one; none read -> failed; no order run -> missing.
-Agreement: categories A, B, tie; Cohen's kappa over items both members gave a verdict for,
-Fleiss' kappa (Fleiss 1971) over items all three did. The panel: plurality of verdicts, a flip or
+Agreement: categories A, B, tie, flipped (a member's final result); Cohen's kappa over items both
+members rated (failed or missing: not rated), Fleiss' kappa (Fleiss 1971) over items all three did. The panel: plurality of verdicts, a flip or
 failure abstains, A and B level -> tie, a side level with tie -> no verdict. Accuracy over items
 with a label and a verdict read (a flip, or a panel that read verdicts but reached none, is
 wrong); strict over labelled items the judge has. Bootstrap: mulberry32(1), 1,000 resamples of
@@ -159,11 +159,11 @@ for m in range(M):
             rows[i, 1] = 1 if final[i] == label[i] else 0
     loo_rows.append(rows)
 
-CATS = ['A', 'B', 'tie']
+CATS = ['A', 'B', 'tie', 'flipped']
 
 
 def cohen(a, b, idx):
-    t = np.zeros((3, 3))
+    t = np.zeros((len(CATS), len(CATS)))
     for i in idx:
         if results[a][i] in CATS and results[b][i] in CATS:
             t[CATS.index(results[a][i]), CATS.index(results[b][i])] += 1

@@ -5,19 +5,24 @@ import type { BootstrapOptions, Interval } from './stats';
 import type { Verdict } from './types';
 
 /**
- * The categories members agree or disagree on: the verdicts A, B and tie. A flip or a failure is
- * not a verdict, so it is left out: Cohen's kappa of two members counts the items both gave a
- * verdict for, Fleiss' kappa the items every member gave one for (flips show as position bias).
+ * The categories members agree or disagree on: a member's final result on the item, A, B, tie or
+ * flipped (its verdict followed the position, so it named no winner). A flip is a category, not a
+ * gap: a member that flips where the others agree disagrees with them, and one that always flips
+ * would otherwise leave Fleiss' kappa with no item at all. A failure (nothing read), a score or a
+ * missing judgment is left out: Cohen's kappa of two members counts the items both rated, Fleiss'
+ * kappa the items every member rated.
  */
-export const AGREEMENT_CATEGORIES: readonly Verdict[] = ['A', 'B', 'tie'];
+export type AgreementCategory = Verdict | 'flipped';
+export const AGREEMENT_CATEGORIES: readonly AgreementCategory[] = ['A', 'B', 'tie', 'flipped'];
 const K = AGREEMENT_CATEGORIES.length;
 
-/** A member's rating of an item for agreement: its verdict, or null (flipped, failed, missing, a score). */
-export function ratingOf(v: PairResultValue | null | undefined): Verdict | null {
-  return v === 'A' || v === 'B' || v === 'tie' ? v : null;
+/** A member's rating of an item for agreement: its final result, or null (failed, missing, a score). */
+export function ratingOf(v: PairResultValue | null | undefined): AgreementCategory | null {
+  return v === 'A' || v === 'B' || v === 'tie' || v === 'flipped' ? v : null;
 }
 
-const codeOf = (v: Verdict | null): number => (v === null ? -1 : v === 'A' ? 0 : v === 'B' ? 1 : 2);
+const codeOf = (v: AgreementCategory | null): number =>
+  v === null ? -1 : v === 'A' ? 0 : v === 'B' ? 1 : v === 'tie' ? 2 : 3;
 
 /**
  * Cohen's kappa from a square table of counts (rows: rater 1's category, columns: rater 2's).
@@ -99,7 +104,7 @@ export function agreementBlocks(offset: number, members: number): number[] {
 
 /** Writes one item's agreement counts (members' ratings, see ratingOf) into `out` at `offset`. */
 export function writeAgreementCounts(
-  ratings: readonly (Verdict | null)[],
+  ratings: readonly (AgreementCategory | null)[],
   out: Float64Array,
   offset = 0,
 ): void {
@@ -115,12 +120,16 @@ export function writeAgreementCounts(
     }
   }
   if (m < 2 || codes.some((c) => c < 0)) return;
-  const n = [0, 0, 0];
+  const n = new Array<number>(K).fill(0);
   for (const c of codes) n[c]! += 1;
   out[at]! += 1;
   // Σⱼ nᵢⱼ², a whole number (so items' vectors group exactly); Pᵢ follows from it in fleissFromSums.
-  out[at + 1]! += n[0]! ** 2 + n[1]! ** 2 + n[2]! ** 2;
-  for (let k = 0; k < K; k++) out[at + 2 + k]! += n[k]!;
+  let sq = 0;
+  for (let k = 0; k < K; k++) {
+    sq += n[k]! ** 2;
+    out[at + 2 + k]! += n[k]!;
+  }
+  out[at + 1]! += sq;
 }
 
 /** Cohen's kappa of members a < b from summed agreement counts. */
@@ -176,7 +185,7 @@ export function fleissFromSums(
   const at = offset + ((members * (members - 1)) / 2) * K * K;
   const n = sums[at]!;
   const sumP = (sums[at + 1]! - n * members) / (members * (members - 1));
-  const totals = [sums[at + 2]!, sums[at + 3]!, sums[at + 4]!];
+  const totals = sums.subarray(at + 2, at + 2 + K);
   return { kappa: fleissFrom(n, members, sumP, totals), n };
 }
 
