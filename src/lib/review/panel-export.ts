@@ -150,7 +150,10 @@ export function panelItemsFile(
   source: string,
 ): { name: string; blob: Blob } {
   if (format === 'csv')
-    return { name: `${stem}.csv`, blob: new Blob(['\ufeff', panelCsv(model)], { type: 'text/csv' }) };
+    return {
+      name: `${stem}.csv`,
+      blob: new Blob(['\ufeff', panelCsv(model)], { type: 'text/csv' }),
+    };
   return {
     name: `${stem}.jsonl`,
     blob: new Blob([panelJsonl(loaded, model, source)], { type: 'application/x-ndjson' }),

@@ -3,7 +3,6 @@ import { resultOf, type PairResultValue } from '../judge/outcome';
 import { panelAgrees, type PanelRule } from '../judge/panel';
 import type { Interval } from '../judge/stats';
 import { getTemplate } from '../judge/templates';
-import type { Verdict } from '../judge/types';
 import type { ItemFacts, RunRecord } from '../store/schema';
 import {
   buildPanelReview,
@@ -128,7 +127,8 @@ export function buildPanelModel(loaded: LoadedPanel, choice: PanelRuleChoice): P
   const ties = tiesAllowed(first);
   const byItem = members.map((m) => new Map(m.rows.map((r) => [r.itemId, r])));
   const facts = new Map<string, ItemFacts | undefined>();
-  for (const m of members) for (const r of m.rows) if (!facts.has(r.itemId)) facts.set(r.itemId, r.item);
+  for (const m of members)
+    for (const r of m.rows) if (!facts.has(r.itemId)) facts.set(r.itemId, r.item);
   const ids = [...facts.keys()].sort(
     (a, b) =>
       (facts.get(a)?.index ?? Infinity) - (facts.get(b)?.index ?? Infinity) ||
@@ -160,8 +160,8 @@ export function buildPanelModel(loaded: LoadedPanel, choice: PanelRuleChoice): P
     const label = asVerdict(facts.get(id)?.label);
     const r = review.results[s]!;
     const memberRows = byItem.map((m) => m.get(id));
-    const results = memberRows.map(
-      (row): PairResultValue | null => (row ? memberOutcome(row, pairwise).result : null),
+    const results = memberRows.map((row): PairResultValue | null =>
+      row ? memberOutcome(row, pairwise).result : null,
     );
     return {
       pos: 0,
