@@ -68,6 +68,8 @@ export interface PanelModel {
   /** Weighted rule: how the weights were fit (held-out split), shown beside the numbers. */
   ruleNote: string | null;
   members: PanelMemberInfo[];
+  /** Whether the 95% intervals are computed (false: bounds NaN, shown as —). */
+  intervals: boolean;
   /** The panel first, then each member. */
   accuracy: AccuracyLine[];
   /** Cohen's kappa between members i and j; null on the diagonal or when undefined. */
@@ -118,9 +120,14 @@ function ruleText(rule: PanelRule, ties: boolean): string {
 /**
  * The panel review of the loaded member runs under a rule: the core's buildPanelReview over every
  * item any member judged (dataset order), and one triage row per item. Weighted: weights are fit
- * on a seeded half and every figure is over the other half (the note says so).
+ * on a seeded half and every figure is over the other half (the note says so). `intervals: false`
+ * skips the 1,000 resamples (the first paint shows the figures, the intervals follow).
  */
-export function buildPanelModel(loaded: LoadedPanel, choice: PanelRuleChoice): PanelModel {
+export function buildPanelModel(
+  loaded: LoadedPanel,
+  choice: PanelRuleChoice,
+  opts: { intervals?: boolean } = {},
+): PanelModel {
   const { members } = loaded;
   const first = members[0]!.run;
   const pairwise = first.config.protocol !== 'single';
@@ -139,34 +146,35 @@ export function buildPanelModel(loaded: LoadedPanel, choice: PanelRuleChoice): P
     return { itemId: id, label: f?.label ?? null, lenA: f?.lenA, lenB: f?.lenB };
   });
   const rule: PanelRule = !pairwise ? 'mean' : choice;
+  // Each member's row and outcome per item, once: the core's input and the triage rows share them.
+  const rowsAt = byItem.map((m) => ids.map((id) => m.get(id)));
+  const outcomes = rowsAt.map((rs) => rs.map((row) => (row ? memberOutcome(row, pairwise) : null)));
   const review = buildPanelReview({
     items,
     members: members.map((m, k) => ({
       runId: m.runId,
       modelId: m.modelId,
-      outcomes: ids.map((id) => {
-        const row = byItem[k]!.get(id);
-        return row ? memberOutcome(row, pairwise) : null;
-      }),
+      outcomes: outcomes[k]!,
     })),
     rule,
     tiesAllowed: ties,
     ...(rule === 'weighted' ? { weighting: { heldOut: { ...HELD_OUT } } } : {}),
+    // Without intervals (the first paint): the figures alone, bounds NaN until resampled.
+    ...(opts.intervals === false ? { bootstrap: { iterations: 0 } } : {}),
   });
 
   const splitRank = new Map(review.splitItems.map((i, k) => [i, k]));
   const rows: PanelItemRow[] = review.scored.map((i, s) => {
     const id = ids[i]!;
-    const label = asVerdict(facts.get(id)?.label);
+    const item = facts.get(id);
+    const label = asVerdict(item?.label);
     const r = review.results[s]!;
-    const memberRows = byItem.map((m) => m.get(id));
-    const results = memberRows.map((row): PairResultValue | null =>
-      row ? memberOutcome(row, pairwise).result : null,
-    );
+    const memberRows = rowsAt.map((rs) => rs[i]);
+    const results = outcomes.map((os): PairResultValue | null => os[i]?.result ?? null);
     return {
       pos: 0,
       itemId: id,
-      item: facts.get(id),
+      item,
       label,
       members: memberRows,
       results,
@@ -218,6 +226,7 @@ export function buildPanelModel(loaded: LoadedPanel, choice: PanelRuleChoice): P
     ruleName: ruleText(rule, ties),
     ruleNote,
     members: info,
+    intervals: opts.intervals !== false,
     accuracy: [
       accLine('panel', 'Panel', review.panel),
       ...review.members.map((m, k) => accLine(k, info[k]!.name, m)),
