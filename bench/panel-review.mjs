@@ -32,7 +32,7 @@ const open = (hash) =>
         ? requestAnimationFrame(() => {
             const t1 = performance.now();
             const ci = () =>
-              /resamples/.test(
+              /bootstrap resamples/.test(
                 document.querySelector('[data-testid=panel-ci-progress]')?.textContent ?? '',
               )
                 ? res({

@@ -2,11 +2,17 @@
 import type { ItemRecord, JudgmentRecord, Repositories } from '../store';
 import { readPanel, type LoadedPanel } from '../review/panel-reads';
 import { compactRun } from '../review/load';
-import { buildPanelModel, type PanelModel, type PanelRuleChoice } from '../review/panel-model';
+import {
+  buildPanelModel,
+  fillModelIntervals,
+  preparePanelModel,
+  type PanelModel,
+  type PanelRuleChoice,
+} from '../review/panel-model';
+import type { PreparedPanelReview } from '../review/panel';
 import { panelItemsFile, panelSummaryFile } from '../review/panel-export';
 import { filterPanelRows, NO_PANEL_FILTER, type PanelFilter } from '../review/panel-filter';
 import { readItemDetail } from '../review/item-detail';
-import { afterPaint } from '../review/schedule';
 import { fileStem } from '../ui/download';
 import type { StorageState } from './storage.svelte';
 
@@ -29,8 +35,9 @@ export class PanelReviewState {
   loaded = $state.raw<LoadedPanel | null>(null);
   rule = $state<PanelRuleChoice>('majority');
   model = $state.raw<PanelModel | null>(null);
-  /** The 95% intervals are being resampled (the figures without them are in view). */
-  computing = $state(false);
+  /** Resampling the 95% intervals after the figures are painted: iterations done of total. */
+  intervalsDone = $state(0);
+  intervalsTotal = $state(0);
   filter = $state.raw<PanelFilter>(NO_PANEL_FILTER);
   readonly filtered = $derived(this.model ? filterPanelRows(this.model.rows, this.filter) : []);
   /** Index into `filtered` of the item under review. */
@@ -73,10 +80,11 @@ export class PanelReviewState {
       if (gen !== this.generation) return;
       this.rebuilding = null;
       this.loaded = loaded;
-      this.model = buildPanelModel(loaded, this.rule, { intervals: false });
+      const { model, prepared } = preparePanelModel(loaded, this.rule);
+      this.model = model;
       performance.mark('arbiter:panel:built');
       this.loading = false;
-      await this.withIntervals(gen);
+      await this.withIntervals(gen, prepared);
       // Off the first-render path: a digest in many small chunks is rewritten into a few.
       for (const id of loaded.fragmented) if (gen === this.generation) await compactRun(repos, id);
     } catch (e) {
@@ -90,17 +98,17 @@ export class PanelReviewState {
   }
 
   /** After the figures are painted: the same model with its intervals (same rows, same order). */
-  private async withIntervals(gen: number): Promise<void> {
-    const loaded = this.loaded;
-    if (!loaded) return;
-    this.computing = true;
-    try {
-      await afterPaint(2);
-      if (gen !== this.generation) return;
-      this.model = buildPanelModel(loaded, this.rule);
-    } finally {
-      if (gen === this.generation) this.computing = false;
-    }
+  private async withIntervals(gen: number, prepared: PreparedPanelReview): Promise<void> {
+    const model = this.model;
+    if (!model) return;
+    const filled = await fillModelIntervals(model, prepared, {
+      live: () => gen === this.generation,
+      onProgress: (done, total) => {
+        this.intervalsDone = done;
+        this.intervalsTotal = total;
+      },
+    });
+    if (filled && gen === this.generation) this.model = filled;
   }
 
   /** Another aggregation rule: the numbers and triage are rebuilt from the runs already read. */
@@ -111,11 +119,12 @@ export class PanelReviewState {
     const gen = ++this.generation;
     try {
       const keep = this.current?.itemId;
-      this.model = buildPanelModel(loaded, rule, { intervals: false });
+      const { model, prepared } = preparePanelModel(loaded, rule);
+      this.model = model;
       this.error = null;
       const i = keep ? this.filtered.findIndex((r) => r.itemId === keep) : -1;
       this.cursor = Math.max(0, i);
-      await this.withIntervals(gen);
+      await this.withIntervals(gen, prepared);
     } catch (e) {
       if (gen === this.generation) this.error = e;
     }
