@@ -99,7 +99,17 @@ const interval = (iv: Interval | null | undefined): Interval | null =>
 /** A member's result on an item from its review row: the core's resultOf on the row's aggregate. */
 export function memberOutcome(row: ReviewRow, pairwise: boolean): PanelMemberOutcome {
   if (!pairwise) return { result: row.score ?? 'failed' };
-  const result = resultOf({ ...row, scores: null }, true);
+  // Only what resultOf reads: spreading the whole row per member and item was the hottest line.
+  const result = resultOf(
+    {
+      verdict: row.verdict,
+      consistency: row.consistency,
+      confidence: null,
+      preferenceA: null,
+      scores: null,
+    },
+    true,
+  );
   return { result, verdictAB: row.verdictAB, verdictBA: row.verdictBA };
 }
 
@@ -139,11 +149,10 @@ export function preparePanelModel(
   const facts = new Map<string, ItemFacts | undefined>();
   for (const m of members)
     for (const r of m.rows) if (!facts.has(r.itemId)) facts.set(r.itemId, r.item);
-  const ids = [...facts.keys()].sort(
-    (a, b) =>
-      (facts.get(a)?.index ?? Infinity) - (facts.get(b)?.index ?? Infinity) ||
-      (a < b ? -1 : a > b ? 1 : 0),
-  );
+  // Dataset order, then id; sorted on keys read once rather than Map lookups per comparison.
+  const keyed = [...facts].map(([id, f]) => ({ id, index: f?.index ?? Infinity }));
+  keyed.sort((a, b) => a.index - b.index || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ids = keyed.map((k) => k.id);
   const items: PanelItemInput[] = ids.map((id) => {
     const f = facts.get(id);
     return { itemId: id, label: f?.label ?? null, lenA: f?.lenA, lenB: f?.lenB };
