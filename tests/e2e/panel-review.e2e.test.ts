@@ -70,14 +70,17 @@ test('a panel picked on the Review page shows figures worked out by hand, split 
   expect(await page.getByTestId('panel-split-count').textContent()).toBe('8');
 
   // Cohen's kappa: judge–flipper 0.75, judge–longer 1/3, flipper–longer 0; Fleiss 94/286.
-  const kappa = async (i: number, j: number) => page.getByTestId(`kappa-${i}-${j}`).textContent();
+  const kappa = async (i: number, j: number) =>
+    page.getByTestId(`kappa-${i}-${j}`).getByTestId('kappa-value').textContent();
   expect([await kappa(0, 1), await kappa(0, 2), await kappa(1, 2), await kappa(2, 1)]).toEqual([
     '0.75',
     '0.33',
     '0.00',
     '0.00',
   ]);
-  expect(await page.getByTestId('kappa-0-1').getAttribute('aria-label')).toMatch(/substantial/);
+  expect(await page.getByTestId('kappa-0-1').getAttribute('aria-label')).toMatch(
+    /substantial.*over 8 items/,
+  );
   expect(await page.getByTestId('fleiss').textContent()).toBe('0.329');
 
   // Bias rows: the panel, then judge, flipper, longer.

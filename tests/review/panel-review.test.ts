@@ -96,14 +96,20 @@ describe('the panel figures for the fixture, worked out by hand', () => {
     // Cohen: judge–flipper on items 4–11: po 7/8, pe 5/8·4/8 + 3/8·4/8 = 1/2 → 0.75.
     // judge–longer on all 12: po 8/12, pe 8/12·6/12 + 4/12·6/12 = 1/2 → 1/3.
     // flipper–longer on 4–11: po 4/8, pe 1/2 → 0.
-    expect(m.kappa[0]![1]).toBeCloseTo(0.75, 12);
-    expect(m.kappa[0]![2]).toBeCloseTo(1 / 3, 12);
-    expect(m.kappa[1]![2]).toBeCloseTo(0, 12);
-    expect(m.kappa[1]![0]).toBe(m.kappa[0]![1]);
+    expect(m.kappa[0]![1]!.kappa).toBeCloseTo(0.75, 12);
+    expect(m.kappa[0]![2]!.kappa).toBeCloseTo(1 / 3, 12);
+    expect(m.kappa[1]![2]!.kappa).toBeCloseTo(0, 12);
+    expect(m.kappa.map((row) => row.map((c) => c?.n ?? null))).toEqual([
+      [null, 8, 12],
+      [8, null, 8],
+      [12, 8, null],
+    ]);
     expect(m.kappa[0]![0]).toBeNull();
+    expect(m.kappa[0]![1]!.interval!.lower).toBeLessThanOrEqual(0.75);
     // Fleiss over items 4–11 (everyone gave a verdict): P̄ = (4·1 + 4·⅓)/8 = 2/3,
     // p_A = 13/24, p_B = 11/24, Pe = 290/576 → κ = (384 − 290)/(576 − 290) = 94/286.
     expect(m.fleiss!.estimate).toBeCloseTo(94 / 286, 12);
+    expect(m.fleissN).toBe(8);
     // Flip rate: flipper 4/12; first position: flipper 16/24, judge 12/24; panel AB and BA
     // votes differ on item 2 only (1/12) and pick the first-shown answer 8 + 5 = 13 of 24.
     // Longer answer wins: judge 8/12, flipper 4/8 (flips are not decisive), longer 12/12,

@@ -64,6 +64,14 @@ export interface LeaveOneOutLine {
   change: number | null;
 }
 
+/** One pair's Cohen's kappa: null when undefined, with its interval and the items it counts. */
+export interface KappaCell {
+  kappa: number | null;
+  interval: Interval | null;
+  /** Items both members gave a verdict for. */
+  n: number;
+}
+
 export interface PanelModel {
   rule: PanelRuleChoice;
   /** The rule as the view names it. */
@@ -75,9 +83,11 @@ export interface PanelModel {
   intervals: boolean;
   /** The panel first, then each member. */
   accuracy: AccuracyLine[];
-  /** Cohen's kappa between members i and j; null on the diagonal or when undefined. */
-  kappa: (number | null)[][];
+  /** Cohen's kappa between members i and j; null on the diagonal. */
+  kappa: (KappaCell | null)[][];
   fleiss: Interval | null;
+  /** Items Fleiss' kappa counts (every member gave a verdict). */
+  fleissN: number;
   /** The panel first, then each member. */
   bias: BiasLine[];
   /** Empty for a panel of two (one member left is no panel). */
@@ -236,7 +246,7 @@ function figures(
   intervals: boolean,
 ): Pick<
   PanelModel,
-  'accuracy' | 'kappa' | 'fleiss' | 'bias' | 'leaveOneOut' | 'review' | 'intervals'
+  'accuracy' | 'kappa' | 'fleiss' | 'fleissN' | 'bias' | 'leaveOneOut' | 'review' | 'intervals'
 > {
   const accLine = (who: number | 'panel', name: string, f: PanelReview['panel']): AccuracyLine => ({
     who,
@@ -261,7 +271,18 @@ function figures(
       accLine('panel', 'Panel', review.panel),
       ...review.members.map((m, k) => accLine(k, info[k]!.name, m)),
     ],
-    kappa: review.agreement.pairwise.map((row) => row.map((e) => (e ? finite(e.kappa) : null))),
+    kappa: review.agreement.pairwise.map((row) =>
+      row.map((e) =>
+        e
+          ? {
+              kappa: finite(e.kappa),
+              interval: e.interval && Number.isFinite(e.interval.lower) ? e.interval : null,
+              n: e.n,
+            }
+          : null,
+      ),
+    ),
+    fleissN: fleiss.n,
     fleiss: interval(
       fleiss.interval
         ? { ...fleiss.interval, estimate: fleiss.kappa }
