@@ -65,7 +65,10 @@ describe("Cohen's kappa", () => {
     const a: PairResultValue[] = [];
     const b: PairResultValue[] = [];
     const add = (x: PairResultValue, y: PairResultValue, k: number) => {
-      for (let i = 0; i < k; i++) (a.push(x), b.push(y));
+      for (let i = 0; i < k; i++) {
+        a.push(x);
+        b.push(y);
+      }
     };
     add('A', 'A', 20);
     add('A', 'B', 5);

@@ -251,3 +251,22 @@ describe('point figures first, intervals after paint', () => {
     expect(progress.at(-1)).toBeLessThan(200);
   });
 });
+
+describe('small and empty panels', () => {
+  it('a panel of two has kappa but no leave-one-out (one member left is no panel)', () => {
+    const r = buildPanelReview({ items: itemsOf('AB'), members: membersOf('AB', 'AA') });
+    expect(r.leaveOneOut).toEqual([]);
+    expect(r.agreement.pairwise[0]![1]!.n).toBe(2);
+    // Item 1: B and A level make a tie, wrong against B.
+    expect(r.panel.accuracy.accuracy.estimate).toBe(0.5);
+    expect(r.results[1]!.result).toBe('tie');
+  });
+
+  it('no items: every figure is NaN, nothing throws', () => {
+    const r = buildPanelReview({ items: [], members: membersOf('', '', '') });
+    expect(r.scored).toEqual([]);
+    expect(r.panel.accuracy.accuracy.estimate).toBeNaN();
+    expect(r.agreement.fleiss.kappa).toBeNaN();
+    expect(r.splitItems).toEqual([]);
+  });
+});

@@ -295,6 +295,17 @@ export function preparePanelReview(input: PanelReviewInput): PreparedPanelReview
   const margins = new Float64Array(scored.length);
   const wrong = new Uint8Array(scored.length);
 
+  // Items repeat a few combinations of members' verdicts: each is aggregated once (results are
+  // shared, never changed). `without` is the member left out (-1: none), as the weights differ.
+  const memo = new Map<string, PanelResult>();
+  const aggregate = (values: (PairResultValue | null)[], o: PanelOptions, without: number) => {
+    if (!pairwise) return aggregatePanel(values, o);
+    const key = `${without}:${values.map((v) => (v === null ? '.' : v)).join(',')}`;
+    let r = memo.get(key);
+    if (!r) memo.set(key, (r = aggregatePanel(values, o)));
+    return r;
+  };
+
   // Members vary independently: each judge's columns, leave-one-out and each kappa resample apart.
   const blocks = [...members.map((_, m) => m * JW), panelAt, looAt, ...agreementBlocks(agreeAt, M)];
   const table = patternTable(
@@ -328,20 +339,22 @@ export function preparePanelReview(input: PanelReviewInput): PreparedPanelReview
           longerIs,
         );
       }
-      const r = aggregatePanel(finals, opts);
+      const r = aggregate(finals, opts, -1);
       results[s] = r;
       const sorted = [r.votes.A, r.votes.B, r.votes.tie].sort((a, b) => b - a);
       margins[s] = sorted[0]! - sorted[1]!;
       const agrees = pairwise ? panelAgrees(r, label) : null;
       wrong[s] = agrees === false ? 1 : 0;
       if (pairwise) {
-        const ab = aggregatePanel(
+        const ab = aggregate(
           members.map((_, m) => orderValue(members[m]!.outcomes[i]?.verdictAB)),
           opts,
+          -1,
         );
-        const ba = aggregatePanel(
+        const ba = aggregate(
           members.map((_, m) => orderValue(members[m]!.outcomes[i]?.verdictBA)),
           opts,
+          -1,
         );
         const side = (p: PanelResult): Verdict | null | undefined =>
           p.noVerdict === 'no-members' ? undefined : (p.result as Verdict | null);
@@ -360,9 +373,10 @@ export function preparePanelReview(input: PanelReviewInput): PreparedPanelReview
       }
       if (withLoo && labelled) {
         for (let m = 0; m < M; m++) {
-          const loo = aggregatePanel(
+          const loo = aggregate(
             finals.filter((_, k) => k !== m),
             looOpts[m]!,
+            m,
           );
           const a = panelAgrees(loo, label);
           if (a !== null) {
