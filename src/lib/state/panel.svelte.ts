@@ -130,6 +130,11 @@ export class PanelReviewState {
     }
   }
 
+  /** The view is gone: resampling still under way stops at its next slice. */
+  leave(): void {
+    this.generation++;
+  }
+
   setFilter(f: PanelFilter): void {
     this.filter = f;
     this.cursor = 0;
