@@ -187,6 +187,12 @@ test('a run of a panel links to the panel review; runs that cannot make a panel 
   const f = panelFixture();
   f.runs = f.runs.map((r) => ({ ...r, panelId: 'panel-e2e' }));
   await seedFixture(page, baseURL, f);
+  // The picker on a phone: no sideways scroll, nothing axe calls serious.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.reload();
+  await page.getByTestId('panel-picker').waitFor();
+  await expectNoHorizontalScroll(page, 'panel picker at 390 px');
+  await expectNoSeriousAxeViolations(page, 'panel picker');
   await page.goto(new URL('#/review/run-flipper', baseURL).href);
   const link = page.getByTestId('to-panel');
   await link.waitFor({ timeout: 60_000 });
