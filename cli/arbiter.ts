@@ -2,6 +2,7 @@
 import { HELP, parseCli, UsageError } from './args';
 import { escapeControl } from './escape';
 import { ConfigError, judgeCommand, type Io } from './run';
+import { batchCommand } from './batch';
 
 export async function main(argv: string[], raw: Io, env = process.env): Promise<number> {
   // Everything printed may quote the input file or a server: only the progress bar's own
@@ -12,6 +13,7 @@ export async function main(argv: string[], raw: Io, env = process.env): Promise<
     err: (s) => raw.err(escapeControl(s)),
   };
   try {
+    if (argv[0] === 'batch') return await batchCommand(argv.slice(1), io);
     const cfg = parseCli(argv, env);
     if (cfg === 'help') {
       io.out(HELP);

@@ -2,6 +2,11 @@
 import { parseArgs } from 'node:util';
 import { getTemplate, templates } from '../src/lib/judge';
 import { parseEndpoint } from '../src/lib/engine/openai-http';
+import {
+  CONSTRAIN_KINDS,
+  isConstrainKind,
+  type ConstrainKind,
+} from '../src/lib/engine/constraint-fields';
 
 export const FORMATS = ['workspace', 'csv', 'alpaca-eval', 'fastchat', 'arena-hard'] as const;
 export type OutFormat = (typeof FORMATS)[number];
@@ -28,6 +33,8 @@ export interface CliConfig {
   maxTokens: number | null;
   logprobs: boolean;
   constrained: boolean;
+  /** The server's grammar field (--constrain); not 'off': every verdict under the protocol's grammar. */
+  constrain: ConstrainKind;
   thinking: boolean;
   /** null: probe the server. */
   concurrency: number | null;
@@ -53,6 +60,8 @@ as the Arbiter app. The output is an Arbiter workspace file: import it in the ap
 
 Input     JSONL in any format the app imports, or an Arbiter workspace export.
 Resume    Run the same command again: judgments already in --out are skipped.
+Batch     arbiter batch prepare|ingest: files for vllm run-batch or the OpenAI Batch API
+          (arbiter batch --help).
 
 Options
   --endpoint URL       Server base URL, e.g. http://127.0.0.1:8000/v1 (env ARBITER_ENDPOINT);
@@ -77,6 +86,10 @@ Options
   --max-tokens N       Output budget (default: the protocol's)
   --logprobs           Ask for logprobs (confidence); verdict-only always does
   --constrained        JSON schema / grammar output where the server supports it
+  --constrain KIND     Every verdict under the protocol's own grammar, sent where this kind of
+                       server takes it: llama.cpp (grammar), vllm (structured_outputs, 0.10+),
+                       vllm-guided (guided_grammar, before 0.12), sglang (ebnf); default off.
+                       Checked against the server before judging (exit 2 if it refuses it)
   --thinking           The model thinks in <think>…</think> on its own
   --concurrency N|auto Requests in flight at most (default auto: a quick probe of the server);
                        halved when over a quarter of a round trip's requests get 429/503,
@@ -106,7 +119,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-function num(name: string, v: string | undefined, min: number, int = true): number | null {
+export function num(name: string, v: string | undefined, min: number, int = true): number | null {
   if (v === undefined) return null;
   const n = Number(v);
   if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n)))
@@ -143,6 +156,7 @@ export function parseCli(
         'max-tokens': { type: 'string' },
         logprobs: { type: 'boolean' },
         constrained: { type: 'boolean' },
+        constrain: { type: 'string' },
         thinking: { type: 'boolean' },
         concurrency: { type: 'string', short: 'c' },
         stream: { type: 'boolean' },
@@ -193,6 +207,11 @@ export function parseCli(
   for (const f of formats)
     if (!(FORMATS as readonly string[]).includes(f))
       throw new UsageError(`Unknown --format “${f}”. Choose from: ${FORMATS.join(', ')}.`);
+  const constrain = o.constrain ?? 'off';
+  if (!isConstrainKind(constrain))
+    throw new UsageError(
+      `Unknown --constrain “${constrain}”. Choose from: ${CONSTRAIN_KINDS.join(', ')}.`,
+    );
   const conc =
     o.concurrency === undefined || o.concurrency === 'auto'
       ? null
@@ -217,7 +236,8 @@ export function parseCli(
     seed: num('seed', o.seed, 0) ?? 42,
     maxTokens: num('max-tokens', o['max-tokens'], 1),
     logprobs: o.logprobs ?? false,
-    constrained: o.constrained ?? false,
+    constrained: (o.constrained ?? false) || constrain !== 'off',
+    constrain,
     thinking: o.thinking ?? false,
     concurrency: conc,
     stream: o.stream ?? false,

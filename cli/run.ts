@@ -34,13 +34,12 @@ import {
   planJudgments,
   toRecord,
   type PairContext,
-  type PairOptions,
   type PlannedJudgment,
 } from '../src/lib/run/pair';
 import { runPool } from '../src/lib/run/pool';
 import { AllEndpointsDownError, type EndpointPool } from '../src/lib/run/endpoints';
 import { connect, endpointSpecs, endpointSummary, type Connected } from './connect';
-import { canonicalJson, sha256Hex, useSyncSha256, type JsonValue } from '../src/lib/store/key';
+import { useSyncSha256 } from '../src/lib/store/key';
 import type { ItemRecord, JudgmentRecord, RunFailure, RunRecord } from '../src/lib/store/schema';
 import {
   isRowError,
@@ -50,6 +49,8 @@ import {
   workspaceLine,
 } from '../src/lib/data/workspace';
 import { writeExports } from './exports';
+import { judgeSettings } from './settings';
+import { cliRunId } from '../src/lib/run/batch-files';
 import type { Io } from './io';
 import { createNodeFetch } from './node-fetch';
 
@@ -235,10 +236,6 @@ async function checkOut(path: string): Promise<void> {
   });
 }
 
-function defaultMaxTokens(t: Template, thinking: boolean): number {
-  return t.family === 'verdict-only' ? 8 : thinking ? 2048 : 1024;
-}
-
 // The answer to a 429/503 lives with the endpoint pool that applies it.
 export { slowDownOnRefusal } from '../src/lib/run/endpoints';
 
@@ -295,17 +292,7 @@ export async function judgeCommand(
         : `Context window ${contextWindow} tokens (${cfg.contextWindow !== null ? '--context' : 'from the server'}); prompts are checked to fit ${connected.tokenize ? 'with the server’s /tokenize when close' : 'by an estimate (about 4 characters a token; the server has no /tokenize)'}.\n`,
     );
 
-  const options: PairOptions = {
-    bothOrders: cfg.bothOrders,
-    allowTie: cfg.allowTie,
-    samples: cfg.samples,
-    temperature: cfg.temperature,
-    seed: cfg.seed,
-    maxTokens: cfg.maxTokens ?? defaultMaxTokens(template, cfg.thinking),
-    logprobs: cfg.logprobs,
-    constrained: cfg.constrained,
-  };
-  const model = { engine: 'openai' as const, modelId: cfg.model, thinking: cfg.thinking };
+  const { options, model } = judgeSettings(cfg);
   const contexts = input.items.map((rec): PairContext => ({
     item: toJudgeItem(rec),
     template,
@@ -314,17 +301,7 @@ export async function judgeCommand(
   }));
   const firstCtx = contexts[0] as PairContext;
   const params = judgmentParams(firstCtx);
-  const runId = `cli-${(
-    await sha256Hex(
-      canonicalJson({
-        dataset: input.dataset.id,
-        model: cfg.model,
-        template: template.id,
-        version: template.version,
-        params: params as unknown as JsonValue,
-      }),
-    )
-  ).slice(0, 16)}`;
+  const runId = await cliRunId(input.dataset.id, cfg.model, template, params);
 
   const plans: PlannedJudgment[][] = [];
   for (let i = 0; i < contexts.length; i += 512) {

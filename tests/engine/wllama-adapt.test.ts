@@ -45,7 +45,7 @@ describe('toWllamaRequest', () => {
     expect(out.response_format).toBeUndefined();
   });
 
-  it('never asks for logprobs (they crash wllama 3.13.0 on partial UTF-8 tokens)', () => {
+  it('never asks for logprobs without a grammar (they crash wllama 3.13.0 on partial UTF-8 tokens)', () => {
     const out = toWllamaRequest({ messages, logprobs: true, top_logprobs: 5 });
     expect(out.logprobs).toBeUndefined();
     expect(out.top_logprobs).toBeUndefined();

@@ -27,7 +27,7 @@ const options: PairOptions = {
   constrained: true,
 };
 
-function ctx(engine: 'wllama' | 'webllm', opts: Partial<PairOptions> = {}): PairContext {
+function ctx(engine: 'wllama' | 'webllm' | 'test', opts: Partial<PairOptions> = {}): PairContext {
   return {
     item: { prompt: 'Capital of France?', responseA: 'Paris.', responseB: 'Lyon.' },
     template: getTemplate('mt-bench-pair') as Template,
@@ -51,14 +51,18 @@ describe('constrained pairs per engine', () => {
     const c = ctx('wllama');
     expect(judgeConfig(c).constraint).toBe('grammar');
     expect(judgmentParams(c).constraint).toBe('grammar');
-    const [json] = await planJudgments({ ...c, model: { ...c.model, engine: 'webllm' } });
+    const [json] = await planJudgments({ ...c, model: { ...c.model, engine: 'test' } });
     const [grammar] = await planJudgments(c);
     expect(grammar?.key).not.toBe(json?.key);
   });
 
-  test('web-llm keeps the JSON form; unconstrained llama.cpp records no constraint', () => {
-    expect(judgeConfig(ctx('webllm')).constraint).toBeUndefined();
-    expect(judgmentParams(ctx('webllm')).constraint).toBeUndefined();
+  // #19 item 5 switched web-llm to the protocol grammar (XGrammar parses every one:
+  // verdict-grammar-xgrammar.test.ts); an engine without grammars keeps the JSON form.
+  test('web-llm takes the protocol grammar too; the test engine keeps the JSON form; unconstrained llama.cpp records no constraint', () => {
+    expect(judgeConfig(ctx('webllm')).constraint).toBe('grammar');
+    expect(judgmentParams(ctx('webllm')).constraint).toBe('grammar');
+    expect(judgeConfig(ctx('test')).constraint).toBeUndefined();
+    expect(judgmentParams(ctx('test')).constraint).toBeUndefined();
     expect(judgmentParams(ctx('wllama', { constrained: false })).constraint).toBeUndefined();
   });
 

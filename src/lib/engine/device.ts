@@ -118,3 +118,13 @@ export function canRunHere(spec: { engine?: string | undefined }, d: DeviceInfo 
   if (spec.engine === 'wllama' || spec.engine === 'openai') return true;
   return d?.webgpu !== false;
 }
+
+/**
+ * Whether llama.cpp's WebGPU backend (wllama 3.13.0) can run here: it needs an adapter with
+ * 16-bit shaders. Without shader-f16 ggml-webgpu registers no device and llama.cpp stays on the
+ * CPU (llama.cpp issue #23844, wllama issue #241; in Chromium's software adapter, which lacks
+ * shader-f16, tests/engine/wllama-webgpu.browser.test.ts sees exactly that).
+ */
+export function llamaWebgpuAvailable(d: DeviceInfo | null): boolean {
+  return d?.webgpu === true && d.shaderF16;
+}

@@ -2,6 +2,7 @@
 import { estimateMessagesTokens, estimateTokens } from '../judge/port';
 import {
   AbortedError,
+  ContextWindowExceededError,
   EngineError,
   ModelNotLoadedError,
   ServerError,
@@ -21,6 +22,8 @@ import {
   type Endpoint,
 } from './openai-http';
 import { SseParser } from './sse';
+import { chatCompletionBody } from './openai-body';
+import { GrammarRejectedError } from './constraint-fields';
 import { DEFAULT_CAPABILITIES, type OpenAICapabilities } from './openai-spec';
 import type {
   ChatMessage,
@@ -194,6 +197,71 @@ function parseChunk(data: string): Chunk | null {
   }
 }
 
+/**
+ * A generation's result from what the accumulator gathered. Counts the server did not send are
+ * estimated and marked so; rates come only from measured counts (or the server's own timings),
+ * never from an estimate.
+ */
+function resultOf(
+  acc: Accumulator,
+  req: GenerateRequest,
+  t: { stream: boolean; ttft: number | null; totalMs: number },
+): GenerateResult {
+  const { ttft } = t;
+  const estimated: ('promptTokens' | 'completionTokens')[] = [];
+  let promptTokens = acc.promptTokens;
+  if (promptTokens === null) {
+    promptTokens = estimateMessagesTokens(req.messages);
+    estimated.push('promptTokens');
+  }
+  // Each logprob entry is one generated token: a count, not an estimate.
+  let completionTokens = acc.completionTokens ?? (acc.logprobs.length || null);
+  if (completionTokens === null) {
+    completionTokens = t.stream ? acc.pieces : estimateTokens(acc.text);
+    estimated.push('completionTokens');
+  }
+  const decodeMs = ttft === null ? null : t.totalMs - ttft;
+  const finishReason: FinishReason = acc.finish === 'length' ? 'length' : 'stop';
+  return {
+    text: acc.text,
+    usage: {
+      promptTokens,
+      completionTokens,
+      prefillTokensPerS:
+        acc.prefillRate ??
+        (ttft && ttft > 0 && !estimated.includes('promptTokens')
+          ? (promptTokens * 1000) / ttft
+          : null),
+      decodeTokensPerS:
+        acc.decodeRate ??
+        (decodeMs && decodeMs > 0 && !estimated.includes('completionTokens')
+          ? (completionTokens * 1000) / decodeMs
+          : null),
+      timeToFirstTokenMs: ttft,
+      totalMs: t.totalMs,
+      ...(estimated.length > 0 ? { estimated } : {}),
+    },
+    logprobs: req.logprobs && acc.logprobs.length > 0 ? acc.logprobs : null,
+    finishReason,
+  };
+}
+
+/**
+ * A whole (unstreamed) chat completion as a generation's result, read exactly as the live engine
+ * reads one: reasoning kept in <think>, usage, logprobs, finish reason. Batch results have no
+ * timing, so totalMs is 0 and the rates null. Throws ServerError for an error body or no choice.
+ */
+export function completionResult(completion: unknown, req: GenerateRequest): GenerateResult {
+  if (!completion || typeof completion !== 'object')
+    throw new ServerError('The answer is not a chat completion object.', { retryable: false });
+  const acc = new Accumulator();
+  acc.add(completion as Chunk);
+  if (acc.choices === 0) throw noChoice();
+  if (acc.text.length > answerCharLimit(req.max_tokens)) throw tooLong(req.max_tokens);
+  acc.finishText();
+  return resultOf(acc, req, { stream: false, ttft: null, totalMs: 0 });
+}
+
 export class OpenAIEngine implements JudgeEngine {
   readonly kind = 'openai' as const;
   loaded: LoadedModel | null = null;
@@ -281,37 +349,7 @@ export class OpenAIEngine implements JudgeEngine {
   /** The JSON body sent to /v1/chat/completions for a request (exported for tests and the CLI). */
   body(req: GenerateRequest, stream: boolean): Record<string, unknown> {
     if (!this.loaded) throw new ModelNotLoadedError();
-    const caps = this.capabilities;
-    const b: Record<string, unknown> = { model: this.loaded.spec.modelId, messages: req.messages };
-    if (req.temperature !== undefined) b.temperature = req.temperature;
-    if (req.top_p !== undefined) b.top_p = req.top_p;
-    if (req.seed !== undefined) b.seed = req.seed;
-    if (req.max_tokens !== undefined) b.max_tokens = req.max_tokens;
-    if (req.logprobs && caps.logprobs) {
-      b.logprobs = true;
-      if (req.top_logprobs !== undefined) b.top_logprobs = req.top_logprobs;
-    }
-    if (req.enable_thinking !== undefined)
-      b.chat_template_kwargs = { enable_thinking: req.enable_thinking };
-    const rf = req.response_format;
-    if (rf?.type === 'json_object') {
-      if (rf.schema && caps.jsonSchema) {
-        b.response_format = {
-          type: 'json_schema',
-          json_schema: { name: 'verdict', schema: JSON.parse(rf.schema) as unknown, strict: true },
-        };
-      } else {
-        b.response_format = { type: 'json_object' };
-      }
-    } else if (rf?.type === 'grammar') {
-      if (caps.grammar === 'guided_grammar') b.guided_grammar = rf.grammar;
-      else if (caps.grammar === 'grammar') b.grammar = rf.grammar;
-    }
-    if (stream) {
-      b.stream = true;
-      b.stream_options = { include_usage: true };
-    }
-    return b;
+    return chatCompletionBody(this.loaded.spec.modelId, req, this.capabilities, stream);
   }
 
   async generate(req: GenerateRequest, opts: GenerateOptions = {}): Promise<GenerateResult> {
@@ -320,7 +358,8 @@ export class OpenAIEngine implements JudgeEngine {
       if (opts.signal?.aborted) throw new AbortedError();
       try {
         return await this.attempt(req, opts);
-      } catch (e) {
+      } catch (raw) {
+        const e = this.grammarRefusal(req, raw);
         if (!(e instanceof EngineError) || !isRetryable(e) || attempt >= this.backoff.retries)
           throw e;
         const after = typeof e.detail.retryAfterMs === 'number' ? e.detail.retryAfterMs : null;
@@ -332,6 +371,15 @@ export class OpenAIEngine implements JudgeEngine {
         await sleep(delayMs, opts.signal);
       }
     }
+  }
+
+  /** A 400/422 to a request that carried a grammar names the setting that sent it. */
+  private grammarRefusal(req: GenerateRequest, e: unknown): unknown {
+    const field = this.capabilities.grammar;
+    const status = e instanceof EngineError ? e.detail.status : undefined;
+    if (field === 'none' || req.response_format?.type !== 'grammar') return e;
+    if (e instanceof ContextWindowExceededError || (status !== 400 && status !== 422)) return e;
+    return new GrammarRejectedError(field, (e as Error).message, { status });
   }
 
   private async attempt(req: GenerateRequest, opts: GenerateOptions): Promise<GenerateResult> {
@@ -427,45 +475,11 @@ export class OpenAIEngine implements JudgeEngine {
     }
     acc.finishText();
     const end = performance.now();
-    const ttft = firstToken === null ? null : firstToken - t0;
-    // Counts the server did not send are estimated and marked so; rates come only from measured
-    // counts (or the server's own timings), never from an estimate.
-    const estimated: ('promptTokens' | 'completionTokens')[] = [];
-    let promptTokens = acc.promptTokens;
-    if (promptTokens === null) {
-      promptTokens = estimateMessagesTokens(req.messages);
-      estimated.push('promptTokens');
-    }
-    // Each logprob entry is one generated token: a count, not an estimate.
-    let completionTokens = acc.completionTokens ?? (acc.logprobs.length || null);
-    if (completionTokens === null) {
-      completionTokens = stream ? acc.pieces : estimateTokens(acc.text);
-      estimated.push('completionTokens');
-    }
-    const decodeMs = ttft === null ? null : end - t0 - ttft;
-    const finishReason: FinishReason = acc.finish === 'length' ? 'length' : 'stop';
-    return {
-      text: acc.text,
-      usage: {
-        promptTokens,
-        completionTokens,
-        prefillTokensPerS:
-          acc.prefillRate ??
-          (ttft && ttft > 0 && !estimated.includes('promptTokens')
-            ? (promptTokens * 1000) / ttft
-            : null),
-        decodeTokensPerS:
-          acc.decodeRate ??
-          (decodeMs && decodeMs > 0 && !estimated.includes('completionTokens')
-            ? (completionTokens * 1000) / decodeMs
-            : null),
-        timeToFirstTokenMs: ttft,
-        totalMs: end - t0,
-        ...(estimated.length > 0 ? { estimated } : {}),
-      },
-      logprobs: req.logprobs && acc.logprobs.length > 0 ? acc.logprobs : null,
-      finishReason,
-    };
+    return resultOf(acc, req, {
+      stream,
+      ttft: firstToken === null ? null : firstToken - t0,
+      totalMs: end - t0,
+    });
   }
 
   /** Tokens of the messages with the chat template: the server's tokenizer when it has one. */

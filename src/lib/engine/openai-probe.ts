@@ -1,6 +1,7 @@
 // Connection test for an OpenAI-compatible server: latency, models, and which features really work.
 import { EngineError } from './errors';
 import { OpenAIEngine, openaiModelSpec, type OpenAICapabilities } from './openai-engine';
+import { CONSTRAIN_LABELS, grammarField, type ConstrainKind } from './constraint-fields';
 
 export type Check = { ok: true; note?: string } | { ok: false; reason: string };
 
@@ -26,6 +27,11 @@ export interface ProbeOptions {
   fetch?: typeof fetch;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * The server's "Constrained verdicts" setting: the grammar check tries that field ('off': no
+   * check). Absent: the field that matches the server's /tokenize is tried.
+   */
+  constrain?: ConstrainKind;
 }
 
 const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -144,10 +150,25 @@ export async function probeServer(opts: ProbeOptions): Promise<ServerReport> {
       reason: 'no /tokenize: token counts are estimates (~4 characters per token)',
     };
 
-  // vLLM and llama.cpp name the grammar field differently; try the one that matches the tokenizer.
-  const grammarField = caps.tokenize === 'llama.cpp' ? 'grammar' : 'guided_grammar';
+  if (opts.constrain === 'off') {
+    report.grammar = {
+      ok: false,
+      reason: 'off (choose this server’s kind under “Constrained verdicts” to use grammars)',
+    };
+    return report;
+  }
+  // vLLM and llama.cpp name the grammar field differently: the setting says which, else try the
+  // one that matches the tokenizer.
+  const field = opts.constrain
+    ? grammarField(opts.constrain)
+    : caps.tokenize === 'llama.cpp'
+      ? 'grammar'
+      : 'guided_grammar';
+  const setting = opts.constrain
+    ? ` (Constrained verdicts: ${CONSTRAIN_LABELS[opts.constrain]})`
+    : '';
   try {
-    const e = await run({ grammar: grammarField });
+    const e = await run({ grammar: field });
     const r = await e.generate(
       {
         messages,
@@ -160,12 +181,12 @@ export async function probeServer(opts: ProbeOptions): Promise<ServerReport> {
     const t = r.text.trim();
     report.grammar =
       t === 'A' || t === 'B'
-        ? { ok: true, note: grammarField }
+        ? { ok: true, note: field }
         : {
             ok: false,
-            reason: `the server ignored ${grammarField} (answered “${t.slice(0, 20)}”)`,
+            reason: `the server ignored ${field}${setting} (answered “${t.slice(0, 20)}”)`,
           };
-    if (report.grammar.ok) caps.grammar = grammarField;
+    if (report.grammar.ok) caps.grammar = field;
   } catch (e) {
     if (e instanceof EngineError && e.name === 'AbortedError') throw e;
     report.grammar = { ok: false, reason: why(e) };

@@ -1,4 +1,5 @@
 // Small, eagerly loaded part of the OpenAI-compatible engine: capabilities and the model spec.
+import type { GrammarField } from './constraint-fields';
 import type { ModelSpec } from './types';
 
 /** What the server is known to support; the connection test fills it in. */
@@ -7,8 +8,8 @@ export interface OpenAICapabilities {
   logprobs: boolean;
   /** response_format {type:'json_schema'}; otherwise {type:'json_object'} is sent. */
   jsonSchema: boolean;
-  /** How a grammar is passed: vLLM `guided_grammar`, llama.cpp `grammar`, or not at all. */
-  grammar: 'guided_grammar' | 'grammar' | 'none';
+  /** The body field grammars go in (constraint-fields.ts): the server's "Constrained verdicts" setting. */
+  grammar: GrammarField;
   /** Which /tokenize the server has; 'none' means token counts are estimates. */
   tokenize: 'vllm' | 'llama.cpp' | 'none';
 }
@@ -26,6 +27,7 @@ export function openaiModelSpec(
   endpoint: string,
   modelId: string,
   contextWindow = 8192,
+  verdictGrammar = false,
 ): ModelSpec {
   return {
     engine: 'openai',
@@ -34,5 +36,6 @@ export function openaiModelSpec(
     modelLibUrl: '',
     contextWindow,
     thinking: false,
+    ...(verdictGrammar ? { verdictGrammar: true } : {}),
   };
 }

@@ -63,6 +63,13 @@ export interface ModelSpec {
   ggufFiles?: string[];
   /** Bytes per ranged request when a GGUF file is downloaded (default: gguf-download's CHUNK_BYTES). */
   ggufChunkBytes?: number;
+  /**
+   * An OpenAI-compatible server whose "Constrained verdicts" setting names its grammar field: a
+   * constrained judgment then runs under the protocol's verdict grammar, not the JSON form.
+   */
+  verdictGrammar?: boolean;
+  /** llama.cpp models: run on llama.cpp's WebGPU backend (every layer on the GPU) instead of the CPU. */
+  webgpu?: boolean;
 }
 
 export interface LoadOptions {
@@ -77,6 +84,8 @@ export interface Calibration {
   /** CPU threads the engine runs on, and whether the page could have more (cross-origin isolated). */
   threads?: number;
   isolated?: boolean;
+  /** Where llama.cpp ran: its WebGPU backend, or the CPU (absent: the CPU). */
+  backend?: 'cpu' | 'webgpu';
 }
 
 /** What is loaded, as the UI and the judge need to know it. */

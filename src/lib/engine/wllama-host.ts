@@ -25,23 +25,42 @@ import type {
   LoadProgress,
   ModelSpec,
   StreamPace,
+  TokenLogprob,
 } from './types';
 import { estimateTokens } from './webllm-adapt';
 import { jsonSchemaToGbnf } from './gbnf';
+
+/** n_gpu_layers for "every layer": llama.cpp caps it at the model's layer count. */
+export const GPU_LAYERS_ALL = 999;
 
 /** The context llama.cpp allocates: the model's own, capped so a 128K model does not take GBs of KV cache. */
 export const MAX_CONTEXT = 8192;
 
 /**
  * Threads for llama.cpp: one without cross-origin isolation (no SharedArrayBuffer); else every
- * core but one, at most 8. The spare core keeps the page responsive; and on a busy 2-core machine
- * both cores were 20 times slower than one (bench:engine, bare wllama, medians: 3.8 vs 82 tok/s
- * on the 0.6 MB model, 0.7 vs 13 tok/s on the 100 MB one; bench/results/engine.txt), likely
- * because llama.cpp's threads wait for each other at every step and one is always descheduled
- * there (not verified).
+ * core but one, at most 8. Why never every core: ggml's CPU threads wait for each other at a
+ * barrier after every graph node by spinning (ggml_barrier in ggml-cpu.c loops on an atomic with
+ * ggml_thread_cpu_relax, no sleep), and wllama 3.13.0 keeps that threadpool (cpp/wllama-context.h
+ * only shares it). A spinning thread whose peer is descheduled burns its time slice for nothing,
+ * so on a busy machine more threads are slower: on a 2-core machine at load 15-25, 2 threads were
+ * 20 times slower than 1 (bench:engine, bare wllama, medians 3.8 vs 82 tok/s on the 0.6 MB model,
+ * 0.7 vs 13 tok/s on the 100 MB one; bench/results/engine.txt). The spare core leaves room for the
+ * page, the browser and whatever else runs; a 2-core machine gets one thread.
  */
 export function threadCount(isolated: boolean, cores: number): number {
   return isolated ? Math.max(1, Math.min(cores - 1, 8)) : 1;
+}
+
+/**
+ * Layers llama.cpp put on the GPU, from its load log ("load_tensors: offloaded 3/3 layers to
+ * GPU"); null when the log does not say.
+ */
+export function offloadedLayers(log: readonly string[]): { gpu: number; total: number } | null {
+  for (const line of log) {
+    const m = /offloaded (\d+)\/(\d+) layers to GPU/.exec(line);
+    if (m) return { gpu: Number(m[1]), total: Number(m[2]) };
+  }
+  return null;
 }
 
 /** Our request in wllama's chat-completion form (streaming and the abort signal are added by the caller). */
@@ -66,14 +85,55 @@ export function toWllamaRequest(req: GenerateRequest): ChatCompletionParams {
     const grammar = jsonSchemaToGbnf(rf.schema, out.max_tokens ?? 512);
     if (grammar) out.grammar = grammar;
   }
-  // No logprobs: in wllama 3.13.0 a token that is part of a UTF-8 character (a byte-fallback token,
-  // common among top-logprob candidates of real vocabularies too) makes its result JSON dump throw
-  // "[json.exception.type_error.316] invalid UTF-8 byte" (wllama-context.h dumps without
-  // error_handler_t::replace, unlike llama-server; cf. llama.cpp issue #9195), and the glue then
-  // reads a garbage length: "Invalid typed array length". Verdicts go without probabilities here.
+  // Logprobs only under one of our grammars, and as post-sampling probabilities. In wllama 3.13.0
+  // a token that is part of a UTF-8 character (a byte-fallback token, common among top-logprob
+  // candidates of real vocabularies too) makes its result JSON dump throw "[json.exception.
+  // type_error.316] invalid UTF-8 byte" (wllama-context.h dumps without error_handler_t::replace,
+  // unlike llama-server; cf. llama.cpp issue #9195), and the glue then reads a garbage length:
+  // "Invalid typed array length". Post-sampling candidates are the tokens the grammar allows, and
+  // our verdict grammars allow printable ASCII only, so no candidate is part of a character
+  // (measured on the generated GGUF: raw candidates crash, post-sampling ones under the letter
+  // grammar do not). With top_k/top_p/min_p off, they are the model's distribution over exactly
+  // those tokens, which is what a verdict's probability means. Without a grammar: no logprobs.
+  if (req.logprobs && rf?.type === 'grammar') {
+    out.logprobs = true;
+    out.top_logprobs = Math.min(20, Math.max(1, req.top_logprobs ?? 5));
+    // A top_p the user chose stays: the probabilities are then those of what it leaves.
+    Object.assign(out, { post_sampling_probs: true, top_k: 0, top_p: req.top_p ?? 1, min_p: 0 });
+  }
   if (req.enable_thinking !== undefined)
     out.chat_template_kwargs = { enable_thinking: req.enable_thinking };
   return out;
+}
+
+/** One candidate as llama.cpp sends it: a logprob, or with post_sampling_probs a probability. */
+interface RawCandidate {
+  token?: string;
+  logprob?: number;
+  prob?: number;
+}
+type RawTokenLogprob = RawCandidate & { top_logprobs?: RawCandidate[]; top_probs?: RawCandidate[] };
+
+/** ln p, kept finite (a token the samplers cut has p = 0) so it survives JSON. */
+function logOf(c: RawCandidate): number {
+  if (typeof c.logprob === 'number') return c.logprob;
+  const p = c.prob ?? 0;
+  return p > 0 ? Math.log(p) : -1e4;
+}
+
+/** llama.cpp's per-token logprobs (either form) as the port's TokenLogprob. */
+export function toTokenLogprobs(content: readonly unknown[] | null | undefined): TokenLogprob[] {
+  return (content ?? []).map((raw) => {
+    const t = raw as RawTokenLogprob;
+    return {
+      token: t.token ?? '',
+      logprob: logOf(t),
+      top_logprobs: (t.top_logprobs ?? t.top_probs ?? []).map((c) => ({
+        token: c.token ?? '',
+        logprob: logOf(c),
+      })),
+    };
+  });
 }
 
 /** wllama's and llama.cpp's failures as Arbiter's named errors. */
@@ -290,16 +350,25 @@ export class WllamaHost {
       },
       t0,
     );
+    // On WebGPU llama.cpp's own log is the one place that says how many layers reached the GPU
+    // (wllama falls back to the CPU without an error when no adapter works), so it is kept.
+    const log: string[] = [];
+    const keep = (...a: unknown[]) => void log.push(a.map(String).join(' '));
     const wllama = new Wllama(
       { default: wasmUrl },
-      { suppressNativeLog: true, allowOffline: true },
+      spec.webgpu
+        ? {
+            allowOffline: true,
+            logger: { debug: keep, log: keep, warn: keep, error: keep },
+          }
+        : { suppressNativeLog: true, allowOffline: true },
     );
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
     await wllama.loadModel(blobs, {
       n_ctx: Math.min(spec.contextWindow, MAX_CONTEXT),
       n_threads: threadCount(isolated, navigator.hardwareConcurrency || 1),
-      // CPU only for now: llama.cpp's WebGPU backend is offered separately once it is measured.
-      n_gpu_layers: 0,
+      // 0 keeps wllama from even opening a WebGPU device: the CPU path stays the CPU path.
+      n_gpu_layers: spec.webgpu ? GPU_LAYERS_ALL : 0,
       n_parallel: 1,
     });
     this.wllama = wllama;
@@ -318,7 +387,14 @@ export class WllamaHost {
       t0,
     );
     const measured = await calibrate(wllama);
-    const calibration = measured && { ...measured, threads: wllama.getNumThreads(), isolated };
+    const offload = spec.webgpu ? offloadedLayers(log) : null;
+    const backend = offload && offload.gpu > 0 ? ('webgpu' as const) : ('cpu' as const);
+    const calibration = measured && {
+      ...measured,
+      threads: wllama.getNumThreads(),
+      isolated,
+      backend,
+    };
     this.progress(
       id,
       {
@@ -327,7 +403,10 @@ export class WllamaHost {
         loadedBytes: totalBytes,
         totalBytes,
         etaMs: 0,
-        text: `Loaded on ${wllama.getNumThreads()} thread(s)`,
+        text:
+          backend === 'webgpu'
+            ? `Loaded on WebGPU (${offload?.gpu}/${offload?.total} layers)`
+            : `Loaded on ${wllama.getNumThreads()} thread(s)${spec.webgpu ? ' (WebGPU gave no device)' : ''}`,
       },
       t0,
     );
@@ -349,6 +428,8 @@ export class WllamaHost {
     let last: ChatCompletionChunk | null = null;
     let pieces = 0;
     let firstAt: number | null = null;
+    const wantLogprobs = toWllamaRequest(req).logprobs === true;
+    const logprobs: TokenLogprob[] = [];
     const out = coalescerFor(stream, (delta, tokens) =>
       this.post({ kind: 'token', id, delta, tokens }),
     );
@@ -360,6 +441,7 @@ export class WllamaHost {
       });
       for await (const chunk of chunks) {
         const choice = chunk.choices[0];
+        if (wantLogprobs) logprobs.push(...toTokenLogprobs(choice?.logprobs?.content));
         const delta = choice?.delta.content ?? '';
         if (delta) {
           firstAt ??= performance.now();
@@ -391,7 +473,7 @@ export class WllamaHost {
         timeToFirstTokenMs: firstAt === null ? null : Math.round(firstAt - t0),
         totalMs: Math.round(totalMs),
       },
-      logprobs: null,
+      logprobs: wantLogprobs && logprobs.length > 0 ? logprobs : null,
       finishReason: FINISH[finish ?? ''] ?? 'stop',
     };
   }

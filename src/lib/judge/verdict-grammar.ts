@@ -71,10 +71,12 @@ const GRAMMARS: Record<VerdictFormat, FormatGrammar> = {
     tail: (s) => `"<score>" ${scores(s, [1, 10])} "</score>"`,
   },
   rating: { free: 'no-bracket', tail: (s) => `"Rating: [[" ${scores(s, [1, 10])} "]]"` },
+  // Factored, not ("A>>B" | "A>B" | …): XGrammar 0.1.27 (web-llm 0.2.86) accepts "A>>>B" and
+  // "A>>>>B" under ("A>>B" | "A>B"), while "A" (">>" | ">") "B" holds (verdict-grammar-xgrammar.test.ts).
   'arena-hard': {
     free: 'no-bracket',
     tail: (s) =>
-      `"[[" ${alt(s.allowTie ? ['A>>B', 'A>B', 'A=B', 'B>A', 'B>>A'] : ['A>>B', 'A>B', 'B>A', 'B>>A'])} "]]"`,
+      `"[[" ("A" (">>" | ">") "B"${s.allowTie ? ' | "A=B"' : ''} | "B" (">>" | ">") "A") "]]"`,
   },
   'auto-j-pair': {
     free: 'any',

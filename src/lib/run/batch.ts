@@ -190,7 +190,13 @@ export function runContext(run: RunRecord, template: Template, item: ItemRecord)
     item: toJudgeItem(item),
     template,
     options: { ...spec.options },
-    model: { engine: run.config.engine, modelId: run.config.modelId, thinking: spec.thinking },
+    model: {
+      engine: run.config.engine,
+      modelId: run.config.modelId,
+      thinking: spec.thinking,
+      // As the run was created, so a resumed run plans the same work (the grammar is in its keys).
+      grammar: run.config.params.constraint === 'grammar',
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { ModelSpec } from '../engine/types';
 import type { Template } from '../judge';
 import type { ItemRecord, RunFilter, RunOptions, RunRecord } from '../store';
 import { newBatchRun } from './batch';
+import { takesVerdictGrammar } from './pair';
 import { estimateRun, type RunEstimate } from './estimate';
 
 /** The new-run form. */
@@ -108,7 +109,12 @@ export function runFromForm(
     datasetId: form.datasetId,
     ...(form.name.trim() ? { name: form.name.trim() } : {}),
     template: t,
-    model: { engine, modelId: spec.modelId, thinking: spec.thinking },
+    model: {
+      engine,
+      modelId: spec.modelId,
+      thinking: spec.thinking,
+      ...(takesVerdictGrammar(engine, spec) ? { grammar: true } : {}),
+    },
     options,
     filter: formFilter(form),
     ...(estimate ? { total: estimate.generations, items: estimate.items } : {}),

@@ -10,7 +10,7 @@ import {
 import { parseDraft, serializeDraft, type JudgeDraft, type OptionErrors } from '../judge/options';
 import type { ChatMessage, EngineKind, ModelSpec } from '../engine/types';
 import { EXAMPLES, type ExamplePair } from '../data/examples';
-import { judgeConfig, type PairContext, type PairOptions } from './pair';
+import { judgeConfig, takesVerdictGrammar, type PairContext, type PairOptions } from './pair';
 
 /** Templates the one-pair page offers: pairwise and single-answer (meta-judging needs two judgments). */
 export const pageTemplates: readonly Template[] = templates.filter((t) => t.kind !== 'meta');
@@ -86,7 +86,7 @@ export function formContext(
   f: JudgeForm,
   t: Template,
   engine: EngineKind,
-  spec: Pick<ModelSpec, 'modelId' | 'thinking' | 'contextWindow'>,
+  spec: Pick<ModelSpec, 'modelId' | 'thinking' | 'contextWindow' | 'verdictGrammar'>,
 ): PairContext {
   const options = { ...f.options };
   // 0 means "the template's default for this model".
@@ -96,7 +96,12 @@ export function formContext(
     item: formItem(f, t),
     template: t,
     options,
-    model: { engine, modelId: spec.modelId, thinking: spec.thinking },
+    model: {
+      engine,
+      modelId: spec.modelId,
+      thinking: spec.thinking,
+      ...(takesVerdictGrammar(engine, spec) ? { grammar: true } : {}),
+    },
   };
 }
 

@@ -27,6 +27,24 @@ export interface PairModel {
   engine: EngineKind;
   modelId: string;
   thinking: boolean;
+  /**
+   * A constrained judgment runs under the protocol's own verdict grammar (free reasoning, then
+   * the verdict as the protocol writes it) rather than the JSON form. Default: takesVerdictGrammar.
+   */
+  grammar?: boolean;
+}
+
+/**
+ * Whether an engine constrains with the protocol's verdict grammar: llama.cpp and web-llm
+ * (XGrammar) always; an OpenAI-compatible server when its "Constrained verdicts" setting names
+ * its grammar field (guided decoding is server-specific). The test engine keeps the JSON form.
+ */
+export function takesVerdictGrammar(
+  engine: EngineKind,
+  spec: { verdictGrammar?: boolean } = {},
+): boolean {
+  if (engine === 'wllama' || engine === 'webllm') return true;
+  return engine === 'openai' && spec.verdictGrammar === true;
 }
 
 export interface PairContext {
@@ -57,10 +75,11 @@ export function judgeConfig(ctx: PairContext): JudgeConfig {
     // A verdict-only judgment is read from its logprobs: that is the protocol, not an option.
     logprobs: o.logprobs || ctx.template.family === 'verdict-only',
     constrained: o.constrained,
-    // llama.cpp takes the protocol's own verdict grammar: the reasoning stays free and the
-    // verdict is the protocol's. Other engines keep the JSON form (web-llm and servers take
-    // grammars too, but that is not yet checked on a real GPU or server).
-    ...(ctx.model.engine === 'wllama' ? { constraint: 'grammar' as const } : {}),
+    // Engines that take grammars get the protocol's own verdict grammar: the reasoning stays
+    // free and the verdict is the protocol's. The others keep the JSON form.
+    ...((ctx.model.grammar ?? takesVerdictGrammar(ctx.model.engine))
+      ? { constraint: 'grammar' as const }
+      : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { OpenAIServerState } from './openai.svelte';
 import { Router } from './router.svelte';
 import type { RunsState } from './runs.svelte';
 import { StorageState } from './storage.svelte';
+import { BatchFilesState } from './batch-files.svelte';
 import type { ReviewState } from './review.svelte';
 
 export interface AppServices {
@@ -41,6 +42,8 @@ export class AppState {
   demo = $state.raw<DemoState | null>(null);
   /** Batch runs: the runner's code loads just after start (to resume runs left running), not with the page. */
   runs = $state.raw<RunsState | null>(null);
+  /** Batch request files out of a run, results files into one (Runs pages). */
+  readonly batchFiles: BatchFilesState;
 
   constructor(readonly services: AppServices) {
     this.storage = new StorageState(services.dbName);
@@ -54,6 +57,7 @@ export class AppState {
     // A new version never swaps code under a running judgment or a model load.
     this.pwa = new PwaState(() => this.busy);
     this.privacy = new PrivacyState(this.models);
+    this.batchFiles = new BatchFilesState(this.storage);
   }
 
   /** Work that an update (page reload) must not interrupt. */

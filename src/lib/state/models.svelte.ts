@@ -14,6 +14,7 @@ import { GGUF_CATALOG, type GgufCatalogEntry } from '../engine/gguf-catalog';
 import { offeredModels, recommendOffered, type OfferedModel } from '../engine/offered';
 import { runTestPrompt, type TestPromptResult } from '../engine/test-prompt';
 import type { JudgeEngine, LoadedModel, LoadProgress, ModelSpec } from '../engine/types';
+import { llamaBackend } from './llama-backend.svelte';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -122,8 +123,9 @@ export class ModelState {
   }
 
   /** Download (or read from cache) and load the selected model. Resolves once it is ready or failed. */
-  async load(spec: ModelSpec | undefined = this.selected?.spec): Promise<void> {
-    if (!spec) return;
+  async load(given: ModelSpec | undefined = this.selected?.spec): Promise<void> {
+    if (!given) return;
+    const spec = llamaBackend.apply(given, this.device);
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;

@@ -5,6 +5,13 @@ import {
   type OpenAICapabilities,
 } from '../engine/openai-spec';
 import { LazyOpenAIEngine } from '../engine/openai-lazy';
+import {
+  CONSTRAIN_KINDS,
+  CONSTRAIN_LABELS,
+  grammarField,
+  isConstrainKind,
+  type ConstrainKind,
+} from '../engine/constraint-fields';
 import { endpointHost, parseEndpoint } from '../engine/openai-http';
 import type { ServerReport } from '../engine/openai-probe';
 import { EndpointPool } from '../run/endpoints';
@@ -25,6 +32,7 @@ const KEYS = {
   apiKey: 'arbiter.openai.apiKey',
   capabilities: 'arbiter.openai.capabilities',
   contextWindow: 'arbiter.openai.contextWindow',
+  constrain: 'arbiter.openai.constrain',
 } as const;
 
 export class OpenAIServerState {
@@ -38,6 +46,13 @@ export class OpenAIServerState {
   contextWindow = $state(8192);
   /** More servers of the same model: a batch run spreads over the live ones. */
   readonly more = new OpenAIServerList(this);
+  /** "Constrained verdicts": which grammar field this server takes; off by default. */
+  constrain = $state<ConstrainKind>('off');
+  /** The choices of that setting, as the panel lists them. */
+  readonly constrainOptions = CONSTRAIN_KINDS.map((value) => ({
+    value,
+    label: CONSTRAIN_LABELS[value],
+  }));
   /** The endpoint, model and key of the last connection test that failed. */
   private failedFor = $state<string | null>(null);
 
@@ -49,7 +64,7 @@ export class OpenAIServerState {
   }
 
   private settingsKey(): string {
-    return JSON.stringify([this.endpoint.trim(), this.model.trim(), this.apiKey]);
+    return JSON.stringify([this.endpoint.trim(), this.model.trim(), this.apiKey, this.constrain]);
   }
 
   /** The server is the engine the app judges with right now. */
@@ -72,6 +87,8 @@ export class OpenAIServerState {
       // a corrupt entry just means defaults
     }
     this.contextWindow = Number(localStorage.getItem(KEYS.contextWindow)) || 8192;
+    const constrain = localStorage.getItem(KEYS.constrain);
+    if (isConstrainKind(constrain)) this.constrain = constrain;
   }
 
   private save(): void {
@@ -82,6 +99,7 @@ export class OpenAIServerState {
     localStorage.setItem(KEYS.capabilities, JSON.stringify(this.capabilities));
     localStorage.setItem(KEYS.contextWindow, String(this.contextWindow));
     this.more.save();
+    localStorage.setItem(KEYS.constrain, this.constrain);
   }
 
   /** Forget the key (and only the key). */
@@ -109,6 +127,7 @@ export class OpenAIServerState {
         signal: abort.signal,
         ...(this.apiKey ? { apiKey: this.apiKey } : {}),
         ...(this.model.trim() ? { model: this.model.trim() } : {}),
+        constrain: this.constrain,
       });
       if (this.abort !== abort) return;
       this.report = report;
@@ -138,7 +157,12 @@ export class OpenAIServerState {
 
   /** The spec "Use this server" loads; `modelUrl` is the endpoint. */
   spec(): ModelSpec {
-    return openaiModelSpec(this.endpoint.trim(), this.model.trim(), this.contextWindow);
+    return openaiModelSpec(
+      this.endpoint.trim(),
+      this.model.trim(),
+      this.contextWindow,
+      this.constrain !== 'off',
+    );
   }
 
   /** Make this server the app's engine (through ModelState, so the header and Judge page follow). */
@@ -164,7 +188,8 @@ export class OpenAIServerState {
     const engineFor = (url: string, pooled: boolean) =>
       new LazyOpenAIEngine({
         endpoint: url,
-        capabilities: this.capabilities,
+        // The setting decides the field, tested or not: a server that refuses it says so by name.
+        capabilities: { ...this.capabilities, grammar: grammarField(this.constrain) },
         ...(this.apiKey ? { apiKey: this.apiKey } : {}),
         ...(pooled ? { backoff: { retries: 0 } } : {}),
       });
