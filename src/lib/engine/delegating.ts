@@ -21,6 +21,10 @@ export abstract class DelegatingEngine {
     return this.target()?.loaded ?? null;
   }
 
+  get parallelism(): number {
+    return this.target()?.parallelism ?? 1;
+  }
+
   generate(req: GenerateRequest, opts?: GenerateOptions): Promise<GenerateResult> {
     const engine = this.target();
     if (!engine) return Promise.reject(new ModelNotLoadedError());

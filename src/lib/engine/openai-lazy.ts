@@ -15,10 +15,23 @@ export class LazyOpenAIEngine extends DelegatingEngine implements JudgeEngine {
     return this.inner;
   }
 
-  async load(spec: ModelSpec, opts?: LoadOptions): Promise<LoadedModel> {
+  private async engine(): Promise<OpenAIEngine> {
     const { OpenAIEngine } = await import('./openai-engine');
     this.inner ??= new OpenAIEngine(this.opts);
-    return this.inner.load(spec, opts);
+    return this.inner;
+  }
+
+  async load(spec: ModelSpec, opts?: LoadOptions): Promise<LoadedModel> {
+    return (await this.engine()).load(spec, opts);
+  }
+
+  /** The server's models: the endpoint pool's cheap probe. */
+  async listModels(signal?: AbortSignal): Promise<{ id: string }[]> {
+    return (await this.engine()).listModels(signal);
+  }
+
+  get lastCountExact(): boolean {
+    return this.inner?.lastCountExact ?? false;
   }
 
   async unload(): Promise<void> {

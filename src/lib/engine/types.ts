@@ -103,4 +103,6 @@ export interface JudgeEngine extends EnginePort {
   load(spec: ModelSpec, opts?: LoadOptions): Promise<LoadedModel>;
   unload(): Promise<void>;
   readonly loaded: LoadedModel | null;
+  /** Requests it serves well side by side (a pool of servers); unset means one at a time. */
+  readonly parallelism?: number;
 }

@@ -39,6 +39,13 @@ import {
 } from './pair';
 import { summarizeRun, type RunSummary } from '../data/run-summary';
 import { inSlices, nextTask } from './slices';
+import { AllEndpointsDownError } from './endpoints';
+import { runPool } from './pool';
+
+/** When the last generation ended, to measure the gap before the next one (sequential runs). */
+interface GapClock {
+  lastEnd: number | null;
+}
 import { selectItems, toJudgeItem } from './subset';
 import { WriteQueue } from './write-queue';
 
@@ -479,93 +486,155 @@ export class BatchRunner {
   ): Promise<RunStatus> {
     const signal = this.abort.signal;
     const params = pending[0] ? judgmentParams(pending[0].ctx) : run.config.params;
+    const width = Math.max(1, Math.floor(this.deps.engine.parallelism ?? 1));
+    if (width > 1) return this.judgeSideBySide(template, pending, settle, params, width);
     // The next unit's request (and fit check) is built while the current one decodes.
     const prepare = (u: Unit | undefined): Promise<Prepared> | null =>
       u ? this.prepare(u, template) : null;
     let next = prepare(pending[0]);
-    let lastEnd: number | null = null;
+    const clock: GapClock = { lastEnd: null };
     for (let i = 0; i < pending.length; i++) {
       const u = pending[i] as Unit;
       const prepared = await (next as Promise<Prepared>);
       next = prepare(pending[i + 1]);
       if (signal.aborted) break;
-      if (prepared.tooLong) {
-        this.fail(u, 'too-long', prepared.tooLong);
-        settle(u.item.id);
-        lastEnd = null;
-        continue;
-      }
-      let res: GenerateResult;
-      try {
-        res = await this.generate(prepared.request, signal, () => {
-          if (lastEnd !== null) this.noteGap(this.now() - lastEnd);
-          lastEnd = null;
-        });
-      } catch (e) {
-        if (e instanceof AbortedError || signal.aborted) break;
-        if (e instanceof ContextWindowExceededError) {
-          this.fail(u, 'too-long', e.message);
-        } else if (isTransient(e)) {
-          // Retries are used up: stop here, keep everything, let the user resume.
-          const msg = `${errorText(e)} It failed ${this.deps.maxAttempts ?? 5} times in a row, so the run is paused; resume when the GPU is free.`;
-          this.emit({ error: msg, retry: null });
-          return 'paused';
-        } else {
-          this.fail(u, 'error', errorText(e));
-        }
-        settle(u.item.id);
-        lastEnd = null;
-        continue;
-      }
-      lastEnd = this.now();
-      this.ends.push(lastEnd);
-      // The rate is measured over the last 20 ends; older ones are dropped (now and then, in one go).
-      if (this.ends.length > 1000) this.ends.splice(0, this.ends.length - 20);
-      let continued = false;
-      try {
-        // A judgment cut off before its verdict is finished by a short constrained continuation.
-        const allowTie = template.allowsTie && u.ctx.options.allowTie;
-        const done = await finishVerdict(
-          this.deps.engine,
-          template,
-          prepared.request,
-          res,
-          allowTie,
-          signal,
-        );
-        res = done.result;
-        continued = done.continued;
-      } catch (e) {
-        if (e instanceof AbortedError || signal.aborted) break;
-        // The cut-off judgment stands as it is (its parse failure is recorded below).
-      }
-      const j = toJudgment(
-        template,
-        u.planned.order,
-        u.planned.sample,
-        prepared.request,
-        res,
-        continued,
-      );
-      const record = toRecord(j, {
-        runId: this.runId,
-        itemId: u.item.id,
-        key: u.planned.key,
-        params,
-        ctx: u.ctx,
-      });
-      this.queue?.add(record);
-      this.compacts.push(compact(record));
-      if (record.parse === 'failed') {
-        this.fail(u, 'parse', 'No verdict could be read from the judgment.', false);
-      }
-      this.progress.done += 1;
-      this.progress.generated += 1;
-      settle(u.item.id);
-      this.emit({ retry: null, error: null });
+      const outcome = await this.judgeUnit(u, prepared, template, params, settle, clock);
+      if (outcome === 'paused') return 'paused';
+      if (outcome === 'stop') break;
     }
     if (this.stopAs) return this.stopAs;
     return signal.aborted ? 'paused' : 'done';
+  }
+
+  /**
+   * Several units at once, for an engine that serves requests side by side (a pool of servers):
+   * the shared work pool keeps `width` in flight; each judgment is stored as it completes, in
+   * completion order. Gaps between generations mean nothing here and are not measured.
+   */
+  private async judgeSideBySide(
+    template: Template,
+    pending: Unit[],
+    settle: (itemId: string) => void,
+    params: RunRecord['config']['params'],
+    width: number,
+  ): Promise<RunStatus> {
+    const signal = this.abort.signal;
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let paused = false;
+    try {
+      await runPool(
+        pending,
+        async (u) => {
+          const prepared = await this.prepare(u, template);
+          if (stop.signal.aborted) return;
+          const outcome = await this.judgeUnit(u, prepared, template, params, settle, {
+            lastEnd: null,
+          });
+          if (outcome === 'paused') paused = true;
+          if (outcome !== 'next') stop.abort();
+        },
+        { concurrency: width, signal: stop.signal },
+      );
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    if (paused) return 'paused';
+    if (this.stopAs) return this.stopAs;
+    return signal.aborted ? 'paused' : 'done';
+  }
+
+  /** Judge one unit and store it: 'next', 'stop' (the run was stopped) or 'paused' (cannot go on). */
+  private async judgeUnit(
+    u: Unit,
+    prepared: Prepared,
+    template: Template,
+    params: RunRecord['config']['params'],
+    settle: (itemId: string) => void,
+    clock: GapClock,
+  ): Promise<'next' | 'stop' | 'paused'> {
+    const signal = this.abort.signal;
+    if (prepared.tooLong) {
+      this.fail(u, 'too-long', prepared.tooLong);
+      settle(u.item.id);
+      clock.lastEnd = null;
+      return 'next';
+    }
+    let res: GenerateResult;
+    try {
+      res = await this.generate(prepared.request, signal, () => {
+        if (clock.lastEnd !== null) this.noteGap(this.now() - clock.lastEnd);
+        clock.lastEnd = null;
+      });
+    } catch (e) {
+      if (e instanceof AbortedError || signal.aborted) return 'stop';
+      if (e instanceof AllEndpointsDownError) {
+        // No server left to send to: keep everything, let the user resume once one is back.
+        this.emit({ error: `${errorText(e)}`, retry: null });
+        return 'paused';
+      }
+      if (e instanceof ContextWindowExceededError) {
+        this.fail(u, 'too-long', e.message);
+      } else if (isTransient(e)) {
+        // Retries are used up: stop here, keep everything, let the user resume.
+        const msg = `${errorText(e)} It failed ${this.deps.maxAttempts ?? 5} times in a row, so the run is paused; resume when the GPU is free.`;
+        this.emit({ error: msg, retry: null });
+        return 'paused';
+      } else {
+        this.fail(u, 'error', errorText(e));
+      }
+      settle(u.item.id);
+      clock.lastEnd = null;
+      return 'next';
+    }
+    clock.lastEnd = this.now();
+    this.ends.push(clock.lastEnd);
+    // The rate is measured over the last 20 ends; older ones are dropped (now and then, in one go).
+    if (this.ends.length > 1000) this.ends.splice(0, this.ends.length - 20);
+    let continued = false;
+    try {
+      // A judgment cut off before its verdict is finished by a short constrained continuation.
+      const allowTie = template.allowsTie && u.ctx.options.allowTie;
+      const done = await finishVerdict(
+        this.deps.engine,
+        template,
+        prepared.request,
+        res,
+        allowTie,
+        signal,
+      );
+      res = done.result;
+      continued = done.continued;
+    } catch (e) {
+      if (e instanceof AbortedError || signal.aborted) return 'stop';
+      // The cut-off judgment stands as it is (its parse failure is recorded below).
+    }
+    const j = toJudgment(
+      template,
+      u.planned.order,
+      u.planned.sample,
+      prepared.request,
+      res,
+      continued,
+    );
+    const record = toRecord(j, {
+      runId: this.runId,
+      itemId: u.item.id,
+      key: u.planned.key,
+      params,
+      ctx: u.ctx,
+    });
+    this.queue?.add(record);
+    this.compacts.push(compact(record));
+    if (record.parse === 'failed') {
+      this.fail(u, 'parse', 'No verdict could be read from the judgment.', false);
+    }
+    this.progress.done += 1;
+    this.progress.generated += 1;
+    settle(u.item.id);
+    this.emit({ retry: null, error: null });
+    return 'next';
   }
 
   /** The request for a unit and whether it fits: heuristic first, the tokenizer when close. */

@@ -14,8 +14,9 @@ import {
 } from '../engine/constraint-fields';
 import { endpointHost, parseEndpoint } from '../engine/openai-http';
 import type { ServerReport } from '../engine/openai-probe';
+import { serversEngine } from '../run/endpoints';
 import { AbortedError } from '../engine/errors';
-import type { ModelSpec } from '../engine/types';
+import type { JudgeEngine, ModelSpec } from '../engine/types';
 import type { ModelState } from './models.svelte';
 
 /**
@@ -30,7 +31,19 @@ const KEYS = {
   capabilities: 'arbiter.openai.capabilities',
   contextWindow: 'arbiter.openai.contextWindow',
   constrain: 'arbiter.openai.constrain',
+  servers: 'arbiter.openai.servers',
 } as const;
+
+/** Requests in flight at most per server when a run spreads over several (each adapts below it). */
+export const PER_SERVER_CONCURRENCY = 4;
+
+/** The connection test of one more server. */
+export interface ServerCheck {
+  testing: boolean;
+  report: ServerReport | null;
+  error: unknown;
+}
+const untested = (): ServerCheck => ({ testing: false, report: null, error: null });
 
 export class OpenAIServerState {
   endpoint = $state('');
@@ -48,6 +61,10 @@ export class OpenAIServerState {
     value,
     label: CONSTRAIN_LABELS[value],
   }));
+  /** More servers serving the same model (same key): a batch run spreads over the live ones. */
+  servers = $state<string[]>([]);
+  /** Each extra server's last connection test, by index. */
+  checks = $state<ServerCheck[]>([]);
   /** The endpoint, model and key of the last connection test that failed. */
   private failedFor = $state<string | null>(null);
 
@@ -84,6 +101,13 @@ export class OpenAIServerState {
     this.contextWindow = Number(localStorage.getItem(KEYS.contextWindow)) || 8192;
     const constrain = localStorage.getItem(KEYS.constrain);
     if (isConstrainKind(constrain)) this.constrain = constrain;
+    try {
+      const list: unknown = JSON.parse(localStorage.getItem(KEYS.servers) ?? '[]');
+      if (Array.isArray(list)) this.servers = list.filter((u) => typeof u === 'string');
+    } catch {
+      // a corrupt entry just means no extra servers
+    }
+    this.checks = this.servers.map(untested);
   }
 
   private save(): void {
@@ -94,6 +118,37 @@ export class OpenAIServerState {
     localStorage.setItem(KEYS.capabilities, JSON.stringify(this.capabilities));
     localStorage.setItem(KEYS.contextWindow, String(this.contextWindow));
     localStorage.setItem(KEYS.constrain, this.constrain);
+    localStorage.setItem(KEYS.servers, JSON.stringify(this.extraServers()));
+  }
+
+  /** The extra servers that are filled in. */
+  private extraServers(): string[] {
+    return this.servers.map((u) => u.trim()).filter(Boolean);
+  }
+
+  addServer(): void {
+    this.servers.push('');
+    this.checks.push(untested());
+  }
+
+  removeServer(i: number): void {
+    this.servers.splice(i, 1);
+    this.checks.splice(i, 1);
+    localStorage.setItem(KEYS.servers, JSON.stringify(this.extraServers()));
+  }
+
+  /** "Test connection" of extra server `i`: that it answers and serves the model. */
+  async testServer(i: number): Promise<void> {
+    const url = (this.servers[i] ?? '').trim();
+    this.checks[i] = { testing: true, report: null, error: null };
+    try {
+      const { probeServing } = await import('../engine/openai-probe');
+      const report = await probeServing(url, this.model.trim(), this.apiKey);
+      this.checks[i] = { testing: false, report, error: null };
+      this.save();
+    } catch (e) {
+      this.checks[i] = { testing: false, report: null, error: e };
+    }
   }
 
   /** Forget the key (and only the key). */
@@ -172,13 +227,22 @@ export class OpenAIServerState {
     await this.models.load(this.spec());
   }
 
-  /** The engine factory for specs of kind openai (main.ts hands it to EngineHost). */
-  createEngine(spec: ModelSpec): LazyOpenAIEngine {
-    return new LazyOpenAIEngine({
-      endpoint: spec.modelUrl,
-      // The setting decides the field, tested or not: a server that refuses it says so by name.
-      capabilities: { ...this.capabilities, grammar: grammarField(this.constrain) },
-      ...(this.apiKey ? { apiKey: this.apiKey } : {}),
-    });
+  /**
+   * The engine factory for specs of kind openai (main.ts hands it to EngineHost). With more
+   * servers, the endpoint pool the CLI uses: batch runs spread over the live ones, a server that
+   * fails is taken out, probed and brought back.
+   */
+  createEngine(spec: ModelSpec): JudgeEngine {
+    // In a pool the pool retries, on another server when one fails.
+    const engineFor = (url: string, pooled: boolean) =>
+      new LazyOpenAIEngine({
+        endpoint: url,
+        // The setting decides the field, tested or not: a server that refuses it says so by name.
+        capabilities: { ...this.capabilities, grammar: grammarField(this.constrain) },
+        ...(this.apiKey ? { apiKey: this.apiKey } : {}),
+        ...(pooled ? { backoff: { retries: 0 } } : {}),
+      });
+    const urls = [spec.modelUrl, ...this.extraServers().filter((u) => u !== spec.modelUrl)];
+    return serversEngine(urls, spec.modelId, engineFor, PER_SERVER_CONCURRENCY);
   }
 }
