@@ -17,7 +17,7 @@ export async function main(argv: string[], raw: Io, env = process.env): Promise<
       io.out(HELP);
       return 0;
     }
-    return await judgeCommand(cfg, io);
+    return await judgeCommand(cfg, io, env);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`arbiter: ${e.message}\nRun arbiter --help for the options.\n`);

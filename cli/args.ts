@@ -9,7 +9,14 @@ export type OutFormat = (typeof FORMATS)[number];
 export interface CliConfig {
   input: string;
   out: string;
+  /** The first of `endpoints` (or the file's first when only --endpoints is given: ''). */
   endpoint: string;
+  /** Every --endpoint, in order. */
+  endpoints: string[];
+  /** --endpoints FILE: more endpoints, read (and checked) before any request. */
+  endpointsFile: string | null;
+  /** With every endpoint out, how long to wait for one to come back before stopping (ms). */
+  giveUpMs: number;
   model: string;
   apiKey: string | undefined;
   protocol: string;
@@ -48,7 +55,14 @@ Input     JSONL in any format the app imports, or an Arbiter workspace export.
 Resume    Run the same command again: judgments already in --out are skipped.
 
 Options
-  --endpoint URL       Server base URL, e.g. http://127.0.0.1:8000/v1 (env ARBITER_ENDPOINT)
+  --endpoint URL       Server base URL, e.g. http://127.0.0.1:8000/v1 (env ARBITER_ENDPOINT);
+                       give it several times to spread the work over several servers
+  --endpoints FILE     Endpoints as a JSON array or JSONL of {"url", "models"?: [..], "key"?,
+                       "key_env"?, "name"?}; without "models", an endpoint's /v1/models says
+                       which models it serves. Each endpoint has its own concurrency; one that
+                       fails is taken out, probed with backoff and brought back
+  --give-up S          With every endpoint out, wait S seconds for one to come back before
+                       stopping (default 60; a re-run resumes)
   --model ID           Model name as the server lists it in /v1/models
   --api-key KEY        Bearer key if the server wants one (env ARBITER_API_KEY; never written out)
   --out FILE           Results (workspace JSONL); appended to when it exists
@@ -113,7 +127,9 @@ export function parseCli(
       args: argv,
       allowPositionals: true,
       options: {
-        endpoint: { type: 'string' },
+        endpoint: { type: 'string', multiple: true },
+        endpoints: { type: 'string' },
+        'give-up': { type: 'string' },
         model: { type: 'string' },
         'api-key': { type: 'string' },
         out: { type: 'string', short: 'o' },
@@ -152,13 +168,15 @@ export function parseCli(
     );
   if (!input) throw new UsageError('Missing the input file: arbiter judge <data.jsonl> …');
   if (rest.length > 0) throw new UsageError(`Unexpected argument “${rest[0]}”.`);
-  const endpoint = o.endpoint ?? env.ARBITER_ENDPOINT;
-  if (!endpoint) throw new UsageError('Missing --endpoint (or ARBITER_ENDPOINT).');
-  try {
-    parseEndpoint(endpoint);
-  } catch (e) {
-    throw new UsageError(`--endpoint: ${(e as Error).message}`);
-  }
+  const endpoints = o.endpoint ?? (env.ARBITER_ENDPOINT ? [env.ARBITER_ENDPOINT] : []);
+  if (endpoints.length === 0 && !o.endpoints)
+    throw new UsageError('Missing --endpoint (or ARBITER_ENDPOINT, or --endpoints FILE).');
+  for (const endpoint of endpoints)
+    try {
+      parseEndpoint(endpoint);
+    } catch (e) {
+      throw new UsageError(`--endpoint: ${(e as Error).message}`);
+    }
   if (!o.model) throw new UsageError('Missing --model.');
   if (!o.out) throw new UsageError('Missing --out.');
   const protocol = o.protocol ?? 'j1-pairwise';
@@ -185,7 +203,10 @@ export function parseCli(
   return {
     input,
     out: o.out,
-    endpoint,
+    endpoint: endpoints[0] ?? '',
+    endpoints,
+    endpointsFile: o.endpoints ?? null,
+    giveUpMs: (num('give-up', o['give-up'], 0, false) ?? 60) * 1000,
     model: o.model,
     apiKey: o['api-key'] ?? env.ARBITER_API_KEY ?? undefined,
     protocol,
