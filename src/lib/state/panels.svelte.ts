@@ -198,6 +198,15 @@ export class PanelsState {
     }
   }
 
+  /**
+   * Deletes the panel: each member run with its judgments, the way a run is deleted (stopped
+   * first when this tab judges it; other tabs told); the last member takes the panel record.
+   */
+  async deletePanel(panel: PanelRecord): Promise<void> {
+    for (const id of [...panel.memberRunIds].reverse()) await this.runs.deleteRun(id);
+    await this.refresh();
+  }
+
   private control(): PanelControl {
     return {
       stop: (id, action) => (action === 'pause' ? this.runs.pause(id) : this.runs.cancel(id)),
