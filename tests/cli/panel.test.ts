@@ -114,7 +114,7 @@ describe('arbiter judge --model a --model b (the built CLI)', () => {
     const of = <K extends WorkspaceRecord['kind']>(k: K) =>
       recs
         .filter((x): x is Extract<WorkspaceRecord, { kind: K }> => x.kind === k)
-        .map((x) => x.record);
+        .map((x) => x.record as Extract<WorkspaceRecord, { kind: K }>['record']);
     expect(of('dataset')).toHaveLength(1);
     expect(of('item')).toHaveLength(N);
     const panels = of('panel');
