@@ -100,9 +100,7 @@ export class RunsState {
   }
 
   /** Whether this tab only watches `runId` (another tab is judging it). */
-  readOnly(run: RunRecord | null): boolean {
-    return this.scheduler.readOnly(run);
-  }
+  readOnly = (run: RunRecord | null): boolean => this.scheduler.readOnly(run);
 
   /** Loads the lists, recovers interrupted runs, and queues for the engine when a run waits. */
   async init(): Promise<void> {
@@ -170,6 +168,8 @@ export class RunsState {
     }
   }
 
+  /** Runs created elsewhere (a panel's members): tells every tab, hands them to the engine owner. */
+  started = (runId: string): Promise<void> => this.scheduler.started(runId);
   pause = (runId: string): Promise<void> => this.scheduler.stop(runId, 'pause');
   cancel = (runId: string): Promise<void> => this.scheduler.stop(runId, 'cancel');
   resume = (runId: string): Promise<void> => this.scheduler.resume(runId);
