@@ -11,6 +11,8 @@ describe('parseRoute', () => {
     ['#/history/run%201', 'history', ['run 1']],
     ['#/compare/a/b', 'compare', ['a', 'b']],
     ['#/leaderboard/no-such-run', 'leaderboard', ['no-such-run']],
+    ['#/panel/a/b/c', 'panel', ['a', 'b', 'c']],
+    ['#/panel/a%2Fx/b', 'panel', ['a/x', 'b']],
     ['#/nope', 'not-found', []],
     ['#/Judge', 'not-found', []],
     ['#/not-found', 'not-found', []],

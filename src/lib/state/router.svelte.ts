@@ -8,6 +8,7 @@ export type ViewName =
   | 'review'
   | 'compare'
   | 'leaderboard'
+  | 'panel'
   | 'privacy'
   | 'demo'
   | 'not-found';
@@ -21,6 +22,7 @@ const views: ViewName[] = [
   'review',
   'compare',
   'leaderboard',
+  'panel',
   'privacy',
   'demo',
 ];
@@ -42,7 +44,7 @@ export function parseRoute(hash: string): {
   const [name = '', ...rest] = hash.replace(/^#\/?/, '').split('/');
   const view =
     name === '' ? 'judge' : views.includes(name as ViewName) ? (name as ViewName) : 'not-found';
-  // Every segment after the view (compare has two run ids); `param` stays the first one.
+  // Every segment after the view (compare has two run ids, panel two or more); `param` stays the first one.
   const params = rest.filter(Boolean).map(decodeSegment);
   return { view, param: params[0] ?? null, params };
 }

@@ -30,6 +30,7 @@ const titles: Record<string, string> = {
   ModelFileMismatchError: 'A model file is damaged or wrong',
   ModelLibraryMismatchError: 'The model library does not fit',
   ModelWeightsMismatchError: 'These weights belong to another model',
+  PanelRunsError: 'These runs cannot be reviewed as a panel',
 };
 
 /** Any error, including ones with a `hint` (engine and storage errors), as a message for the UI. */
