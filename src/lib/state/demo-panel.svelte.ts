@@ -2,23 +2,20 @@
 import { EXAMPLES } from '../data/examples';
 import { AbortedError } from '../engine/errors';
 import type { JudgeEngine, ModelSpec } from '../engine/types';
-import { runPanelDemo, type PanelCell, type PanelDemoStage } from '../run/demo-panel';
+import {
+  defaultPanel,
+  MAX_MEMBERS,
+  panelCandidates,
+  runPanelDemo,
+  type PanelCandidate,
+  type PanelCell,
+  type PanelDemoStage,
+} from '../run/demo-panel';
 import { summarizePanelDemo, type PanelDemoSummary } from '../run/demo-panel-summary';
 import type { ModelState } from './models.svelte';
 import type { StorageState } from './storage.svelte';
 
-/** The e2e build's judges that disagree, the panel it starts with when they are offered. */
-const TEST_PANEL = ['arbiter-test-flipper', 'arbiter-test-longer', 'arbiter-test-good'];
-/** At most this many members: each loads in turn, and the room should not wait long. */
-export const MAX_MEMBERS = 3;
-
-/** A model the panel can use without a download: loaded, cached whole, or a test model. */
-export interface PanelCandidate {
-  spec: ModelSpec;
-  label: string;
-  /** Why it is available, in words: "loaded", "downloaded", "test model". */
-  why: string;
-}
+export { MAX_MEMBERS, type PanelCandidate };
 
 export class PanelDemoState {
   chosen = $state<string[]>([]);
@@ -33,30 +30,16 @@ export class PanelDemoState {
   error = $state<unknown>(null);
   storageError = $state<unknown>(null);
   private abort: AbortController | null = null;
-  private touched = false;
+  private touched = $state(false);
 
-  readonly candidates = $derived.by((): PanelCandidate[] => {
-    const loaded = this.models.loaded?.spec.modelId;
-    const out: PanelCandidate[] = [];
-    for (const m of this.models.offered) {
-      const id = m.spec.modelId;
-      const cached = this.models.cache.some((c) => c.modelId === id && c.complete);
-      const why = id === loaded ? 'loaded' : cached ? 'downloaded' : m.test ? 'test model' : null;
-      if (why) out.push({ spec: m.spec, label: m.label, why });
-    }
-    const spec = this.models.loaded?.spec;
-    if (spec && !out.some((c) => c.spec.modelId === spec.modelId))
-      out.unshift({ spec, label: spec.modelId, why: 'loaded' });
-    return out;
-  });
+  readonly candidates = $derived<PanelCandidate[]>(
+    panelCandidates(this.models.offered, this.models.cache, this.models.loaded?.spec ?? null),
+  );
 
-  /** The chosen members, or a default: the test panel, else the loaded model and downloaded ones. */
-  readonly selection = $derived.by((): string[] => {
-    if (this.touched) return this.chosen;
-    const ids = this.candidates.map((c) => c.spec.modelId);
-    const test = TEST_PANEL.filter((id) => ids.includes(id));
-    return test.length >= 2 ? test : ids.slice(0, MAX_MEMBERS);
-  });
+  /** The chosen members, or the default panel until the presenter changes it. */
+  readonly selection = $derived<string[]>(
+    this.touched ? this.chosen : defaultPanel(this.candidates),
+  );
 
   readonly summary = $derived<PanelDemoSummary>(
     summarizePanelDemo(
