@@ -32,7 +32,8 @@ export class PanelDemoState {
   private abort: AbortController | null = null;
   private touched = $state(false);
 
-  readonly candidates = $derived<PanelCandidate[]>(
+  // A function, read lazily: `models` is a constructor parameter, set after field initializers.
+  readonly candidates = $derived.by<PanelCandidate[]>(() =>
     panelCandidates(this.models.offered, this.models.cache, this.models.loaded?.spec ?? null),
   );
 
