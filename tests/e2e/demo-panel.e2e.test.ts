@@ -69,13 +69,13 @@ test('a panel of three test judges on the bundled pairs: verdicts in both orders
   );
   expect(checked).toEqual(MEMBERS);
   // Keyboard: Space takes a judge off the panel (the button then says two) and puts it back.
-  const good = page.locator('[data-testid=panel-member][value="arbiter-test-good"]');
-  await good.focus();
+  const goodBox = page.locator('[data-testid=panel-member][value="arbiter-test-good"]');
+  await goodBox.focus();
   await page.keyboard.press('Space');
-  await expect.poll(() => good.isChecked()).toBe(false);
+  await expect.poll(() => goodBox.isChecked()).toBe(false);
   expect(await page.getByTestId('panel-run').textContent()).toMatch(/with 2 judges/);
   await page.keyboard.press('Space');
-  await expect.poll(() => good.isChecked()).toBe(true);
+  await expect.poll(() => goodBox.isChecked()).toBe(true);
   expect(await page.getByTestId('panel-run').textContent()).toMatch(/with 3 judges/);
 
   // Keyboard: the run button is reached and pressed without a mouse.
