@@ -302,6 +302,17 @@ describe('fitWeights: per-member log-odds of accuracy, add-one smoothed', () => 
     expect(w.fallback).toBe(false);
   });
 
+  it("gives the README's example weights: 80 of 100 → 1.35, 95 of 100 → 2.77, which outvotes two at 1.35", () => {
+    const labels = Array.from({ length: 100 }, (): Verdict => 'A');
+    const rightOn = (k: number): V[] => labels.map((_, i) => (i < k ? 'A' : 'B'));
+    const w = fitWeights([rightOn(95), rightOn(80), rightOn(80)], labels);
+    // ln((81/102) / (21/102)) = ln(81/21); ln((96/102) / (6/102)) = ln 16.
+    expect(w.weights[1]).toBeCloseTo(1.35, 2);
+    expect(w.weights[0]).toBeCloseTo(2.77, 2);
+    const r = aggregatePanel(['A', 'B', 'B'], { rule: 'weighted', weights: w.weights });
+    expect(r.result).toBe('A');
+  });
+
   it('says when the weights score the items they were fit on', () => {
     const w = fitWeights([m0, m1], labels);
     expect(w.split.sameItems).toBe(true);

@@ -91,6 +91,12 @@ export function agreementWidth(members: number): number {
   return ((members * (members - 1)) / 2) * K * K + 2 + K;
 }
 
+/** Where each pair's table and Fleiss' counts start: column ranges patternTable may resample apart. */
+export function agreementBlocks(offset: number, members: number): number[] {
+  const pairs = (members * (members - 1)) / 2;
+  return Array.from({ length: pairs + 1 }, (_, p) => offset + p * K * K);
+}
+
 /** Writes one item's agreement counts (members' ratings, see ratingOf) into `out` at `offset`. */
 export function writeAgreementCounts(
   ratings: readonly (Verdict | null)[],
@@ -126,10 +132,25 @@ export function pairKappaFromSums(
   b: number,
 ): number {
   const at = offset + pairIndex(members, a, b) * K * K;
-  const table = Array.from({ length: K }, (_, i) =>
-    Array.from({ length: K }, (_, j) => sums[at + i * K + j]!),
-  );
-  return cohenKappaTable(table);
+  // cohenKappaTable's formula read in place: it runs per pair and bootstrap resample.
+  let n = 0;
+  let agree = 0;
+  let pe = 0;
+  for (let i = 0; i < K; i++) {
+    let row = 0;
+    let col = 0;
+    for (let j = 0; j < K; j++) {
+      row += sums[at + i * K + j]!;
+      col += sums[at + j * K + i]!;
+    }
+    n += row;
+    agree += sums[at + i * K + i]!;
+    pe += row * col;
+  }
+  if (n === 0) return NaN;
+  const po = agree / n;
+  pe /= n * n;
+  return pe === 1 ? (po === 1 ? 1 : NaN) : (po - pe) / (1 - pe);
 }
 
 /** Items both members a < b rated, from summed agreement counts. */
@@ -155,7 +176,8 @@ export function fleissFromSums(
   const at = offset + ((members * (members - 1)) / 2) * K * K;
   const n = sums[at]!;
   const sumP = (sums[at + 1]! - n * members) / (members * (members - 1));
-  return { kappa: fleissFrom(n, members, sumP, sums.subarray(at + 2, at + 2 + K)), n };
+  const totals = [sums[at + 2]!, sums[at + 3]!, sums[at + 4]!];
+  return { kappa: fleissFrom(n, members, sumP, totals), n };
 }
 
 /** Position of the pair a < b in the (0,1), (0,2), …, (1,2), … order. */
@@ -190,27 +212,31 @@ export function panelAgreement(
 ): PanelAgreement {
   const m = results.length;
   const n = Math.max(0, ...results.map((r) => r.length));
-  const table = patternTable(n, agreementWidth(m), (i, out) =>
-    writeAgreementCounts(
-      results.map((r) => ratingOf(r[i])),
-      out,
-    ),
+  const table = patternTable(
+    n,
+    agreementWidth(m),
+    (i, out) =>
+      writeAgreementCounts(
+        results.map((r) => ratingOf(r[i])),
+        out,
+      ),
+    agreementBlocks(0, m),
   );
-  return agreementOf(table, 0, m, opts);
+  return agreementOf(table, 0, m, resampleAll(table, agreementStats(0, m), opts));
 }
 
-/** The PanelAgreement of a pattern table whose agreement counts start at `offset`. */
+/**
+ * The PanelAgreement of a pattern table whose agreement counts start at `offset`, given the
+ * intervals of agreementStats(offset, m) in their order.
+ */
 export function agreementOf(
   table: PatternTable,
   offset: number,
   m: number,
-  opts: BootstrapOptions,
-  intervals: Interval[] | null = null,
+  ivs: readonly Interval[],
 ): PanelAgreement {
   const pairs: [number, number][] = [];
   for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) pairs.push([a, b]);
-  const stats = agreementStats(offset, m);
-  const ivs = intervals ?? resampleAll(table, stats, opts);
   const pairwise: (KappaEstimate | null)[][] = Array.from({ length: m }, () =>
     Array.from({ length: m }, () => null),
   );

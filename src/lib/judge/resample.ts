@@ -1,5 +1,5 @@
 // Bootstrap of many ratio-of-sums figures at once: items grouped into patterns of counts, resampled in one pass.
-import { mulberry32, quantile, type BootstrapOptions, type Interval } from './stats';
+import { quantile, type BootstrapOptions, type Interval } from './stats';
 
 /**
  * Items as count vectors of one width, items with equal vectors sharing a pattern. Every figure
@@ -14,6 +14,17 @@ export interface PatternTable {
   patterns: Float64Array[];
   /** Column sums over every item. */
   sums: Float64Array;
+  /** Column ranges with their own, fewer, patterns (see patternTable's `blocks`). */
+  blocks: Block[];
+}
+
+/** Columns [from, to) and the distinct parts of the patterns there. */
+interface Block {
+  from: number;
+  to: number;
+  /** The part (index into `parts`) of each pattern. */
+  partOf: Uint32Array;
+  parts: Float64Array[];
 }
 
 /** FNV-1a over the cells (whole counts), kept to 30 bits so it is a small-integer Map key. */
@@ -31,41 +42,62 @@ function same(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-/**
- * Groups n items into patterns. `fill(i, out)` writes item i's counts into `out` (zeroed before
- * each call; whole numbers: the hash reads them as integers).
- */
-export function patternTable(
-  n: number,
+/** Distinct vectors: the index of each vector given, and the distinct ones in first-seen order. */
+function distinct(
+  count: number,
   width: number,
   fill: (i: number, out: Float64Array) => void,
-): PatternTable {
+): { indexOf: Uint32Array; vectors: Float64Array[] } {
   const scratch = new Float64Array(width);
   const byHash = new Map<number, number[]>();
-  const patterns: Float64Array[] = [];
-  const itemsOf: number[] = [];
-  const patternOf = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
+  const vectors: Float64Array[] = [];
+  const indexOf = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
     scratch.fill(0);
     fill(i, scratch);
     const h = hashOf(scratch);
     let list = byHash.get(h);
     if (!list) byHash.set(h, (list = []));
-    let p = list.find((q) => same(patterns[q]!, scratch));
+    let p = list.find((q) => same(vectors[q]!, scratch));
     if (p === undefined) {
-      p = patterns.length;
+      p = vectors.length;
       list.push(p);
-      patterns.push(scratch.slice());
-      itemsOf.push(0);
+      vectors.push(scratch.slice());
     }
-    patternOf[i] = p;
-    itemsOf[p]! += 1;
+    indexOf[i] = p;
   }
+  return { indexOf, vectors };
+}
+
+/**
+ * Groups n items into patterns. `fill(i, out)` writes item i's counts into `out` (zeroed before
+ * each call; whole numbers: the hash reads them as integers). `blocks`, the first column of each
+ * of consecutive column ranges, lets a resample add up each range over that range's own distinct
+ * parts: many items' patterns differ in one range only (a panel's members vary independently), so
+ * this costs patterns × ranges per resample instead of patterns × columns.
+ */
+export function patternTable(
+  n: number,
+  width: number,
+  fill: (i: number, out: Float64Array) => void,
+  blocks: readonly number[] = [0],
+): PatternTable {
+  const { indexOf: patternOf, vectors: patterns } = distinct(n, width, fill);
+  const itemsOf = new Float64Array(patterns.length);
+  for (let i = 0; i < n; i++) itemsOf[patternOf[i]!]! += 1;
   const sums = new Float64Array(width);
   patterns.forEach((c, p) => {
     for (let k = 0; k < width; k++) sums[k]! += itemsOf[p]! * c[k]!;
   });
-  return { n, width, patternOf, patterns, sums };
+  const starts = [...new Set([0, ...blocks])].filter((b) => b < width).sort((a, b) => a - b);
+  const ranges = starts.map((from, b) => {
+    const to = starts[b + 1] ?? width;
+    const { indexOf: partOf, vectors: parts } = distinct(patterns.length, to - from, (p, out) =>
+      out.set(patterns[p]!.subarray(from, to)),
+    );
+    return { from, to, partOf, parts };
+  });
+  return { n, width, patternOf, patterns, sums, blocks: ranges };
 }
 
 /** A figure computed from a table's (or a resample's) column sums; NaN when undefined. */
@@ -94,8 +126,10 @@ export function resampleJob(
   const { iterations = 1000, seed = 1, alpha = 0.05 } = opts;
   const { n, width, patternOf, patterns } = table;
   const values = stats.map(() => [] as number[]);
-  const rand = mulberry32(seed);
+  // mulberry32(seed) inlined (the same sequence, see stats.ts): the draws are most of the cost.
+  let state = seed >>> 0;
   const mult = new Float64Array(patterns.length);
+  const partMult = table.blocks.map((b) => new Float64Array(b.parts.length));
   const sums = new Float64Array(width);
   const total = n > 0 ? iterations : 0;
   let it = 0;
@@ -108,13 +142,26 @@ export function resampleJob(
       const end = Math.min(total, it + count);
       for (; it < end; it++) {
         mult.fill(0);
-        for (let i = 0; i < n; i++) mult[patternOf[Math.floor(rand() * n)]!]! += 1;
+        for (let i = 0; i < n; i++) {
+          state = (state + 0x6d2b79f5) >>> 0;
+          let t = state;
+          t = Math.imul(t ^ (t >>> 15), t | 1);
+          t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+          const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+          mult[patternOf[Math.floor(r * n)]!]! += 1;
+        }
         sums.fill(0);
-        for (let p = 0; p < patterns.length; p++) {
-          const m = mult[p]!;
-          if (m === 0) continue;
-          const c = patterns[p]!;
-          for (let k = 0; k < width; k++) sums[k]! += m * c[k]!;
+        for (let b = 0; b < table.blocks.length; b++) {
+          const { from, to, partOf, parts } = table.blocks[b]!;
+          const pm = partMult[b]!;
+          pm.fill(0);
+          for (let p = 0; p < patterns.length; p++) pm[partOf[p]!]! += mult[p]!;
+          for (let q = 0; q < parts.length; q++) {
+            const m = pm[q]!;
+            if (m === 0) continue;
+            const c = parts[q]!;
+            for (let k = from; k < to; k++) sums[k]! += m * c[k - from]!;
+          }
         }
         for (let s = 0; s < stats.length; s++) {
           const v = stats[s]!(sums);

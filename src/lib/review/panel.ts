@@ -2,6 +2,7 @@
 import {
   agreementOf,
   agreementStats,
+  agreementBlocks,
   agreementWidth,
   ratingOf,
   writeAgreementCounts,
@@ -19,7 +20,10 @@ import {
   type PanelResult,
   type PanelRule,
 } from '../judge/panel';
-import { patternTable, resampleAll, type SumsStat } from '../judge/resample';
+import { patternTable, resampleJob, type ResampleJob, type SumsStat } from '../judge/resample';
+import { REVIEW_BOOTSTRAP } from './dashboard';
+import { BOOTSTRAP_CHUNK, type IntervalHooks } from './intervals';
+import { afterPaint, tick } from './schedule';
 import type { BootstrapOptions, Interval } from '../judge/stats';
 import type { Verdict } from '../judge/types';
 
@@ -57,7 +61,7 @@ export interface PanelReviewInput {
   tiesAllowed?: boolean;
   /** `'weighted'`: how weights are fit (fitWeights); with `heldOut` the review covers the held-out items only. */
   weighting?: FitOptions;
-  /** Default: the review's (1,000 resamples, seed 1, 95%); 0 iterations leaves the intervals NaN. */
+  /** Default PANEL_BOOTSTRAP (1,000 resamples, seed 1, 95%); 0 iterations leaves the bounds NaN. */
   bootstrap?: BootstrapOptions;
 }
 
@@ -234,8 +238,21 @@ function judgeFigures(
   };
 }
 
-/** Everything the panel review shows, from its members' outcomes. Pure; no store, no DOM. */
-export function buildPanelReview(input: PanelReviewInput): PanelReview {
+/** Defaults of the panel review's intervals: the run review's (REVIEW_BOOTSTRAP). */
+export const PANEL_BOOTSTRAP: Required<BootstrapOptions> = REVIEW_BOOTSTRAP;
+
+/** A panel review whose figures are computed and whose intervals are still to resample. */
+export interface PreparedPanelReview {
+  /** Every figure; each interval's bounds NaN (its estimate is set). */
+  review: PanelReview;
+  /** The bootstrap of every interval at once (PANEL_BOOTSTRAP unless overridden), to step in chunks. */
+  intervalsJob(opts?: BootstrapOptions): ResampleJob;
+  /** The review with the job's result as its intervals. */
+  withIntervals(intervals: Interval[]): PanelReview;
+}
+
+/** Everything the panel review shows, from its members' outcomes, intervals to come. Pure: no store, no DOM. */
+export function preparePanelReview(input: PanelReviewInput): PreparedPanelReview {
   const { members } = input;
   const M = members.length;
   const rule: PanelRule =
@@ -278,69 +295,100 @@ export function buildPanelReview(input: PanelReviewInput): PanelReview {
   const margins = new Float64Array(scored.length);
   const wrong = new Uint8Array(scored.length);
 
-  const table = patternTable(scored.length, width, (s, out) => {
-    const i = scored[s]!;
-    const item = input.items[i]!;
-    const label = labels[i] ?? null;
-    const labelled = label !== null;
-    const longerIs =
-      item.lenA === undefined || item.lenB === undefined || item.lenA === item.lenB
-        ? null
-        : item.lenA > item.lenB
-          ? 'A'
-          : 'B';
-    const finals = members.map((_, m) => resultOf(m, i));
-    for (let m = 0; m < M; m++) {
-      const o = members[m]!.outcomes[i];
-      const v = finals[m]!;
-      const agrees = v === null || v === 'failed' || typeof v === 'number' ? null : v === label;
-      judgeCounts(
-        out,
-        m * JW,
-        o != null,
-        agrees,
-        labelled,
-        v,
-        o?.verdictAB,
-        o?.verdictBA,
-        longerIs,
-      );
-    }
-    const r = aggregatePanel(finals, opts);
-    results[s] = r;
-    const sorted = [r.votes.A, r.votes.B, r.votes.tie].sort((a, b) => b - a);
-    margins[s] = sorted[0]! - sorted[1]!;
-    const agrees = pairwise ? panelAgrees(r, label) : null;
-    wrong[s] = agrees === false ? 1 : 0;
-    if (pairwise) {
-      const ab = aggregatePanel(
-        members.map((_, m) => orderValue(members[m]!.outcomes[i]?.verdictAB)),
-        opts,
-      );
-      const ba = aggregatePanel(
-        members.map((_, m) => orderValue(members[m]!.outcomes[i]?.verdictBA)),
-        opts,
-      );
-      const side = (p: PanelResult): Verdict | null | undefined =>
-        p.noVerdict === 'no-members' ? undefined : (p.result as Verdict | null);
-      const present = r.missing.length < M;
-      judgeCounts(out, panelAt, present, agrees, labelled, r.result, side(ab), side(ba), longerIs);
-    }
-    if (withLoo && labelled) {
+  // Items repeat a few combinations of members' verdicts: each is aggregated once (results are
+  // shared, never changed). `without` is the member left out (-1: none), as the weights differ.
+  const memo = new Map<string, PanelResult>();
+  const aggregate = (values: (PairResultValue | null)[], o: PanelOptions, without: number) => {
+    if (!pairwise) return aggregatePanel(values, o);
+    const key = `${without}:${values.map((v) => (v === null ? '.' : v)).join(',')}`;
+    let r = memo.get(key);
+    if (!r) memo.set(key, (r = aggregatePanel(values, o)));
+    return r;
+  };
+
+  // Members vary independently: each judge's columns, leave-one-out and each kappa resample apart.
+  const blocks = [...members.map((_, m) => m * JW), panelAt, looAt, ...agreementBlocks(agreeAt, M)];
+  const table = patternTable(
+    scored.length,
+    width,
+    (s, out) => {
+      const i = scored[s]!;
+      const item = input.items[i]!;
+      const label = labels[i] ?? null;
+      const labelled = label !== null;
+      const longerIs =
+        item.lenA === undefined || item.lenB === undefined || item.lenA === item.lenB
+          ? null
+          : item.lenA > item.lenB
+            ? 'A'
+            : 'B';
+      const finals = members.map((_, m) => resultOf(m, i));
       for (let m = 0; m < M; m++) {
-        const loo = aggregatePanel(
-          finals.filter((_, k) => k !== m),
-          looOpts[m]!,
+        const o = members[m]!.outcomes[i];
+        const v = finals[m]!;
+        const agrees = v === null || v === 'failed' || typeof v === 'number' ? null : v === label;
+        judgeCounts(
+          out,
+          m * JW,
+          o != null,
+          agrees,
+          labelled,
+          v,
+          o?.verdictAB,
+          o?.verdictBA,
+          longerIs,
         );
-        const a = panelAgrees(loo, label);
-        if (a !== null) {
-          out[looAt + m * LW] = 1;
-          if (a) out[looAt + m * LW + 1] = 1;
+      }
+      const r = aggregate(finals, opts, -1);
+      results[s] = r;
+      const sorted = [r.votes.A, r.votes.B, r.votes.tie].sort((a, b) => b - a);
+      margins[s] = sorted[0]! - sorted[1]!;
+      const agrees = pairwise ? panelAgrees(r, label) : null;
+      wrong[s] = agrees === false ? 1 : 0;
+      if (pairwise) {
+        const ab = aggregate(
+          members.map((_, m) => orderValue(members[m]!.outcomes[i]?.verdictAB)),
+          opts,
+          -1,
+        );
+        const ba = aggregate(
+          members.map((_, m) => orderValue(members[m]!.outcomes[i]?.verdictBA)),
+          opts,
+          -1,
+        );
+        const side = (p: PanelResult): Verdict | null | undefined =>
+          p.noVerdict === 'no-members' ? undefined : (p.result as Verdict | null);
+        const present = r.missing.length < M;
+        judgeCounts(
+          out,
+          panelAt,
+          present,
+          agrees,
+          labelled,
+          r.result,
+          side(ab),
+          side(ba),
+          longerIs,
+        );
+      }
+      if (withLoo && labelled) {
+        for (let m = 0; m < M; m++) {
+          const loo = aggregate(
+            finals.filter((_, k) => k !== m),
+            looOpts[m]!,
+            m,
+          );
+          const a = panelAgrees(loo, label);
+          if (a !== null) {
+            out[looAt + m * LW] = 1;
+            if (a) out[looAt + m * LW + 1] = 1;
+          }
         }
       }
-    }
-    if (pairwise) writeAgreementCounts(finals.map(ratingOf), out, agreeAt);
-  });
+      if (pairwise) writeAgreementCounts(finals.map(ratingOf), out, agreeAt);
+    },
+    blocks,
+  );
 
   const stats: SumsStat[] = [];
   for (let m = 0; m < M; m++) stats.push(...judgeStats(m * JW));
@@ -362,9 +410,6 @@ export function buildPanelReview(input: PanelReviewInput): PanelReview {
   }
   const agreementFrom = stats.length;
   stats.push(...agreementStats(agreeAt, M));
-  const boot = { iterations: 1000, seed: 1, alpha: 0.05, ...input.bootstrap };
-  const iv = resampleAll(table, stats, boot);
-
   const scoreLabels = scored.map((i) => {
     const l = input.items[i]!.label;
     return typeof l === 'number' && Number.isFinite(l) ? l : null;
@@ -374,56 +419,96 @@ export function buildPanelReview(input: PanelReviewInput): PanelReview {
   const num = (v: PairResultValue | Verdict | number | null | undefined) =>
     typeof v === 'number' ? v : null;
 
-  const memberFigures = members.map((mem, m): MemberFigures => ({
-    runId: mem.runId,
-    modelId: mem.modelId,
-    weight: weights ? weights.weights[m]! : null,
-    ...judgeFigures(
-      table.sums,
-      m * JW,
-      iv.slice(m * 5, m * 5 + 5),
-      scoresOf(scored.map((i) => num(resultOf(m, i)))),
-    ),
-  }));
-  const panel = judgeFigures(
-    table.sums,
-    panelAt,
-    iv.slice(M * 5, M * 5 + 5),
-    scoresOf(results.map((r) => num(r.result))),
-  );
-  const leaveOneOut: LeaveOneOut[] = withLoo
-    ? members.map((mem, m) => {
-        const at = (M + 1) * 5 + m * 4;
-        return {
-          member: m,
-          runId: mem.runId,
-          modelId: mem.modelId,
-          accuracy: iv[at]!,
-          change: iv[at + 1]!,
-          strictAccuracy: iv[at + 2]!,
-          strictChange: iv[at + 3]!,
-        };
-      })
-    : [];
-  const agreement = agreementOf(table, agreeAt, M, boot, iv.slice(agreementFrom));
-
   const splitAt: number[] = [];
   results.forEach((r, s) => {
     if (r.split) splitAt.push(s);
   });
   splitAt.sort((a, b) => wrong[b]! - wrong[a]! || margins[a]! - margins[b]! || a - b);
+  const splitItems = splitAt.map((s) => scored[s]!);
+  const memberScores = members.map((_, m) => scoresOf(scored.map((i) => num(resultOf(m, i)))));
+  const panelScores = scoresOf(results.map((r) => num(r.result)));
 
-  return {
-    rule,
-    tiesAllowed,
-    pairwise,
-    scored,
-    members: memberFigures,
-    panel,
-    agreement,
-    leaveOneOut,
-    results,
-    splitItems: splitAt.map((s) => scored[s]!),
-    weights,
+  const assemble = (iv: Interval[]): PanelReview => {
+    const memberFigures = members.map((mem, m): MemberFigures => ({
+      runId: mem.runId,
+      modelId: mem.modelId,
+      weight: weights ? weights.weights[m]! : null,
+      ...judgeFigures(table.sums, m * JW, iv.slice(m * 5, m * 5 + 5), memberScores[m]!),
+    }));
+    const panel = judgeFigures(table.sums, panelAt, iv.slice(M * 5, M * 5 + 5), panelScores);
+    const leaveOneOut: LeaveOneOut[] = withLoo
+      ? members.map((mem, m) => {
+          const at = (M + 1) * 5 + m * 4;
+          return {
+            member: m,
+            runId: mem.runId,
+            modelId: mem.modelId,
+            accuracy: iv[at]!,
+            change: iv[at + 1]!,
+            strictAccuracy: iv[at + 2]!,
+            strictChange: iv[at + 3]!,
+          };
+        })
+      : [];
+    const agreement = agreementOf(table, agreeAt, M, iv.slice(agreementFrom));
+    return {
+      rule,
+      tiesAllowed,
+      pairwise,
+      scored,
+      members: memberFigures,
+      panel,
+      agreement,
+      leaveOneOut,
+      results,
+      splitItems,
+      weights,
+    };
   };
+
+  const points = stats.map((stat): Interval => ({
+    estimate: stat(table.sums),
+    lower: NaN,
+    upper: NaN,
+  }));
+  return {
+    review: assemble(points),
+    intervalsJob: (opts = {}) => resampleJob(table, stats, { ...PANEL_BOOTSTRAP, ...opts }),
+    withIntervals: assemble,
+  };
+}
+
+/**
+ * Everything the panel review shows, with every interval (`input.bootstrap`, default
+ * PANEL_BOOTSTRAP; 0 iterations leaves the bounds NaN). A view that must paint first uses
+ * preparePanelReview and fillPanelIntervals instead: the same numbers.
+ */
+export function buildPanelReview(input: PanelReviewInput): PanelReview {
+  const prepared = preparePanelReview(input);
+  const job = prepared.intervalsJob(input.bootstrap);
+  if (job.iterations === 0) return prepared.review;
+  job.step(Infinity);
+  return prepared.withIntervals(job.result());
+}
+
+/**
+ * The review with its intervals, resampled in chunks after the point figures are painted (as the
+ * run review's fillIntervals does); null when `live()` turned false first.
+ */
+export async function fillPanelIntervals(
+  prepared: PreparedPanelReview,
+  hooks: IntervalHooks,
+  opts: BootstrapOptions = {},
+): Promise<PanelReview | null> {
+  const { live, onProgress, start = afterPaint, between = tick } = hooks;
+  const job = prepared.intervalsJob(opts);
+  onProgress(0, job.iterations);
+  await start();
+  if (!live()) return null;
+  while (!job.done) {
+    await between();
+    if (!live()) return null;
+    onProgress(job.step(BOOTSTRAP_CHUNK), job.iterations);
+  }
+  return prepared.withIntervals(job.result());
 }
