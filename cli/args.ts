@@ -9,8 +9,18 @@ export type OutFormat = (typeof FORMATS)[number];
 export interface CliConfig {
   input: string;
   out: string;
+  /** The first of `endpoints` (or the file's first when only --endpoints is given: ''). */
   endpoint: string;
+  /** Every --endpoint, in order. */
+  endpoints: string[];
+  /** --endpoints FILE: more endpoints, read (and checked) before any request. */
+  endpointsFile: string | null;
+  /** With every endpoint out, how long to wait for one to come back before stopping (ms). */
+  giveUpMs: number;
+  /** The first --model. */
   model: string;
+  /** Every --model, in order: two or more judge as a panel (one run per model, one output). */
+  models: string[];
   apiKey: string | undefined;
   protocol: string;
   bothOrders: boolean;
@@ -48,8 +58,17 @@ Input     JSONL in any format the app imports, or an Arbiter workspace export.
 Resume    Run the same command again: judgments already in --out are skipped.
 
 Options
-  --endpoint URL       Server base URL, e.g. http://127.0.0.1:8000/v1 (env ARBITER_ENDPOINT)
-  --model ID           Model name as the server lists it in /v1/models
+  --endpoint URL       Server base URL, e.g. http://127.0.0.1:8000/v1 (env ARBITER_ENDPOINT);
+                       give it several times to spread the work over several servers
+  --endpoints FILE     Endpoints as a JSON array or JSONL of {"url", "models"?: [..], "key"?,
+                       "key_env"?, "name"?}; without "models", an endpoint's /v1/models says
+                       which models it serves. Each endpoint has its own concurrency; one that
+                       fails is taken out, probed with backoff and brought back
+  --give-up S          With every endpoint out, wait S seconds for one to come back before
+                       stopping (default 60; a re-run resumes)
+  --model ID           Model name as the server lists it in /v1/models; give it several times
+                       for a panel: each model judges every item (side by side), and --out
+                       holds one run per model grouped as one panel (review it in the app)
   --api-key KEY        Bearer key if the server wants one (env ARBITER_API_KEY; never written out)
   --out FILE           Results (workspace JSONL); appended to when it exists
   --protocol ID        Template id (default j1-pairwise); one of:
@@ -113,8 +132,10 @@ export function parseCli(
       args: argv,
       allowPositionals: true,
       options: {
-        endpoint: { type: 'string' },
-        model: { type: 'string' },
+        endpoint: { type: 'string', multiple: true },
+        endpoints: { type: 'string' },
+        'give-up': { type: 'string' },
+        model: { type: 'string', multiple: true },
         'api-key': { type: 'string' },
         out: { type: 'string', short: 'o' },
         protocol: { type: 'string' },
@@ -152,14 +173,20 @@ export function parseCli(
     );
   if (!input) throw new UsageError('Missing the input file: arbiter judge <data.jsonl> …');
   if (rest.length > 0) throw new UsageError(`Unexpected argument “${rest[0]}”.`);
-  const endpoint = o.endpoint ?? env.ARBITER_ENDPOINT;
-  if (!endpoint) throw new UsageError('Missing --endpoint (or ARBITER_ENDPOINT).');
-  try {
-    parseEndpoint(endpoint);
-  } catch (e) {
-    throw new UsageError(`--endpoint: ${(e as Error).message}`);
-  }
-  if (!o.model) throw new UsageError('Missing --model.');
+  const endpoints = o.endpoint ?? (env.ARBITER_ENDPOINT ? [env.ARBITER_ENDPOINT] : []);
+  if (endpoints.length === 0 && !o.endpoints)
+    throw new UsageError('Missing --endpoint (or ARBITER_ENDPOINT, or --endpoints FILE).');
+  for (const endpoint of endpoints)
+    try {
+      parseEndpoint(endpoint);
+    } catch (e) {
+      throw new UsageError(`--endpoint: ${(e as Error).message}`);
+    }
+  const models = o.model ?? [];
+  if (models.length === 0) throw new UsageError('Missing --model.');
+  const twice = models.find((m, i) => models.indexOf(m) !== i);
+  if (twice !== undefined)
+    throw new UsageError(`--model ${twice} is given twice: each panel member is another model.`);
   if (!o.out) throw new UsageError('Missing --out.');
   const protocol = o.protocol ?? 'j1-pairwise';
   if (!getTemplate(protocol))
@@ -175,6 +202,9 @@ export function parseCli(
   for (const f of formats)
     if (!(FORMATS as readonly string[]).includes(f))
       throw new UsageError(`Unknown --format “${f}”. Choose from: ${FORMATS.join(', ')}.`);
+  // The exports are per run and named after --out: a panel's members would overwrite each other.
+  if (models.length > 1 && formats.some((f) => f !== 'workspace'))
+    throw new UsageError('--format takes one --model; a panel writes its workspace file only.');
   const conc =
     o.concurrency === undefined || o.concurrency === 'auto'
       ? null
@@ -185,8 +215,12 @@ export function parseCli(
   return {
     input,
     out: o.out,
-    endpoint,
-    model: o.model,
+    endpoint: endpoints[0] ?? '',
+    endpoints,
+    endpointsFile: o.endpoints ?? null,
+    giveUpMs: (num('give-up', o['give-up'], 0, false) ?? 60) * 1000,
+    model: models[0] as string,
+    models,
     apiKey: o['api-key'] ?? env.ARBITER_API_KEY ?? undefined,
     protocol,
     bothOrders: !o['one-order'],

@@ -1,10 +1,24 @@
 // Progress on stderr: a redrawn bar with rate and ETA on a terminal, a plain line per 10% otherwise.
+import type { EndpointView } from '../src/lib/run/endpoints';
 import type { Io } from './io';
 
 /** What the line shows of the pool's adaptive concurrency. */
 export interface ConcurrencyView {
   readonly limit: number;
   readonly max: number;
+}
+
+/** One endpoint in the progress line: throughput, in flight of its limit, and its health. */
+export function endpointStatus(v: EndpointView, elapsedMs: number, now: number): string {
+  const rate = (v.done * 1000) / Math.max(1, elapsedMs);
+  if (v.health === 'up')
+    return `${v.name} up ${rate.toFixed(1)}/s ${v.inFlight}/${v.limit}${v.limit < v.max ? ` of ${v.max}` : ''} in flight`;
+  const when = v.probing
+    ? 'probing now'
+    : v.nextProbeAt === null
+      ? 'probing'
+      : `probing in ${Math.max(0, (v.nextProbeAt - now) / 1000).toFixed(1)} s`;
+  return `${v.name} out, ${when}`;
 }
 
 export function formatDuration(ms: number): string {
@@ -30,6 +44,8 @@ export class Progress {
     private readonly io: Io,
     private readonly quiet: boolean,
     private readonly concurrency: ConcurrencyView | null = null,
+    /** With several endpoints: each one's throughput, in flight and health (pool clock). */
+    private readonly endpoints: (() => EndpointView[]) | null = null,
   ) {
     this.done = already;
     this.lastDecile = Math.floor((already / Math.max(1, total)) * 10);
@@ -50,7 +66,12 @@ export class Progress {
     const conc = c
       ? ` · ${c.limit}${c.limit < c.max ? `/${c.max} in flight (server busy)` : ' in flight'}`
       : '';
-    return `${this.done}/${this.total} judgments (${pct.toFixed(1)}%) · ${rate.toFixed(1)}/s · ETA ${formatDuration(etaMs)}${conc}`;
+    const eps = this.endpoints
+      ? ` · ${this.endpoints()
+          .map((v) => endpointStatus(v, now - this.start, performance.now()))
+          .join(' · ')}`
+      : '';
+    return `${this.done}/${this.total} judgments (${pct.toFixed(1)}%) · ${rate.toFixed(1)}/s · ETA ${formatDuration(etaMs)}${conc}${eps}`;
   }
 
   tick(): void {

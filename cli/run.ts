@@ -7,8 +7,7 @@ import type { CliConfig } from './args';
 import { readInput } from './input';
 import { Progress } from './progress';
 import { metricsOf, metricsTable } from './metrics';
-import { OpenAIEngine, openaiModelSpec } from '../src/lib/engine/openai-engine';
-import { probeServer } from '../src/lib/engine/openai-probe';
+import type { OpenAIEngine } from '../src/lib/engine/openai-engine';
 import {
   AbortedError,
   ContextWindowExceededError,
@@ -43,7 +42,9 @@ import {
   type PairOptions,
   type PlannedJudgment,
 } from '../src/lib/run/pair';
-import { AdaptiveLimit, probeConcurrency, runPool } from '../src/lib/run/pool';
+import { AdaptiveLimit, runPool } from '../src/lib/run/pool';
+import { AllEndpointsDownError, type EndpointPool } from '../src/lib/run/endpoints';
+import { connect, endpointSpecs, endpointSummary, type Connected } from './connect';
 import { canonicalJson, sha256Hex, useSyncSha256, type JsonValue } from '../src/lib/store/key';
 import type { ItemRecord, JudgmentRecord, RunFailure, RunRecord } from '../src/lib/store/schema';
 import {
@@ -57,6 +58,18 @@ import { writeExports } from './exports';
 import type { Io } from './io';
 import { createNodeFetch } from './node-fetch';
 
+/** Malformed SSE lines the endpoints' engines skipped. */
+const malformedLines = (pool: EndpointPool) =>
+  pool.endpoints.reduce(
+    (n, e) =>
+      n +
+      [...e.engines.values()].reduce(
+        (m, x) => m + ((x as Partial<OpenAIEngine>).stats?.malformedLines ?? 0),
+        0,
+      ),
+    0,
+  );
+
 export type { Io };
 
 /** Thrown for bad input or configuration: exit code 2. */
@@ -68,10 +81,8 @@ export class ConfigError extends Error {
 class ReplayEngine implements JudgeEngine {
   readonly kind = 'openai' as const;
   constructor(
-    private readonly inner: OpenAIEngine,
+    private readonly inner: JudgeEngine,
     private readonly replays: Map<string, JudgmentRecord>,
-    /** Each request the server answered (the concurrency limit weighs them against refusals). */
-    private readonly onAnswer: () => void,
   ) {}
   get loaded(): LoadedModel | null {
     return this.inner.loaded;
@@ -81,11 +92,7 @@ class ReplayEngine implements JudgeEngine {
   }
   generate(req: GenerateRequest, opts?: GenerateOptions): Promise<GenerateResult> {
     const hit = this.replays.get(JSON.stringify(req));
-    if (!hit)
-      return this.inner.generate(req, opts).then((r) => {
-        this.onAnswer();
-        return r;
-      });
+    if (!hit) return this.inner.generate(req, opts);
     return Promise.resolve({
       text: hit.text,
       usage: hit.usage,
@@ -124,7 +131,7 @@ function toJudgeItem(r: ItemRecord): JudgeItem {
 }
 
 /** Batches appends: one write per 50 ms or 256 kB, in order; a kill loses at most that window. */
-class LineWriter {
+export class LineWriter {
   private buf: string[] = [];
   private size = 0;
   private chain: Promise<void> = Promise.resolve();
@@ -157,7 +164,7 @@ class LineWriter {
   }
 }
 
-interface Existing {
+export interface Existing {
   /** key → first judgment with that key. */
   byKey: Map<string, JudgmentRecord>;
   ids: Set<string>;
@@ -165,7 +172,7 @@ interface Existing {
 }
 
 /** Reads a previous output: its keys and record ids; cuts a last line a kill left half-written. */
-async function readExisting(path: string, io: Io): Promise<Existing | null> {
+export async function readExisting(path: string, io: Io): Promise<Existing | null> {
   if (!existsSync(path)) return null;
   const text = await readFile(path, 'utf8');
   if (text.length === 0) return null;
@@ -204,7 +211,7 @@ async function readExisting(path: string, io: Io): Promise<Existing | null> {
  * Whether --out can be written and resumed from, before any request: a folder, a missing folder
  * or a file that is not an Arbiter workspace used to surface only after the server probes.
  */
-async function checkOut(path: string): Promise<void> {
+export async function checkOut(path: string): Promise<void> {
   const st = await stat(path).catch(() => null);
   if (st?.isDirectory()) throw new ConfigError(`--out ${path} is a folder; name a file in it.`);
   if (st) {
@@ -250,11 +257,10 @@ export function slowDownOnRefusal(
   limit.overload(typeof error.detail.retryAfterMs === 'number' ? delayMs : null);
 }
 
-/** Run the command; resolves with the exit code. */
-export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
-  const cpu0 = process.cpuUsage();
-  useSyncSha256((text) => createHash('sha256').update(text, 'utf8').digest('hex'));
-  const template = getTemplate(cfg.protocol) as Template;
+type Input = Awaited<ReturnType<typeof readInput>>;
+
+/** The input file, read and checked against the protocol (bad rows listed); ConfigError when unusable. */
+export async function readChecked(cfg: CliConfig, io: Io, template: Template): Promise<Input> {
   let input;
   try {
     input = await readInput(cfg.input);
@@ -275,76 +281,55 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
     throw new ConfigError(
       `--protocol ${template.id} compares two answers, but some items have only one (row ${(input.items.find((i) => i.responseB === undefined)?.index ?? 0) + 1}). Use a single-answer protocol.`,
     );
+  return input;
+}
 
-  await checkOut(cfg.out);
+/**
+ * What a panel's members share while they judge side by side (panelCommand): the input read
+ * once, and one output file, written through one writer, with what it held before.
+ */
+export interface SharedOut {
+  input: Input;
+  writer: LineWriter;
+  existing: Existing;
+  panelId: string;
+  /** Called with the member's run as soon as it is made (its id joins the panel record). */
+  onRun: (run: RunRecord) => void;
+}
+
+/** Run the command; resolves with the exit code. With `shared`, one member of a panel. */
+export async function judgeCommand(
+  cfg: CliConfig,
+  io: Io,
+  env: Record<string, string | undefined> = process.env,
+  shared?: SharedOut,
+): Promise<number> {
+  const cpu0 = process.cpuUsage();
+  useSyncSha256((text) => createHash('sha256').update(text, 'utf8').digest('hex'));
+  const template = getTemplate(cfg.protocol) as Template;
+  const input = shared?.input ?? (await readChecked(cfg, io, template));
+  if (!shared) await checkOut(cfg.out);
 
   // Connection and capabilities: a failure here is configuration, not an item error.
   let retries = 0;
-  // Set once the concurrency is known; refusals for load before that (the probe) only count.
-  let limit: AdaptiveLimit | null = null;
   const timeoutMs = cfg.timeoutMs ?? (cfg.stream ? 120_000 : 600_000);
-  const fetchImpl = createNodeFetch();
-  const engine = new OpenAIEngine({
-    endpoint: cfg.endpoint,
-    fetch: fetchImpl,
-    ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
-    idleTimeoutMs: timeoutMs,
-    backoff: { retries: cfg.retries },
-    // The CLI shows no tokens: whole answers, unless --stream.
-    streamOnlyWhenWatched: !cfg.stream,
-    onRetry: (info) => {
-      retries++;
-      if (limit) slowDownOnRefusal(limit, info);
-    },
-  });
-  let report;
-  let serverWindow: number | null;
+  let connected: Connected;
   try {
-    report = await probeServer({
-      endpoint: cfg.endpoint,
-      fetch: fetchImpl,
-      model: cfg.model,
-      timeoutMs,
-      ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
-    });
-    engine.capabilities = report.capabilities;
-    serverWindow = report.models.find((m) => m.id === cfg.model)?.contextWindow ?? null;
-    await engine.load({
-      ...openaiModelSpec(cfg.endpoint, cfg.model, cfg.contextWindow ?? serverWindow ?? 8192),
-      thinking: cfg.thinking,
-    });
+    const specs = await endpointSpecs(cfg, env);
+    connected = await connect(cfg, specs, io, createNodeFetch(), timeoutMs, () => retries++);
   } catch (e) {
     const hint = e instanceof EngineError && e.hint ? `\n${e.hint}` : '';
     throw new ConfigError(`${(e as Error).message}${hint}`);
   }
-  if (!cfg.quiet)
-    io.err(
-      `Server ${new URL(cfg.endpoint).host}: ${Math.round(report.latencyMs)} ms; streaming ${yes(report.streaming.ok)}, logprobs ${yes(report.logprobs.ok)}, json schema ${yes(report.jsonSchema.ok)}, tokenize ${yes(report.tokenize.ok)}, grammar ${yes(report.grammar.ok)}\n`,
-    );
-  // The context window: --context wins, else what the server reports (vLLM max_model_len).
-  const contextWindow = cfg.contextWindow ?? serverWindow;
+  const { pool, engine, contextWindow } = connected;
+  const concurrency = connected.concurrency;
+  // The context window: --context wins, else what the servers report (vLLM max_model_len).
   if (!cfg.quiet)
     io.err(
       contextWindow === null
         ? `Context window unknown (the server does not report it): prompts are not checked to fit; pass --context N to check them.\n`
-        : `Context window ${contextWindow} tokens (${cfg.contextWindow !== null ? '--context' : 'from the server'}); prompts are checked to fit ${report.tokenize.ok ? 'with the server’s /tokenize when close' : 'by an estimate (about 4 characters a token; the server has no /tokenize)'}.\n`,
+        : `Context window ${contextWindow} tokens (${cfg.contextWindow !== null ? '--context' : 'from the server'}); prompts are checked to fit ${connected.tokenize ? 'with the server’s /tokenize when close' : 'by an estimate (about 4 characters a token; the server has no /tokenize)'}.\n`,
     );
-
-  let concurrency = cfg.concurrency;
-  if (concurrency === null) {
-    const probe = await probeConcurrency(() =>
-      engine.generate({
-        messages: [{ role: 'user', content: 'Say A.' }],
-        max_tokens: 1,
-        temperature: 0,
-      }),
-    );
-    concurrency = probe.recommended;
-    if (!cfg.quiet)
-      io.err(
-        `Concurrency ${concurrency} (probe: ${probe.levels.map((l) => `${l.concurrency}→${l.requestsPerS.toFixed(1)}/s`).join(', ')})\n`,
-      );
-  }
 
   const options: PairOptions = {
     bothOrders: cfg.bothOrders,
@@ -384,9 +369,9 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   }
   const total = plans.reduce((n, p) => n + p.length, 0);
 
-  const existing = await readExisting(cfg.out, io);
+  const existing = shared ? shared.existing : await readExisting(cfg.out, io);
   if (!existing) await writeFile(cfg.out, JSON.stringify(workspaceHeader('arbiter-cli')) + '\n');
-  const writer = new LineWriter(await open(cfg.out, 'a'));
+  const writer = shared?.writer ?? new LineWriter(await open(cfg.out, 'a'));
   const has = (k: string) => existing?.ids.has(k) ?? false;
   if (!has(`dataset:${input.dataset.id}`))
     writer.write(workspaceLine({ kind: 'dataset', record: input.dataset }));
@@ -410,7 +395,9 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
     },
     progress: { total, done: 0, failed: 0 },
     summary: null,
+    ...(shared ? { panelId: shared.panelId } : {}),
   };
+  shared?.onRun(run);
   if (!has(`run:${runId}`)) writer.write(workspaceLine({ kind: 'run', record: run }));
 
   const doneKeys = existing?.byKey ?? new Map<string, JudgmentRecord>();
@@ -427,8 +414,17 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   if (!cfg.quiet && already > 0)
     io.err(`Resuming: ${already} of ${total} judgments are already in ${cfg.out}.\n`);
 
-  limit = new AdaptiveLimit(concurrency);
-  const progress = new Progress(total, already, io, cfg.quiet, limit);
+  const endpoints = pool.endpoints;
+  const progress = new Progress(
+    total,
+    already,
+    io,
+    cfg.quiet,
+    endpoints.length === 1 ? (endpoints[0] as (typeof endpoints)[number]).limit : null,
+    endpoints.length > 1 ? () => pool.views() : null,
+  );
+  /** Every endpoint out for --give-up: the run stops (resumable) with each endpoint's error. */
+  let allDown: AllEndpointsDownError | null = null;
   const failures: RunFailure[] = [];
   const judgingStart = performance.now();
   const judgingCpu0 = process.cpuUsage();
@@ -451,7 +447,7 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
     if (contextWindow === null) return null;
     let est = estimateItemTokens(ctx.item, template, fitOpts);
     let exact = false;
-    if (est.total > contextWindow * 0.8 && report.tokenize.ok) {
+    if (est.total > contextWindow * 0.8 && connected.tokenize) {
       est = await countItemTokens(engine, ctx.item, template, fitOpts);
       exact = engine.lastCountExact;
     }
@@ -478,38 +474,37 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
       live.add(task);
       if (controller.signal.aborted) task.abort();
       try {
-        await judgeItem(
-          new ReplayEngine(engine, replays, () => limit?.success()),
-          ctx.item,
-          config,
-          {
-            signal: task.signal,
-            onJudgment: (j) => {
-              const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
-              if (doneKeys.has(key)) return;
-              const record = toRecord(j, { runId, itemId: item.id, key, params, ctx });
-              fresh.push(record);
-              writer.write(workspaceLine({ kind: 'judgment', record }));
-              written++;
-              progress.tick();
-            },
+        await judgeItem(new ReplayEngine(engine, replays), ctx.item, config, {
+          signal: task.signal,
+          onJudgment: (j) => {
+            const key = plan.find((p) => p.order === j.order && p.sample === j.sample)?.key ?? '';
+            if (doneKeys.has(key)) return;
+            const record = toRecord(j, { runId, itemId: item.id, key, params, ctx });
+            fresh.push(record);
+            writer.write(workspaceLine({ kind: 'judgment', record }));
+            written++;
+            progress.tick();
           },
-        );
+        });
       } finally {
         live.delete(task);
       }
       return fresh;
     },
     {
+      // Each endpoint's own adaptive limit decides what is sent; this only bounds the items open.
       concurrency,
-      limit,
       signal: controller.signal,
       onResult: (fresh, i) => {
         const id = (input.items[i] as ItemRecord).id;
         results.set(id, [...(results.get(id) ?? []), ...fresh]);
       },
       onError: (e, i) => {
-        if (e instanceof AbortedError && controller.signal.aborted) {
+        if (e instanceof AllEndpointsDownError) {
+          allDown ??= e;
+          stop();
+        }
+        if ((e instanceof AbortedError || allDown) && controller.signal.aborted) {
           unfinishedItems++;
           return;
         }
@@ -530,6 +525,7 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
     },
   );
   process.removeListener('SIGINT', stop);
+  pool.close();
   const judgingMs = performance.now() - judgingStart;
   const judgingCpu = process.cpuUsage(judgingCpu0);
   const judgingCpuUs = judgingCpu.user + judgingCpu.system;
@@ -537,14 +533,22 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
 
   const metrics = metricsOf(template, input.items, results, cfg.bothOrders);
   const done = already + written;
-  run.status = summary.aborted ? 'cancelled' : failedItems > 0 ? 'failed' : 'done';
+  run.status = allDown
+    ? 'failed'
+    : summary.aborted
+      ? 'cancelled'
+      : failedItems > 0
+        ? 'failed'
+        : 'done';
   run.updatedAt = Date.now();
   run.progress = { total, done, failed: total - done };
   run.summary = metrics.summary;
   if (failures.length > 0) run.failures = failures.sort((a, b) => a.index - b.index);
   // The final state of the run, after its judgments; importers keep the newest copy of a run id.
   writer.write(workspaceLine({ kind: 'run', record: run }));
-  await writer.close();
+  // A panel's writer stays open for the other members and the panel line (panelCommand closes it).
+  if (shared) await writer.flush();
+  else await writer.close();
   if (writer.error) throw writer.error;
 
   if (cfg.formats.length > 0) {
@@ -552,12 +556,20 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
     for (const f of files) io.err(`Wrote ${f}\n`);
   }
   const cpu = process.cpuUsage(cpu0);
+  const limits = endpoints.map((e) => e.limit);
+  const overloads = limits.reduce((n, l) => n + l.overloads, 0);
+  const cuts = limits.reduce((n, l) => n + l.cuts, 0);
+  const atEnd =
+    endpoints.length === 1
+      ? `${limits[0]?.limit} of ${limits[0]?.max} at the end`
+      : `at the end ${endpoints.map((e) => `${e.name} ${e.limit.limit} of ${e.limit.max}`).join(', ')}`;
   io.out(metricsTable(metrics, template));
   io.out(
-    `\n${written} new judgments (${already} resumed), ${failedItems} failed items (${failures.filter((f) => f.kind === 'too-long').length} too long for the context), ${retries} retries, ${engine.stats.malformedLines} malformed SSE lines skipped.\n` +
-      (limit.overloads > 0
-        ? `Server busy: ${limit.overloads} refusals (429/503); concurrency halved ${limit.cuts} times, ${limit.limit} of ${limit.max} at the end.\n`
+    `\n${written} new judgments (${already} resumed), ${failedItems} failed items (${failures.filter((f) => f.kind === 'too-long').length} too long for the context), ${retries} retries, ${malformedLines(pool)} malformed SSE lines skipped.\n` +
+      (overloads > 0
+        ? `Server busy: ${overloads} refusals (429/503); concurrency halved ${cuts} times, ${atEnd}.\n`
         : '') +
+      (endpoints.length > 1 ? endpointSummary(pool.views()) : '') +
       `Time judging: ${written} judgments in ${Math.round(judgingMs)} ms (${written > 0 ? ((written * 1000) / judgingMs).toFixed(1) : '0'}/s).\n` +
       `Arbiter CPU: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms in all; while judging ${(judgingCpuUs / 1000).toFixed(0)} ms, ${written > 0 ? (judgingCpuUs / written).toFixed(0) : '–'} µs per new judgment.\n`,
   );
@@ -568,6 +580,13 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
     io.err(
       `arbiter: ${parseFailures} of ${judgments} answers (${(parseRate * 100).toFixed(1)}%) had no readable verdict, more than --max-parse-failures ${+(cfg.maxParseFailures * 100).toFixed(2)}%. Check that --protocol suits the model and that --max-tokens leaves room for the verdict.\n`,
     );
+  if (allDown) {
+    const down = allDown as AllEndpointsDownError;
+    io.err(
+      `arbiter: stopped, ${pending.length - summary.succeeded - failedItems} items unfinished. ${down.message}\n${down.hint}\n`,
+    );
+    return 1;
+  }
   if (summary.aborted) {
     io.err(
       `Stopped: ${pending.length - summary.succeeded - failedItems} items unfinished (${unfinishedItems} were in flight). Run the same command again to resume.\n`,
@@ -576,5 +595,3 @@ export async function judgeCommand(cfg: CliConfig, io: Io): Promise<number> {
   }
   return failedItems > 0 || tooManyUnparsed ? 1 : 0;
 }
-
-const yes = (b: boolean) => (b ? 'yes' : 'no');

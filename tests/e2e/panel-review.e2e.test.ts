@@ -54,8 +54,18 @@ test('a panel picked on the Review page shows figures worked out by hand, split 
     '66.7%',
     '50.0%',
   ]);
-  for (const ci of await cells(page, 'panel-accuracy', 'acc-ci'))
-    expect(ci).toMatch(/^\d+\.\d–\d+\.\d%$/);
+  // The intervals follow the figures; each brackets its estimate.
+  await expect
+    .poll(() => page.getByTestId('panel-ci-progress').textContent(), { timeout: 60_000 })
+    .toMatch(/1,000 bootstrap resamples/);
+  const values = await cells(page, 'panel-accuracy', 'acc-value');
+  for (const [k, ci] of (await cells(page, 'panel-accuracy', 'acc-ci')).entries()) {
+    const [lo, hi] = ci.replace('%', '').split('–').map(Number);
+    const v = parseFloat(values[k]!);
+    expect(lo).toBeLessThanOrEqual(v);
+    expect(hi).toBeGreaterThanOrEqual(v);
+  }
+  expect(await page.getByTestId('fleiss-ci').textContent()).toMatch(/^-?\d\.\d{3} to \d\.\d{3}$/);
   expect(await page.getByTestId('panel-rule-name').textContent()).toMatch(/Majority/);
   expect(await page.getByTestId('panel-split-count').textContent()).toBe('8');
 

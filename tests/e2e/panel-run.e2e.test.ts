@@ -1,4 +1,4 @@
-// E2E: a 3-member panel from the Runs page (test judges that disagree): pause/resume, a reload mid-panel, every judgment once, and the link to the panel review.
+// E2E: a 3-member panel from the Runs page (test judges that disagree): pause/resume, a reload mid-panel, every judgment once, the panel review's accuracy, and delete.
 import type { Page } from 'playwright-core';
 import { afterEach, expect, inject, test } from 'vitest';
 import { axeViolations, describeViolations } from './support/axe';
@@ -126,5 +126,28 @@ test('a 3-member panel: pause and resume, a reload mid-panel, every judgment onc
   await page.keyboard.press('Enter');
   await page.waitForURL(/#\/panel\//);
   expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#/panel/${ids.join('/')}`);
+  // The review's accuracy, by hand (seedDataset: every label A; odd items mark A ✔ and B ✘; A is
+  // the longer answer everywhere). arbiter-test-judge follows the marks, else the first shown: 5
+  // right, 5 flipped (a flip is read and wrong) = 50%. The flipper flips all 10 = 0%. The longer
+  // judge says A in both orders = 100%. Majority with flips abstaining: A on every item = 100%.
+  await page.getByTestId('panel-accuracy').waitFor({ timeout: 60_000 });
+  const members = page.getByTestId('acc-member');
+  await expect.poll(() => members.count()).toBe(3);
+  expect(await members.getByTestId('acc-value').allTextContents()).toEqual([
+    '50.0%',
+    '0.0%',
+    '100.0%',
+  ]);
+  expect(await page.getByTestId('acc-panel').getByTestId('acc-value').textContent()).toBe('100.0%');
+
+  // Delete, confirmed: the panel, its runs and their judgments go; the dataset stays.
+  await page.goto(new URL('#/runs', baseURL).href);
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('panel-card').getByTestId('panel-delete').click();
+  await page.getByTestId('panel-card').waitFor({ state: 'detached' });
+  expect(await readStore(page, 'panels')).toEqual([]);
+  expect((await readStore<R>(page, 'runs')).filter((r) => ids.includes(r.id))).toEqual([]);
+  expect(await readStore(page, 'judgments')).toEqual([]);
+  expect(await readStore(page, 'datasets')).toHaveLength(1);
   expect(app.errors).toEqual([]);
 });

@@ -9,7 +9,11 @@ import {
   readPanel,
   PanelRunsError,
 } from '../../src/lib/review/panel-reads';
-import { buildPanelModel } from '../../src/lib/review/panel-model';
+import {
+  buildPanelModel,
+  fillModelIntervals,
+  preparePanelModel,
+} from '../../src/lib/review/panel-model';
 import { filterPanelRows, NO_PANEL_FILTER } from '../../src/lib/review/panel-filter';
 import { panelCsv, panelJsonl, panelSummary } from '../../src/lib/review/panel-export';
 import { openTestDb } from '../store/fixtures';
@@ -177,6 +181,39 @@ describe('the panel figures for the fixture, worked out by hand', () => {
     expect(
       m.review.weights!.split.fit.every((i) => !heldOut.has(`panel-${String(i).padStart(2, '0')}`)),
     ).toBe(true);
+  });
+});
+
+describe('intervals after the paint', () => {
+  it('the model paints without bounds, then fills the same intervals as the whole build; a newer open stops it', async () => {
+    const loaded = await readPanel(await seeded(panelFixture()), IDS);
+    const { model, prepared } = preparePanelModel(loaded, 'majority');
+    expect(model.intervals).toBe(false);
+    expect(model.accuracy[0]!.accuracy!.estimate).toBeCloseTo(0.75, 12);
+    expect(Number.isNaN(model.accuracy[0]!.accuracy!.lower)).toBe(true);
+    const progress: number[] = [];
+    const now = async () => undefined;
+    const filled = await fillModelIntervals(model, prepared, {
+      live: () => true,
+      onProgress: (done) => progress.push(done),
+      start: now,
+      between: now,
+    });
+    const whole = buildPanelModel(loaded, 'majority');
+    expect(filled!.intervals).toBe(true);
+    expect(filled!.accuracy).toEqual(whole.accuracy);
+    expect(filled!.fleiss).toEqual(whole.fleiss);
+    expect(filled!.rows).toBe(model.rows);
+    expect(progress[0]).toBe(0);
+    expect(progress.at(-1)).toBe(1000);
+    let live = 2;
+    const stopped = await fillModelIntervals(model, prepared, {
+      live: () => live-- > 0,
+      onProgress: () => undefined,
+      start: now,
+      between: now,
+    });
+    expect(stopped).toBeNull();
   });
 });
 

@@ -1,4 +1,4 @@
-// The panels repository: a panel and its member runs are written together, read in order, and deleted together.
+// The panels repository: a panel and its member runs are written together and read in order; a deleted member leaves its panel.
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
@@ -7,7 +7,7 @@ import {
   type PanelRecord,
   type Repositories,
 } from '../../src/lib/store';
-import { makeDataset, makeItem, makeJudgment, makeRun, openTestDb } from './fixtures';
+import { makeDataset, makeItem, makeRun, openTestDb } from './fixtures';
 
 let close: () => Promise<void>;
 let repos: Repositories;
@@ -73,24 +73,6 @@ describe('PanelStore', () => {
       'panel-new',
       'panel-old',
     ]);
-  });
-
-  test('delete removes the panel, its runs and their judgments, and keeps other runs and items', async () => {
-    await repos.panels.create(panel(), [
-      makeRun({ id: 'run-a', panelId: 'panel-1' }),
-      makeRun({ id: 'run-b', panelId: 'panel-1' }),
-    ]);
-    await repos.runs.put(makeRun({ id: 'run-solo' }));
-    await repos.judgments.put(makeJudgment({ id: 'ja', runId: 'run-a' }));
-    await repos.judgments.put(makeJudgment({ id: 'jb', runId: 'run-b' }));
-    await repos.judgments.put(makeJudgment({ id: 'js', runId: 'run-solo' }));
-    await repos.panels.delete('panel-1');
-    expect(await repos.panels.get('panel-1')).toBeUndefined();
-    expect((await repos.runs.list()).map((r) => r.id)).toEqual(['run-solo']);
-    expect(await repos.judgments.get('ja')).toBeUndefined();
-    expect(await repos.judgments.get('jb')).toBeUndefined();
-    expect((await repos.judgments.get('js'))?.runId).toBe('run-solo');
-    expect(await repos.items.get('item-1')).toBeDefined();
   });
 
   test('deleting one member run takes it out of its panel; the last one takes the panel', async () => {

@@ -5,11 +5,14 @@ import type { Interval } from '../judge/stats';
 import { getTemplate } from '../judge/templates';
 import type { ItemFacts, RunRecord } from '../store/schema';
 import {
-  buildPanelReview,
+  fillPanelIntervals,
+  preparePanelReview,
   type PanelItemInput,
   type PanelMemberOutcome,
   type PanelReview,
+  type PreparedPanelReview,
 } from './panel';
+import type { IntervalHooks } from './intervals';
 import type { PanelItemRow } from './panel-filter';
 import type { LoadedPanel } from './panel-reads';
 import { asVerdict, type ReviewRow } from './rows';
@@ -68,6 +71,8 @@ export interface PanelModel {
   /** Weighted rule: how the weights were fit (held-out split), shown beside the numbers. */
   ruleNote: string | null;
   members: PanelMemberInfo[];
+  /** Whether the 95% intervals are computed (false: bounds NaN, shown as —). */
+  intervals: boolean;
   /** The panel first, then each member. */
   accuracy: AccuracyLine[];
   /** Cohen's kappa between members i and j; null on the diagonal or when undefined. */
@@ -116,11 +121,16 @@ function ruleText(rule: PanelRule, ties: boolean): string {
 }
 
 /**
- * The panel review of the loaded member runs under a rule: the core's buildPanelReview over every
- * item any member judged (dataset order), and one triage row per item. Weighted: weights are fit
- * on a seeded half and every figure is over the other half (the note says so).
+ * The panel review of the loaded member runs under a rule: the core's preparePanelReview over
+ * every item any member judged (dataset order), and one triage row per item. Weighted: weights are
+ * fit on a seeded half and every figure is over the other half (the note says so). The model's
+ * intervals are still to come (`intervals` false): fillModelIntervals resamples them after the
+ * paint, or buildPanelModel does it all at once.
  */
-export function buildPanelModel(loaded: LoadedPanel, choice: PanelRuleChoice): PanelModel {
+export function preparePanelModel(
+  loaded: LoadedPanel,
+  choice: PanelRuleChoice,
+): { model: PanelModel; prepared: PreparedPanelReview } {
   const { members } = loaded;
   const first = members[0]!.run;
   const pairwise = first.config.protocol !== 'single';
@@ -139,34 +149,34 @@ export function buildPanelModel(loaded: LoadedPanel, choice: PanelRuleChoice): P
     return { itemId: id, label: f?.label ?? null, lenA: f?.lenA, lenB: f?.lenB };
   });
   const rule: PanelRule = !pairwise ? 'mean' : choice;
-  const review = buildPanelReview({
+  // Each member's row and outcome per item, once: the core's input and the triage rows share them.
+  const rowsAt = byItem.map((m) => ids.map((id) => m.get(id)));
+  const outcomes = rowsAt.map((rs) => rs.map((row) => (row ? memberOutcome(row, pairwise) : null)));
+  const prepared = preparePanelReview({
     items,
     members: members.map((m, k) => ({
       runId: m.runId,
       modelId: m.modelId,
-      outcomes: ids.map((id) => {
-        const row = byItem[k]!.get(id);
-        return row ? memberOutcome(row, pairwise) : null;
-      }),
+      outcomes: outcomes[k]!,
     })),
     rule,
     tiesAllowed: ties,
     ...(rule === 'weighted' ? { weighting: { heldOut: { ...HELD_OUT } } } : {}),
   });
+  const review = prepared.review;
 
   const splitRank = new Map(review.splitItems.map((i, k) => [i, k]));
   const rows: PanelItemRow[] = review.scored.map((i, s) => {
     const id = ids[i]!;
-    const label = asVerdict(facts.get(id)?.label);
+    const item = facts.get(id);
+    const label = asVerdict(item?.label);
     const r = review.results[s]!;
-    const memberRows = byItem.map((m) => m.get(id));
-    const results = memberRows.map((row): PairResultValue | null =>
-      row ? memberOutcome(row, pairwise).result : null,
-    );
+    const memberRows = rowsAt.map((rs) => rs[i]);
+    const results = outcomes.map((os): PairResultValue | null => os[i]?.result ?? null);
     return {
       pos: 0,
       itemId: id,
-      item: facts.get(id),
+      item,
       label,
       members: memberRows,
       results,
@@ -192,6 +202,33 @@ export function buildPanelModel(loaded: LoadedPanel, choice: PanelRuleChoice): P
     modelId: m.modelId,
     name: memberName(m.run),
   }));
+  const w = review.weights;
+  const ruleNote =
+    w === null
+      ? null
+      : `Weights (${review.members.map((m, k) => `${info[k]!.name} ${(m.weight ?? 0).toFixed(2)}`).join(', ')}) were fit on ${w.split.fit.length.toLocaleString()} items chosen at random (seed ${w.split.seed ?? '—'}); every figure on this page is over the other ${w.split.score.length.toLocaleString()} held-out items, which the weights never saw.${w.fallback ? ' No member beat chance on the fitting items, so every weight is 1 (plain majority).' : ''}`;
+  const model: PanelModel = {
+    rule: choice,
+    ruleName: ruleText(rule, ties),
+    ruleNote,
+    members: info,
+    ...figures(review, info, false),
+    rows: sorted,
+    splitCount: review.splitItems.length,
+    sharedCount: ids.filter((id) => byItem.every((m) => m.has(id))).length,
+  };
+  return { model, prepared };
+}
+
+/** The view's figures from the core's review (panel first, then members). */
+function figures(
+  review: PanelReview,
+  info: readonly PanelMemberInfo[],
+  intervals: boolean,
+): Pick<
+  PanelModel,
+  'accuracy' | 'kappa' | 'fleiss' | 'bias' | 'leaveOneOut' | 'review' | 'intervals'
+> {
   const accLine = (who: number | 'panel', name: string, f: PanelReview['panel']): AccuracyLine => ({
     who,
     name,
@@ -208,25 +245,18 @@ export function buildPanelModel(loaded: LoadedPanel, choice: PanelRuleChoice): P
     firstPreference: finite(f.bias.firstPositionPreference.estimate),
     longerWins: finite(f.bias.longerAnswerRate.estimate),
   });
-  const w = review.weights;
-  const ruleNote =
-    w === null
-      ? null
-      : `Weights (${review.members.map((m, k) => `${info[k]!.name} ${(m.weight ?? 0).toFixed(2)}`).join(', ')}) were fit on ${w.split.fit.length.toLocaleString()} items chosen at random (seed ${w.split.seed ?? '—'}); every figure on this page is over the other ${w.split.score.length.toLocaleString()} held-out items, which the weights never saw.${w.fallback ? ' No member beat chance on the fitting items, so every weight is 1 (plain majority).' : ''}`;
+  const fleiss = review.agreement.fleiss;
   return {
-    rule: choice,
-    ruleName: ruleText(rule, ties),
-    ruleNote,
-    members: info,
+    intervals,
     accuracy: [
       accLine('panel', 'Panel', review.panel),
       ...review.members.map((m, k) => accLine(k, info[k]!.name, m)),
     ],
     kappa: review.agreement.pairwise.map((row) => row.map((e) => (e ? finite(e.kappa) : null))),
     fleiss: interval(
-      review.agreement.fleiss.interval
-        ? { ...review.agreement.fleiss.interval, estimate: review.agreement.fleiss.kappa }
-        : null,
+      fleiss.interval
+        ? { ...fleiss.interval, estimate: fleiss.kappa }
+        : { estimate: fleiss.kappa, lower: NaN, upper: NaN },
     ),
     bias: [
       biasLine('panel', 'Panel', review.panel),
@@ -238,9 +268,27 @@ export function buildPanelModel(loaded: LoadedPanel, choice: PanelRuleChoice): P
       accuracy: finite(l.accuracy.estimate),
       change: finite(l.change.estimate),
     })),
-    rows: sorted,
-    splitCount: review.splitItems.length,
-    sharedCount: ids.filter((id) => byItem.every((m) => m.has(id))).length,
     review,
   };
+}
+
+/**
+ * The model with its 95% intervals, resampled in slices after the paint (the core's
+ * fillPanelIntervals); null when `hooks.live()` turned false first.
+ */
+export async function fillModelIntervals(
+  model: PanelModel,
+  prepared: PreparedPanelReview,
+  hooks: IntervalHooks,
+): Promise<PanelModel | null> {
+  const review = await fillPanelIntervals(prepared, hooks);
+  return review ? { ...model, ...figures(review, model.members, true) } : null;
+}
+
+/** The whole model with its intervals, at once (exports, tests). */
+export function buildPanelModel(loaded: LoadedPanel, choice: PanelRuleChoice): PanelModel {
+  const { model, prepared } = preparePanelModel(loaded, choice);
+  const job = prepared.intervalsJob();
+  job.step(Infinity);
+  return { ...model, ...figures(prepared.withIntervals(job.result()), model.members, true) };
 }

@@ -1,11 +1,18 @@
 // Panel review state (#/panel/<a>/<b>/…): the member runs as read, the panel's numbers under the chosen rule, triage filter and cursor, the item's texts.
 import type { ItemRecord, JudgmentRecord, Repositories } from '../store';
 import { readPanel, type LoadedPanel } from '../review/panel-reads';
-import { buildPanelModel, type PanelModel, type PanelRuleChoice } from '../review/panel-model';
+import { compactRun } from '../review/load';
+import {
+  buildPanelModel,
+  fillModelIntervals,
+  preparePanelModel,
+  type PanelModel,
+  type PanelRuleChoice,
+} from '../review/panel-model';
+import type { PreparedPanelReview } from '../review/panel';
 import { panelItemsFile, panelSummaryFile } from '../review/panel-export';
 import { filterPanelRows, NO_PANEL_FILTER, type PanelFilter } from '../review/panel-filter';
 import { readItemDetail } from '../review/item-detail';
-import { afterPaint } from '../review/schedule';
 import { fileStem } from '../ui/download';
 import type { StorageState } from './storage.svelte';
 
@@ -28,8 +35,9 @@ export class PanelReviewState {
   loaded = $state.raw<LoadedPanel | null>(null);
   rule = $state<PanelRuleChoice>('majority');
   model = $state.raw<PanelModel | null>(null);
-  /** Recomputing the numbers for a new rule (the previous ones stay in view meanwhile). */
-  computing = $state(false);
+  /** Resampling the 95% intervals after the figures are painted: iterations done of total. */
+  intervalsDone = $state(0);
+  intervalsTotal = $state(0);
   filter = $state.raw<PanelFilter>(NO_PANEL_FILTER);
   readonly filtered = $derived(this.model ? filterPanelRows(this.model.rows, this.filter) : []);
   /** Index into `filtered` of the item under review. */
@@ -47,9 +55,14 @@ export class PanelReviewState {
     return this.storage.repositories();
   }
 
-  /** Reads the named runs and computes the panel's numbers; a newer open wins over an older one. */
+  /**
+   * Reads the named runs and shows the panel's figures; their 95% intervals (1,000 resamples)
+   * follow once that is painted. A newer open or rule wins over an older one.
+   */
   async open(params: readonly string[]): Promise<void> {
     const gen = ++this.generation;
+    // Marks for bench/panel-review.mjs: reading the store vs building the numbers.
+    performance.mark('arbiter:panel:open');
     this.key = params.join('/');
     this.loading = true;
     this.error = null;
@@ -59,16 +72,21 @@ export class PanelReviewState {
     this.filter = NO_PANEL_FILTER;
     this.cursor = 0;
     try {
-      const loaded = await readPanel(await this.repos(), params, (done, total) => {
+      const repos = await this.repos();
+      const loaded = await readPanel(repos, params, (done, total) => {
         if (gen === this.generation) this.rebuilding = { done, total };
       });
+      performance.mark('arbiter:panel:read');
       if (gen !== this.generation) return;
       this.rebuilding = null;
-      // Let the "reading" line paint before the numbers take the main thread.
-      await afterPaint();
-      if (gen !== this.generation) return;
       this.loaded = loaded;
-      this.model = buildPanelModel(loaded, this.rule);
+      const { model, prepared } = preparePanelModel(loaded, this.rule);
+      this.model = model;
+      performance.mark('arbiter:panel:built');
+      this.loading = false;
+      await this.withIntervals(gen, prepared);
+      // Off the first-render path: a digest in many small chunks is rewritten into a few.
+      for (const id of loaded.fragmented) if (gen === this.generation) await compactRun(repos, id);
     } catch (e) {
       if (gen === this.generation) this.error = e;
     } finally {
@@ -79,25 +97,36 @@ export class PanelReviewState {
     }
   }
 
+  /** After the figures are painted: the same model with its intervals (same rows, same order). */
+  private async withIntervals(gen: number, prepared: PreparedPanelReview): Promise<void> {
+    const model = this.model;
+    if (!model) return;
+    const filled = await fillModelIntervals(model, prepared, {
+      live: () => gen === this.generation,
+      onProgress: (done, total) => {
+        this.intervalsDone = done;
+        this.intervalsTotal = total;
+      },
+    });
+    if (filled && gen === this.generation) this.model = filled;
+  }
+
   /** Another aggregation rule: the numbers and triage are rebuilt from the runs already read. */
   async setRule(rule: PanelRuleChoice): Promise<void> {
     this.rule = rule;
     const loaded = this.loaded;
     if (!loaded) return;
     const gen = ++this.generation;
-    this.computing = true;
     try {
-      await afterPaint();
-      if (gen !== this.generation) return;
       const keep = this.current?.itemId;
-      this.model = buildPanelModel(loaded, rule);
+      const { model, prepared } = preparePanelModel(loaded, rule);
+      this.model = model;
       this.error = null;
       const i = keep ? this.filtered.findIndex((r) => r.itemId === keep) : -1;
       this.cursor = Math.max(0, i);
+      await this.withIntervals(gen, prepared);
     } catch (e) {
       if (gen === this.generation) this.error = e;
-    } finally {
-      if (gen === this.generation) this.computing = false;
     }
   }
 
@@ -149,7 +178,9 @@ export class PanelReviewState {
   /** The panel's numbers (accuracy, agreement, bias, leave-one-out) as one JSON file. */
   exportSummary(): { name: string; blob: Blob } | null {
     if (!this.loaded || !this.model) return null;
-    return panelSummaryFile(this.stem(), this.loaded, this.model, this.source());
+    // The summary carries the intervals: computed here if they have not arrived yet.
+    const model = this.model.intervals ? this.model : buildPanelModel(this.loaded, this.rule);
+    return panelSummaryFile(this.stem(), this.loaded, model, this.source());
   }
 
   private stem(): string {

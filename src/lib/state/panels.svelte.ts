@@ -25,6 +25,7 @@ import {
 import { selectItems } from '../run/subset';
 import type { ModelSpec } from '../engine/types';
 import type { ItemRecord, PanelRecord, RunRecord } from '../store';
+import { downloadBlob } from '../ui/download';
 import { pageTemplates } from './judge.svelte';
 import type { ModelState } from './models.svelte';
 import type { RunsState } from './runs.svelte';
@@ -40,7 +41,10 @@ export interface PanelChoice {
 export class PanelsState {
   panels = $state.raw<PanelRecord[]>([]);
   error = $state<unknown>(null);
+  /** A failed pause, resume, cancel or export, shown on the panel list. */
+  listError = $state<unknown>(null);
   starting = $state(false);
+  exporting = $state(false);
 
   form = $state<RunForm>(emptyRunForm());
   /** Model ids chosen as members, in the order chosen. */
@@ -174,6 +178,35 @@ export class PanelsState {
     }
   }
 
+  /** Downloads the panel as a workspace file (its record, member runs, judgments, dataset). */
+  async exportPanel(panel: PanelRecord): Promise<void> {
+    this.exporting = true;
+    try {
+      // The workspace exporter loads on first use, as the Runs page's does.
+      const { panelWorkspaceFile } = await import('../run/workspace-file');
+      const repos = await this.storage.repositories();
+      const { blob, name } = await panelWorkspaceFile(
+        repos,
+        location.origin + location.pathname,
+        panel,
+      );
+      downloadBlob(blob, name);
+    } catch (e) {
+      this.listError = e;
+    } finally {
+      this.exporting = false;
+    }
+  }
+
+  /**
+   * Deletes the panel: each member run with its judgments, the way a run is deleted (stopped
+   * first when this tab judges it; other tabs told); the last member takes the panel record.
+   */
+  async deletePanel(panel: PanelRecord): Promise<void> {
+    for (const id of [...panel.memberRunIds].reverse()) await this.runs.deleteRun(id);
+    await this.refresh();
+  }
+
   private control(): PanelControl {
     return {
       stop: (id, action) => (action === 'pause' ? this.runs.pause(id) : this.runs.cancel(id)),
@@ -189,7 +222,7 @@ export class PanelsState {
     try {
       await action(await this.storage.repositories(), panelId, this.control());
     } catch (e) {
-      this.error = e;
+      this.listError = e;
     }
   }
 }

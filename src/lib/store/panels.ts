@@ -3,7 +3,6 @@ import type { IDBPDatabase } from 'idb';
 import { StoreError } from './errors';
 import type { ArbiterDB, PanelRecord, RunRecord } from './schema';
 import { inTx, requests } from './tx';
-import { digestRange } from './digest-keys';
 
 /** Panels. Every method is one transaction and rejects with a StoreError. */
 export class PanelStore {
@@ -62,30 +61,5 @@ export class PanelStore {
       requests(panel.memberRunIds, (id) => tx.objectStore('runs').get(id)),
     );
     return runs.filter((r): r is RunRecord => r !== undefined);
-  }
-
-  /**
-   * Deletes the panel and its member runs with their judgments, in one transaction (as
-   * RunStore.delete does for one run; dataset items stay).
-   */
-  async delete(id: string): Promise<void> {
-    await inTx(this.db, ['panels', 'runs', 'judgments', 'digests'], 'readwrite', async (tx) => {
-      const panel = await tx.objectStore('panels').get(id);
-      if (!panel) return;
-      const judgments = tx.objectStore('judgments');
-      const keys = (
-        await requests(panel.memberRunIds, (runId) =>
-          judgments.index('by-run').getAllKeys(IDBKeyRange.bound([runId], [runId, []])),
-        )
-      ).flat();
-      await tx.objectStore('panels').delete(id);
-      await requests(panel.memberRunIds, (runId) =>
-        Promise.all([
-          tx.objectStore('runs').delete(runId),
-          tx.objectStore('digests').delete(digestRange(runId)),
-        ]),
-      );
-      await requests(keys, (key) => judgments.delete(key));
-    });
   }
 }
