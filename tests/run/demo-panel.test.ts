@@ -6,6 +6,8 @@ import { AbortedError } from '../../src/lib/engine/errors';
 import type { ModelSpec } from '../../src/lib/engine/types';
 import { EXAMPLES } from '../../src/lib/data/examples';
 import {
+  defaultPanel,
+  panelCandidates,
   PanelMemberLoadError,
   runPanelDemo,
   type PanelDemoDeps,
@@ -128,5 +130,57 @@ describe('runPanelDemo', () => {
     const failing = deps({ repositories: () => Promise.reject(new Error('blocked')) });
     await expect(runPanelDemo(failing, MEMBERS, EXAMPLES)).rejects.toThrow('blocked');
     expect(loads).toEqual([]);
+  });
+});
+
+describe('panelCandidates and defaultPanel', () => {
+  const offered = (id: string, test = false) => ({
+    spec: spec(id),
+    label: `${id} label`,
+    entry: null,
+    gguf: null,
+    test,
+  });
+  const cached = (modelId: string, complete: boolean) => ({
+    modelId,
+    entries: 3,
+    bytes: 1,
+    complete,
+  });
+
+  test('only models that need no download: loaded, cached whole, or test models', () => {
+    const list = panelCandidates(
+      [offered('Qwen-A'), offered('Llama-B'), offered('Phi-C'), offered('Gemma-D')],
+      [cached('Llama-B', true), cached('Phi-C', false)],
+      spec('Qwen-A'),
+    );
+    expect(list.map((c) => [c.spec.modelId, c.why])).toEqual([
+      ['Qwen-A', 'loaded'],
+      ['Llama-B', 'downloaded'],
+    ]);
+    expect(defaultPanel(list)).toEqual(['Qwen-A', 'Llama-B']);
+  });
+
+  test('a loaded model missing from the list (a server model) is offered first', () => {
+    const list = panelCandidates([offered('Llama-B')], [], spec('server-model'));
+    expect(list.map((c) => c.spec.modelId)).toEqual(['server-model']);
+    // One model only: the view explains that a panel needs two.
+    expect(defaultPanel(list)).toEqual(['server-model']);
+  });
+
+  test('the e2e build starts with its judges that disagree; otherwise at most three', () => {
+    const ids = ['arbiter-test-judge', ...MEMBERS.map((m) => m.modelId)];
+    const test = panelCandidates(
+      ids.map((id) => offered(id, true)),
+      [],
+      spec('arbiter-test-judge'),
+    );
+    expect(defaultPanel(test)).toEqual(MEMBERS.map((m) => m.modelId));
+    const many = panelCandidates(
+      ['a', 'b', 'c', 'd'].map((id) => offered(id)),
+      ['a', 'b', 'c', 'd'].map((id) => cached(id, true)),
+      null,
+    );
+    expect(defaultPanel(many)).toEqual(['a', 'b', 'c']);
   });
 });

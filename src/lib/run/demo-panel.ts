@@ -9,6 +9,8 @@ import {
 import { defaultJudgeOptions } from '../judge/options';
 import { AbortedError } from '../engine/errors';
 import type { JudgeEngine, ModelSpec } from '../engine/types';
+import type { OfferedModel } from '../engine/offered';
+import type { CachedModel } from '../engine/cache';
 import type { JudgmentRecord, Repositories } from '../store';
 import type { ExamplePair } from '../data/examples';
 import { defaultMaxTokens } from './form';
@@ -16,6 +18,49 @@ import { findStored, planJudgments, runPair, type PairContext } from './pair';
 
 /** The protocol of the demo's panel, the same as the tour's and "judge vs humans". */
 export const PANEL_TEMPLATE_ID = 'j1-pairwise';
+
+/** The e2e build's judges that disagree: the panel it starts with when they are offered. */
+export const TEST_PANEL = ['arbiter-test-flipper', 'arbiter-test-longer', 'arbiter-test-good'];
+/** At most this many members: each loads in turn, and the room should not wait long. */
+export const MAX_MEMBERS = 3;
+
+/** A model the panel can use without a download: loaded, cached whole, or a test model. */
+export interface PanelCandidate {
+  spec: ModelSpec;
+  label: string;
+  /** Why it is available, in words: "loaded", "downloaded", "test model". */
+  why: 'loaded' | 'downloaded' | 'test model';
+}
+
+/**
+ * The models a workshop panel can use now: the loaded one, those whose files are all cached, and
+ * the e2e build's test models; never one that would need a download in front of the room.
+ */
+export function panelCandidates(
+  offered: readonly OfferedModel[],
+  cache: readonly CachedModel[],
+  loaded: ModelSpec | null,
+): PanelCandidate[] {
+  const out: PanelCandidate[] = [];
+  for (const m of offered) {
+    const id = m.spec.modelId;
+    const cached = cache.some((c) => c.modelId === id && c.complete);
+    const why =
+      id === loaded?.modelId ? 'loaded' : cached ? 'downloaded' : m.test ? 'test model' : null;
+    if (why) out.push({ spec: m.spec, label: m.label, why });
+  }
+  // A server's model or a custom one may be loaded without being in the offered list.
+  if (loaded && !out.some((c) => c.spec.modelId === loaded.modelId))
+    out.unshift({ spec: loaded, label: loaded.modelId, why: 'loaded' });
+  return out;
+}
+
+/** The panel offered first: the test judges that disagree when present, else the first candidates. */
+export function defaultPanel(candidates: readonly PanelCandidate[]): string[] {
+  const ids = candidates.map((c) => c.spec.modelId);
+  const test = TEST_PANEL.filter((id) => ids.includes(id));
+  return test.length >= 2 ? test : ids.slice(0, MAX_MEMBERS);
+}
 
 /** One member's judgment of one pair, as the panel step shows it. */
 export interface PanelCell {
