@@ -97,8 +97,11 @@ interface J {
  * - Cohen's kappa longer vs good: good says A on 10 items (labels A of 0–15 and the swapped 17,
  *   19), longer on 10; they agree on 12 (6 on A: items 0, 2, 4, 6, 8, 19; 6 on B: 1, 3, 5, 7, 9,
  *   18). p_o = 12/20, p_e = (10/20)² + (10/20)² = 1/2, kappa = (0.6 − 0.5)/(1 − 0.5) = 0.20;
- *   with the flipper no item is rated by both (it never gives a verdict): undefined, and so is
- *   Fleiss' kappa over all three (no item has all three ratings);
+ *   agreement rates each member's final result, a flip as its own category: the flipper is
+ *   'flipped' on all 20 and the others never are, so p_o = 0 and p_e = 0: kappa 0 with either;
+ *   Fleiss over all 20 items (A, B, tie, flipped): P_i = 1/3 on the 12 items where longer and good
+ *   agree (2 + 1), 0 on the 8 they split (1 + 1 + 1): P̄ = 12/20 · 1/3 = 0.2; shares A 20/60,
+ *   B 20/60, flipped 20/60: P̄e = 1/3; kappa = (0.2 − 1/3)/(1 − 1/3) = −0.2;
  * - leave one out: without the flipper the same two votes (50%, ±0); without the longer judge the
  *   good one decides (80%, +30 pts); without the good one the longer decides (60%, +10 pts);
  * - bias: the flipper flips on all 20 and always names the answer shown first; the other two never
@@ -108,6 +111,7 @@ interface J {
  */
 const ACCURACY = { panel: 10 / N, flipper: 0, longer: 12 / N, good: 16 / N };
 const KAPPA_LONGER_GOOD = (12 / 20 - 0.5) / (1 - 0.5);
+const FLEISS = (0.2 - 1 / 3) / (1 - 1 / 3);
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -165,15 +169,16 @@ test('a 3-member panel of judges that disagree on 20 labeled items, reloaded mid
     pct(ACCURACY.good),
   ]);
   expect(await page.getByTestId('panel-split-count').textContent()).toBe(String(N));
-  const kappa = (i: number, j: number) => page.getByTestId(`kappa-${i}-${j}`).textContent();
+  const kappa = (i: number, j: number) =>
+    page.getByTestId(`kappa-${i}-${j}`).getByTestId('kappa-value').textContent();
   expect([await kappa(1, 2), await kappa(2, 1), await kappa(0, 1), await kappa(0, 2)]).toEqual([
     KAPPA_LONGER_GOOD.toFixed(2),
     KAPPA_LONGER_GOOD.toFixed(2),
-    '—',
-    '—',
+    '0.00',
+    '0.00',
   ]);
   const fleiss = await page.getByTestId('fleiss').textContent();
-  expect(fleiss).toBe('—');
+  expect(fleiss).toBe(FLEISS.toFixed(3));
 
   expect(await cells('panel-loo', 'loo-accuracy')).toEqual(['50.0%', '80.0%', '60.0%']);
   expect(await cells('panel-loo', 'loo-change')).toEqual(['±0.0 pts', '+30.0 pts', '+10.0 pts']);
@@ -185,7 +190,7 @@ test('a 3-member panel of judges that disagree on 20 labeled items, reloaded mid
   console.log(
     `panel e2e (20 labeled items, flipper + longer + good, majority with ties): panel accuracy ${pct(ACCURACY.panel)} vs best member (arbiter-test-good) ${pct(best)}; ` +
       `members: flipper ${pct(ACCURACY.flipper)}, longer ${pct(ACCURACY.longer)}, good ${pct(ACCURACY.good)}; ` +
-      `Cohen's kappa longer–good ${KAPPA_LONGER_GOOD.toFixed(2)}; Fleiss' kappa ${fleiss} (undefined: the flipper never gives a verdict); ` +
+      `Cohen's kappa longer–good ${KAPPA_LONGER_GOOD.toFixed(2)}; Fleiss' kappa ${fleiss} (the flipper's flips disagree with every verdict); ` +
       `leave-one-out: without the longer judge 80.0% (+30 pts)`,
   );
 
