@@ -1,6 +1,7 @@
 // Entry of the `arbiter` command (Node only): parses arguments, runs the command, sets the exit code.
 import { HELP, parseCli, UsageError } from './args';
 import { escapeControl } from './escape';
+import { panelCommand } from './panel';
 import { ConfigError, judgeCommand, type Io } from './run';
 import { batchCommand } from './batch';
 
@@ -19,7 +20,7 @@ export async function main(argv: string[], raw: Io, env = process.env): Promise<
       io.out(HELP);
       return 0;
     }
-    return await judgeCommand(cfg, io, env);
+    return await (cfg.models.length > 1 ? panelCommand : judgeCommand)(cfg, io, env);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`arbiter: ${e.message}\nRun arbiter --help for the options.\n`);

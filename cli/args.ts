@@ -22,7 +22,10 @@ export interface CliConfig {
   endpointsFile: string | null;
   /** With every endpoint out, how long to wait for one to come back before stopping (ms). */
   giveUpMs: number;
+  /** The first --model. */
   model: string;
+  /** Every --model, in order: two or more judge as a panel (one run per model, one output). */
+  models: string[];
   apiKey: string | undefined;
   protocol: string;
   bothOrders: boolean;
@@ -72,7 +75,9 @@ Options
                        fails is taken out, probed with backoff and brought back
   --give-up S          With every endpoint out, wait S seconds for one to come back before
                        stopping (default 60; a re-run resumes)
-  --model ID           Model name as the server lists it in /v1/models
+  --model ID           Model name as the server lists it in /v1/models; give it several times
+                       for a panel: each model judges every item (side by side), and --out
+                       holds one run per model grouped as one panel (review it in the app)
   --api-key KEY        Bearer key if the server wants one (env ARBITER_API_KEY; never written out)
   --out FILE           Results (workspace JSONL); appended to when it exists
   --protocol ID        Template id (default j1-pairwise); one of:
@@ -143,7 +148,7 @@ export function parseCli(
         endpoint: { type: 'string', multiple: true },
         endpoints: { type: 'string' },
         'give-up': { type: 'string' },
-        model: { type: 'string' },
+        model: { type: 'string', multiple: true },
         'api-key': { type: 'string' },
         out: { type: 'string', short: 'o' },
         protocol: { type: 'string' },
@@ -191,7 +196,11 @@ export function parseCli(
     } catch (e) {
       throw new UsageError(`--endpoint: ${(e as Error).message}`);
     }
-  if (!o.model) throw new UsageError('Missing --model.');
+  const models = o.model ?? [];
+  if (models.length === 0) throw new UsageError('Missing --model.');
+  const twice = models.find((m, i) => models.indexOf(m) !== i);
+  if (twice !== undefined)
+    throw new UsageError(`--model ${twice} is given twice: each panel member is another model.`);
   if (!o.out) throw new UsageError('Missing --out.');
   const protocol = o.protocol ?? 'j1-pairwise';
   if (!getTemplate(protocol))
@@ -212,6 +221,9 @@ export function parseCli(
     throw new UsageError(
       `Unknown --constrain “${constrain}”. Choose from: ${CONSTRAIN_KINDS.join(', ')}.`,
     );
+  // The exports are per run and named after --out: a panel's members would overwrite each other.
+  if (models.length > 1 && formats.some((f) => f !== 'workspace'))
+    throw new UsageError('--format takes one --model; a panel writes its workspace file only.');
   const conc =
     o.concurrency === undefined || o.concurrency === 'auto'
       ? null
@@ -226,7 +238,8 @@ export function parseCli(
     endpoints,
     endpointsFile: o.endpoints ?? null,
     giveUpMs: (num('give-up', o['give-up'], 0, false) ?? 60) * 1000,
-    model: o.model,
+    model: models[0] as string,
+    models,
     apiKey: o['api-key'] ?? env.ARBITER_API_KEY ?? undefined,
     protocol,
     bothOrders: !o['one-order'],

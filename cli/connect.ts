@@ -123,6 +123,13 @@ export async function connect(
       'Check --model against the names the servers list in /v1/models.',
     );
   }
+  // --constrain: every live endpoint must follow the grammar in that field, or nothing is judged.
+  const refusing = live.filter((s) => !reports.get(s)!.grammar.ok);
+  if (cfg.constrain !== 'off' && refusing.length > 0)
+    throw new EngineError(
+      `--constrain ${cfg.constrain}: ${refusing.map((s) => `${specs.length > 1 ? `${s.name}: ` : ''}the server did not follow a grammar: ${(reports.get(s)!.grammar as { reason: string }).reason}`).join('; ')}`,
+      'Use the --constrain kind of this server, or leave it off.',
+    );
   if (!cfg.quiet)
     for (const s of candidates) {
       const r = reports.get(s);

@@ -127,7 +127,7 @@ function toJudgeItem(r: ItemRecord): JudgeItem {
 }
 
 /** Batches appends: one write per 50 ms or 256 kB, in order; a kill loses at most that window. */
-class LineWriter {
+export class LineWriter {
   private buf: string[] = [];
   private size = 0;
   private chain: Promise<void> = Promise.resolve();
@@ -160,7 +160,7 @@ class LineWriter {
   }
 }
 
-interface Existing {
+export interface Existing {
   /** key → first judgment with that key. */
   byKey: Map<string, JudgmentRecord>;
   ids: Set<string>;
@@ -168,7 +168,7 @@ interface Existing {
 }
 
 /** Reads a previous output: its keys and record ids; cuts a last line a kill left half-written. */
-async function readExisting(path: string, io: Io): Promise<Existing | null> {
+export async function readExisting(path: string, io: Io): Promise<Existing | null> {
   if (!existsSync(path)) return null;
   const text = await readFile(path, 'utf8');
   if (text.length === 0) return null;
@@ -207,7 +207,7 @@ async function readExisting(path: string, io: Io): Promise<Existing | null> {
  * Whether --out can be written and resumed from, before any request: a folder, a missing folder
  * or a file that is not an Arbiter workspace used to surface only after the server probes.
  */
-async function checkOut(path: string): Promise<void> {
+export async function checkOut(path: string): Promise<void> {
   const st = await stat(path).catch(() => null);
   if (st?.isDirectory()) throw new ConfigError(`--out ${path} is a folder; name a file in it.`);
   if (st) {
@@ -239,15 +239,10 @@ async function checkOut(path: string): Promise<void> {
 // The answer to a 429/503 lives with the endpoint pool that applies it.
 export { slowDownOnRefusal } from '../src/lib/run/endpoints';
 
-/** Run the command; resolves with the exit code. */
-export async function judgeCommand(
-  cfg: CliConfig,
-  io: Io,
-  env: Record<string, string | undefined> = process.env,
-): Promise<number> {
-  const cpu0 = process.cpuUsage();
-  useSyncSha256((text) => createHash('sha256').update(text, 'utf8').digest('hex'));
-  const template = getTemplate(cfg.protocol) as Template;
+type Input = Awaited<ReturnType<typeof readInput>>;
+
+/** The input file, read and checked against the protocol (bad rows listed); ConfigError when unusable. */
+export async function readChecked(cfg: CliConfig, io: Io, template: Template): Promise<Input> {
   let input;
   try {
     input = await readInput(cfg.input);
@@ -268,8 +263,34 @@ export async function judgeCommand(
     throw new ConfigError(
       `--protocol ${template.id} compares two answers, but some items have only one (row ${(input.items.find((i) => i.responseB === undefined)?.index ?? 0) + 1}). Use a single-answer protocol.`,
     );
+  return input;
+}
 
-  await checkOut(cfg.out);
+/**
+ * What a panel's members share while they judge side by side (panelCommand): the input read
+ * once, and one output file, written through one writer, with what it held before.
+ */
+export interface SharedOut {
+  input: Input;
+  writer: LineWriter;
+  existing: Existing;
+  panelId: string;
+  /** Called with the member's run as soon as it is made (its id joins the panel record). */
+  onRun: (run: RunRecord) => void;
+}
+
+/** Run the command; resolves with the exit code. With `shared`, one member of a panel. */
+export async function judgeCommand(
+  cfg: CliConfig,
+  io: Io,
+  env: Record<string, string | undefined> = process.env,
+  shared?: SharedOut,
+): Promise<number> {
+  const cpu0 = process.cpuUsage();
+  useSyncSha256((text) => createHash('sha256').update(text, 'utf8').digest('hex'));
+  const template = getTemplate(cfg.protocol) as Template;
+  const input = shared?.input ?? (await readChecked(cfg, io, template));
+  if (!shared) await checkOut(cfg.out);
 
   // Connection and capabilities: a failure here is configuration, not an item error.
   let retries = 0;
@@ -310,9 +331,9 @@ export async function judgeCommand(
   }
   const total = plans.reduce((n, p) => n + p.length, 0);
 
-  const existing = await readExisting(cfg.out, io);
+  const existing = shared ? shared.existing : await readExisting(cfg.out, io);
   if (!existing) await writeFile(cfg.out, JSON.stringify(workspaceHeader('arbiter-cli')) + '\n');
-  const writer = new LineWriter(await open(cfg.out, 'a'));
+  const writer = shared?.writer ?? new LineWriter(await open(cfg.out, 'a'));
   const has = (k: string) => existing?.ids.has(k) ?? false;
   if (!has(`dataset:${input.dataset.id}`))
     writer.write(workspaceLine({ kind: 'dataset', record: input.dataset }));
@@ -336,7 +357,9 @@ export async function judgeCommand(
     },
     progress: { total, done: 0, failed: 0 },
     summary: null,
+    ...(shared ? { panelId: shared.panelId } : {}),
   };
+  shared?.onRun(run);
   if (!has(`run:${runId}`)) writer.write(workspaceLine({ kind: 'run', record: run }));
 
   const doneKeys = existing?.byKey ?? new Map<string, JudgmentRecord>();
@@ -485,7 +508,9 @@ export async function judgeCommand(
   if (failures.length > 0) run.failures = failures.sort((a, b) => a.index - b.index);
   // The final state of the run, after its judgments; importers keep the newest copy of a run id.
   writer.write(workspaceLine({ kind: 'run', record: run }));
-  await writer.close();
+  // A panel's writer stays open for the other members and the panel line (panelCommand closes it).
+  if (shared) await writer.flush();
+  else await writer.close();
   if (writer.error) throw writer.error;
 
   if (cfg.formats.length > 0) {

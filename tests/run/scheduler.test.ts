@@ -101,11 +101,14 @@ function tab(v: SchedulerView, over: Partial<SchedulerHost> = {}, models?: Model
   return { scheduler, calls };
 }
 
-async function batchRun(modelId = spec.modelId): Promise<RunRecord> {
+async function batchRun(
+  modelId = spec.modelId,
+  engine: 'test' | 'openai' = 'test',
+): Promise<RunRecord> {
   const run = newBatchRun({
     datasetId: 'ds-1',
     template: getTemplate('j1-pairwise') as Template,
-    model: { engine: 'test', modelId, thinking: false },
+    model: { engine, modelId, thinking: false },
     options: {
       bothOrders: true,
       allowTie: true,
@@ -203,6 +206,49 @@ describe('RunScheduler', () => {
     await scheduler.ensureWorker();
     await ended.promise;
     expect(loads).toEqual([spec.modelId]);
+    expect((await repos.runs.get(run.id))?.status).toBe('done');
+  });
+
+  test('loads a server run’s model from the host’s server settings, which the offered list lacks (a panel’s server member)', async () => {
+    const other = { ...spec, modelId: 'other' };
+    const server = {
+      ...spec,
+      engine: 'openai' as const,
+      modelId: 'served',
+      modelUrl: 'http://gpu:8000/v1',
+    };
+    const loads: string[] = [];
+    const models: ModelLoader = {
+      loaded: { spec: other },
+      offered: [{ spec: other }, { spec }],
+      status: 'ready',
+      error: null,
+      load: (s) => {
+        loads.push(`${s.engine}:${s.modelId}`);
+        return Promise.resolve();
+      },
+    };
+    const run = await batchRun('served', 'openai');
+    const ended = signal();
+    const asked: string[] = [];
+    const { scheduler } = tab(
+      view(),
+      {
+        serverSpec: (modelId) => {
+          asked.push(modelId);
+          return modelId === 'served' ? server : null;
+        },
+        reopen: () => {
+          ended.resolve();
+          return Promise.resolve();
+        },
+      },
+      models,
+    );
+    await scheduler.ensureWorker();
+    await ended.promise;
+    expect(asked).toEqual(['served']);
+    expect(loads).toEqual(['openai:served']);
     expect((await repos.runs.get(run.id))?.status).toBe('done');
   });
 

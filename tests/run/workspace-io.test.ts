@@ -71,13 +71,13 @@ test('export → import into a fresh database → export is identical; importing
   expect(first).toHaveLength(1 + 1 + 4 + 1 + 8 + 1);
   const report = await importWorkspace(rb, first.join(''));
   expect(report.errors).toEqual([]);
-  expect(report.added).toEqual({ dataset: 1, item: 4, run: 1, judgment: 8, label: 1 });
+  expect(report.added).toEqual({ dataset: 1, item: 4, run: 1, panel: 0, judgment: 8, label: 1 });
   const second = await collect(exportWorkspace(rb, 'test', {}, when));
   expect(second).toEqual(first);
 
   const again = await importWorkspace(rb, first.join(''));
-  expect(again.added).toEqual({ dataset: 0, item: 0, run: 0, judgment: 0, label: 0 });
-  expect(again.skipped).toEqual({ dataset: 1, item: 4, run: 1, judgment: 8, label: 1 });
+  expect(again.added).toEqual({ dataset: 0, item: 0, run: 0, panel: 0, judgment: 0, label: 0 });
+  expect(again.skipped).toEqual({ dataset: 1, item: 4, run: 1, panel: 0, judgment: 8, label: 1 });
   expect(await rb.judgments.count()).toBe(8);
 
   // A run-scoped export holds the run with its dataset, items and judgments.

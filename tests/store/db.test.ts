@@ -15,7 +15,13 @@ import {
 import { openArbiterDB } from '../../src/lib/store/db';
 import { DB_VERSION, type ArbiterDB } from '../../src/lib/store/schema';
 import { freshDbName, makeDataset, makeItem, makeJudgment } from './fixtures';
-import { buildV1Database, openRaw, V1_COUNTS } from './upgrade-scenario';
+import {
+  buildV1Database,
+  buildV3Database,
+  openRaw,
+  V1_COUNTS,
+  V3_COUNTS,
+} from './upgrade-scenario';
 
 const opened: IDBPDatabase<ArbiterDB>[] = [];
 const names: string[] = [];
@@ -168,9 +174,10 @@ describe('openArbiterDB', () => {
       'items',
       'judgments',
       'labels',
+      'panels',
       'runs',
     ]);
-    const tx = db.transaction(['judgments', 'runs', 'labels', 'items']);
+    const tx = db.transaction(['judgments', 'runs', 'labels', 'items', 'panels']);
     expect([...tx.objectStore('judgments').indexNames].sort()).toEqual([
       'by-createdAt',
       'by-item',
@@ -185,6 +192,48 @@ describe('openArbiterDB', () => {
     ]);
     expect([...tx.objectStore('labels').indexNames]).toEqual(['by-dataset']);
     expect([...tx.objectStore('items').indexNames]).toEqual(['by-dataset']);
+    expect([...tx.objectStore('panels').indexNames].sort()).toEqual(['by-createdAt', 'by-dataset']);
+  });
+
+  test('upgrades a frozen v3 database to v4: an empty panels store, every record kept as it was', async () => {
+    const n = name();
+    await buildV3Database(n);
+    const db = track(await openArbiterDB(n));
+    expect(db.version).toBe(4);
+    for (const [store, count] of Object.entries(V3_COUNTS)) {
+      expect(await db.count(store as keyof typeof V3_COUNTS), store).toBe(count);
+    }
+    expect(await db.count('panels')).toBe(0);
+    const repo = createRepositories(db);
+    const runs = await repo.runs.list();
+    expect(runs.map((r) => [r.id, r.status, r.panelId])).toEqual([
+      ['run-b', 'paused', undefined],
+      ['run-a', 'done', undefined],
+    ]);
+    expect((await repo.runs.byStatus()).map((r) => r.id)).toEqual(['run-b']);
+    expect((await repo.judgments.byRun('run-a')).map((j) => j.id)).toEqual([
+      'j1',
+      'j2',
+      'j3',
+      'j4',
+    ]);
+    expect((await repo.labels.byDataset('ds-1')).map((l) => [l.itemId, l.label])).toEqual([
+      ['item-1', 'A'],
+    ]);
+    expect(await repo.panels.list()).toEqual([]);
+    // The new store works on the upgraded database, deleting the dataset takes its panel too.
+    await repo.panels.put({
+      id: 'panel-1',
+      name: 'p',
+      datasetId: 'ds-1',
+      protocol: 'pairwise',
+      memberRunIds: ['run-a', 'run-b'],
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    expect((await repo.panels.byDataset('ds-1')).map((p) => p.id)).toEqual(['panel-1']);
+    await repo.datasets.delete('ds-1');
+    expect(await db.count('panels')).toBe(0);
   });
 
   test('upgrades a v1 database to the latest without losing a record, backfilling labels', async () => {

@@ -3,9 +3,20 @@ import { openDB, type IDBPDatabase } from 'idb';
 import { migrate } from '../../src/lib/store/migrations';
 import type { ArbiterDB } from '../../src/lib/store/schema';
 import v1 from './fixtures/v1-database.json';
+import v3 from './fixtures/v3-database.json';
 
 /** What the v1 fixture holds, to compare after the upgrade. */
 export const V1_COUNTS = { datasets: 1, items: 3, runs: 2, judgments: 6, labels: 3 } as const;
+
+/** What the v3 fixture holds (digests empty: a v3 database builds them on first review). */
+export const V3_COUNTS = {
+  datasets: 1,
+  items: 2,
+  runs: 2,
+  judgments: 6,
+  labels: 1,
+  digests: 0,
+} as const;
 
 interface FrozenStore {
   name: string;
@@ -20,11 +31,25 @@ interface FrozenStore {
  * without datasetId). Frozen on purpose: a change to migrate() cannot change what "v1" is here.
  */
 export async function buildV1Database(name: string): Promise<void> {
-  const fixture = v1 as {
-    version: number;
-    stores: FrozenStore[];
-    records: Record<string, unknown[]>;
-  };
+  await buildFrozenDatabase(name, v1 as FrozenDatabase);
+}
+
+/**
+ * Creates `name` at version 3 from tests/store/fixtures/v3-database.json: written by the v3 code
+ * (commit 81312c8) with the fixtures' record builders, two runs, six judgments and a label, then
+ * frozen; no panels store and no `panelId` on any run.
+ */
+export async function buildV3Database(name: string): Promise<void> {
+  await buildFrozenDatabase(name, v3 as FrozenDatabase);
+}
+
+interface FrozenDatabase {
+  version: number;
+  stores: FrozenStore[];
+  records: Record<string, unknown[]>;
+}
+
+async function buildFrozenDatabase(name: string, fixture: FrozenDatabase): Promise<void> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const req = indexedDB.open(name, fixture.version);
     req.onupgradeneeded = () => {
@@ -42,7 +67,8 @@ export async function buildV1Database(name: string): Promise<void> {
     req.onblocked = () => reject(new Error('unexpectedly blocked'));
   });
   try {
-    if (db.version !== 1) throw new Error(`expected v1, got v${db.version}`);
+    if (db.version !== fixture.version)
+      throw new Error(`expected v${fixture.version}, got v${db.version}`);
     const names = Object.keys(fixture.records);
     const tx = db.transaction(names, 'readwrite');
     for (const n of names) for (const r of fixture.records[n] ?? []) tx.objectStore(n).put(r);

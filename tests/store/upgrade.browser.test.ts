@@ -10,7 +10,13 @@ import {
 import { openArbiterDB, type ArbiterDatabase } from '../../src/lib/store/db';
 import { DB_VERSION } from '../../src/lib/store/schema';
 import { freshDbName, makeJudgment } from './fixtures';
-import { buildV1Database, openRaw, V1_COUNTS } from './upgrade-scenario';
+import {
+  buildV1Database,
+  buildV3Database,
+  openRaw,
+  V1_COUNTS,
+  V3_COUNTS,
+} from './upgrade-scenario';
 
 const opened: { close(): void }[] = [];
 const names: string[] = [];
@@ -57,6 +63,27 @@ describe('upgrade in Chromium', () => {
     expect(
       (await repo.judgments.newest({ query: 'one pair' })).entries.map((e) => e.judgment.id),
     ).toEqual(['pj1', 'pj0']);
+  });
+
+  test('a frozen v3 database opens at v4 with an empty panels store and every record kept', async () => {
+    const n = name();
+    await buildV3Database(n);
+    const db: ArbiterDatabase = await openArbiterDB(n);
+    opened.push(db);
+    expect(db.version).toBe(4);
+    for (const [store, count] of Object.entries(V3_COUNTS)) {
+      expect(await db.count(store as keyof typeof V3_COUNTS), store).toBe(count);
+    }
+    expect(await db.count('panels')).toBe(0);
+    const repo = createRepositories(db);
+    expect((await repo.runs.byStatus()).map((r) => [r.id, r.panelId])).toEqual([
+      ['run-b', undefined],
+    ]);
+    expect((await repo.judgments.byRun('run-b')).map((j) => j.id)).toEqual(['j5', 'j6']);
+    expect([...db.transaction('panels').store.indexNames].sort()).toEqual([
+      'by-createdAt',
+      'by-dataset',
+    ]);
   });
 
   test('reopening an upgraded database runs no migration again and keeps data', async () => {

@@ -17,6 +17,7 @@ import {
   ContextWindowExceededError,
   ModelNotLoadedError,
 } from '../../src/lib/engine/errors';
+import { testJudgeAnswer, testJudgeKind, type TestJudgeKind } from './test-judges';
 
 export interface ScriptedResponse {
   text: string;
@@ -37,6 +38,12 @@ export interface DeterministicEngineOptions {
   loadMs?: number;
   /** Reject generate() before load() like a real engine (default false: works unloaded). */
   requireLoad?: boolean;
+  /**
+   * Without `respond`: judge as this test judge (see test-judges.ts), or as the loaded model's id
+   * says (`'by-model-id'`: arbiter-test-flipper, -longer, -good, …), as the e2e build's test models
+   * do. Default: always the first position.
+   */
+  judge?: TestJudgeKind | 'by-model-id';
 }
 
 /** Chat-template tokens per message, like the role markers of a real template. */
@@ -181,7 +188,7 @@ export class DeterministicEngine implements JudgeEngine {
         contextWindow: this.contextWindow,
       });
     }
-    const raw = this.opts.respond?.(req) ?? firstPositionAnswer(req, this.thinking);
+    const raw = this.opts.respond?.(req) ?? this.scripted(req);
     const scripted: ScriptedResponse = typeof raw === 'string' ? { text: raw } : raw;
     let tokens = tokenize(scripted.text);
     let finishReason: GenerateResult['finishReason'] = 'stop';
@@ -223,6 +230,13 @@ export class DeterministicEngine implements JudgeEngine {
         totalMs,
       },
     };
+  }
+
+  private scripted(req: GenerateRequest): ScriptedResponse {
+    const judge = this.opts.judge;
+    if (judge === undefined) return firstPositionAnswer(req, this.thinking);
+    const kind = judge === 'by-model-id' ? testJudgeKind(this.loaded?.spec.modelId) : judge;
+    return testJudgeAnswer(kind, req, this.thinking);
   }
 
   /** One entry per token; the verdict token (the last one naming a scripted key) gets the script. */

@@ -7,6 +7,7 @@ import type {
   ItemRecord,
   JudgmentRecord,
   LabelRecord,
+  PanelRecord,
   RunRecord,
 } from '../store/schema';
 
@@ -30,6 +31,8 @@ export type WorkspaceRecord =
   | { kind: 'dataset'; record: DatasetRecord }
   | { kind: 'item'; record: ItemRecord }
   | { kind: 'run'; record: RunRecord }
+  /** Since panels (schema v4): a group of runs listed above it; older readers report the line and go on. */
+  | { kind: 'panel'; record: PanelRecord }
   | { kind: 'judgment'; record: JudgmentRecord }
   | { kind: 'label'; record: LabelRecord };
 
@@ -48,6 +51,7 @@ export interface WorkspaceContent {
   datasets?: Iterable<DatasetRecord>;
   items?: Iterable<ItemRecord>;
   runs?: Iterable<RunRecord>;
+  panels?: Iterable<PanelRecord>;
   judgments?: Iterable<JudgmentRecord>;
   labels?: Iterable<LabelRecord>;
 }
@@ -68,7 +72,7 @@ export function workspaceLine(rec: WorkspaceRecord): string {
 }
 
 /**
- * The whole file as lines (each ends with "\n"): the header, then datasets, items, runs,
+ * The whole file as lines (each ends with "\n"): the header, then datasets, items, runs, panels,
  * judgments and labels, in that order, so a reader can insert each record as it comes (a record
  * only ever refers to kinds above it).
  */
@@ -80,6 +84,7 @@ export function* workspaceLines(
   for (const record of content.datasets ?? []) yield workspaceLine({ kind: 'dataset', record });
   for (const record of content.items ?? []) yield workspaceLine({ kind: 'item', record });
   for (const record of content.runs ?? []) yield workspaceLine({ kind: 'run', record });
+  for (const record of content.panels ?? []) yield workspaceLine({ kind: 'panel', record });
   for (const record of content.judgments ?? []) yield workspaceLine({ kind: 'judgment', record });
   for (const record of content.labels ?? []) yield workspaceLine({ kind: 'label', record });
 }
@@ -153,6 +158,16 @@ const schemas = {
     config: configSchema,
     progress: v.looseObject({ total: finite, done: finite, failed: finite }),
     summary: v.nullable(v.record(v.string(), v.unknown())),
+    panelId: v.optional(id),
+  }),
+  panel: v.looseObject({
+    id,
+    name: v.string(),
+    datasetId: id,
+    protocol: v.string(),
+    memberRunIds: v.pipe(v.array(id), v.minLength(1)),
+    createdAt: finite,
+    updatedAt: finite,
   }),
   judgment: v.looseObject({
     id,
@@ -252,7 +267,7 @@ export function parseWorkspaceLine(line: string, lineNo: number): WorkspaceRecor
   if (typeof kind !== 'string' || !Object.hasOwn(schemas, kind)) {
     return {
       line: lineNo,
-      reason: `unknown kind ${JSON.stringify(kind ?? null)} (expected dataset, item, run, judgment or label)`,
+      reason: `unknown kind ${JSON.stringify(kind ?? null)} (expected dataset, item, run, panel, judgment or label)`,
       raw: clip(line),
     };
   }

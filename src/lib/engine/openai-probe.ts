@@ -1,5 +1,6 @@
 // Connection test for an OpenAI-compatible server: latency, models, and which features really work.
 import { EngineError } from './errors';
+import { parseEndpoint } from './openai-http';
 import { OpenAIEngine, openaiModelSpec, type OpenAICapabilities } from './openai-engine';
 import { CONSTRAIN_LABELS, grammarField, type ConstrainKind } from './constraint-fields';
 
@@ -191,5 +192,24 @@ export async function probeServer(opts: ProbeOptions): Promise<ServerReport> {
     if (e instanceof EngineError && e.name === 'AbortedError') throw e;
     report.grammar = { ok: false, reason: why(e) };
   }
+  return report;
+}
+
+/** The connection test of one more server of a list: that it answers and serves `model` (if named). */
+export async function probeServing(
+  endpoint: string,
+  model: string,
+  apiKey: string,
+): Promise<ServerReport> {
+  parseEndpoint(endpoint);
+  const report = await probeServer({
+    endpoint,
+    ...(apiKey ? { apiKey } : {}),
+    ...(model ? { model } : {}),
+  });
+  if (model && report.models.length > 0 && !report.models.some((m) => m.id === model))
+    throw new Error(
+      `This server does not serve “${model}”; it serves ${report.models.map((m) => m.id).join(', ')}.`,
+    );
   return report;
 }

@@ -7,14 +7,17 @@ export * from '../store/locks';
 /** A typed BroadcastChannel, or a no-op where there is none. */
 export class Channel<M> {
   private readonly bc: BroadcastChannel | null;
+  private closed = false;
   constructor(name: string, onMessage: (m: M) => void) {
     this.bc = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(name);
     if (this.bc) this.bc.onmessage = (e: MessageEvent<M>) => onMessage(e.data);
   }
+  /** Sends to the other tabs; after close() it does nothing (a progress update may still be due). */
   post(m: M): void {
-    this.bc?.postMessage(m);
+    if (!this.closed) this.bc?.postMessage(m);
   }
   close(): void {
+    this.closed = true;
     this.bc?.close();
   }
 }

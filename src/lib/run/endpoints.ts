@@ -621,3 +621,22 @@ export class PooledEngine implements JudgeEngine {
     return Promise.resolve();
   }
 }
+
+/**
+ * The app's engine over its list of servers for `modelId`: the first server's own engine when it
+ * is alone, else a pool over all of them (the CLI's pool: a server that fails is taken out, probed
+ * and brought back). `engineFor(url, pooled)`: in a pool, the pool retries, on another server.
+ */
+export function serversEngine<E extends EndpointEngine & JudgeEngine>(
+  urls: readonly string[],
+  modelId: string,
+  engineFor: (url: string, pooled: boolean) => E,
+  concurrency: number,
+): JudgeEngine {
+  if (urls.length <= 1) return engineFor(urls[0] ?? '', false);
+  const pool = new EndpointPool(
+    urls.map((url) => ({ url })),
+    { engineFor: (s) => engineFor(s.url, true), concurrency },
+  );
+  return pool.engine(modelId);
+}

@@ -57,6 +57,11 @@ export interface SchedulerHost {
   repositories(): Promise<Repositories>;
   /** Whether the engine is generating for something else now (the Judge page's pair). */
   engineBusyElsewhere(): boolean;
+  /**
+   * The spec of a server model this tab is set up for (Models → OpenAI-compatible server), which
+   * the offered list does not hold: a run on it (a panel's server member) loads it again.
+   */
+  serverSpec?(modelId: string): ModelSpec | null;
   /** Re-reads the lists the views show. */
   refresh(): Promise<void>;
   /** A run's record changed: re-read it where it is open. */
@@ -214,7 +219,7 @@ export class RunScheduler {
   }
 
   private async runOne(repos: Repositories, run: RunRecord): Promise<void> {
-    const spec = await this.ensureModel(run.config.modelId);
+    const spec = await this.ensureModel(run.config.modelId, run.config.engine);
     if (!spec) {
       await repos.runs
         .update(run.id, {
@@ -272,14 +277,17 @@ export class RunScheduler {
   }
 
   /** Loads the run's model here when another is loaded (the model a taking-over tab needs). */
-  private async ensureModel(modelId: string): Promise<ModelSpec | null> {
+  private async ensureModel(modelId: string, engine?: string): Promise<ModelSpec | null> {
     const models = this.host.models;
     const loaded = models.loaded?.spec;
     if (loaded?.modelId === modelId) return loaded;
-    const offered = models.offered.find((m) => m.spec.modelId === modelId);
-    if (!offered) return null;
-    await models.load(offered.spec);
-    return models.status === 'ready' ? offered.spec : null;
+    const spec =
+      engine === 'openai'
+        ? (this.host.serverSpec?.(modelId) ?? null)
+        : (models.offered.find((m) => m.spec.modelId === modelId)?.spec ?? null);
+    if (!spec) return null;
+    await models.load(spec);
+    return models.status === 'ready' ? spec : null;
   }
 
   private onProgress(p: BatchProgress, force = false): void {

@@ -17,6 +17,7 @@ import type {
   ItemRecord,
   JudgmentRecord,
   LabelRecord,
+  PanelRecord,
   Repositories,
   RunRecord,
 } from '../store';
@@ -25,11 +26,14 @@ import type {
 export interface WorkspaceScope {
   /** Only these runs with their datasets, items, judgments and labels; all when absent. */
   runIds?: string[];
+  /** Only these panels with their member runs (and what those need); with runIds, both. */
+  panelIds?: string[];
 }
 
 /**
  * The workspace file as lines (each ends in "\n"), read from the store in batches: header,
- * datasets, items (dataset order), runs, judgments (oldest first), labels.
+ * datasets, items (dataset order), runs, panels, judgments (oldest first), labels. A scoped
+ * export holds the panels named and those whose every member is in it.
  */
 export async function* exportWorkspace(
   repos: Repositories,
@@ -38,9 +42,19 @@ export async function* exportWorkspace(
   now = new Date(),
 ): AsyncGenerator<string> {
   yield `${JSON.stringify(workspaceHeader(source, now))}\n`;
+  const allPanels = await repos.panels.list();
+  const scoped = scope.runIds !== undefined || scope.panelIds !== undefined;
+  const runIds = new Set(scope.runIds ?? []);
+  for (const p of allPanels)
+    if (scope.panelIds?.includes(p.id)) for (const id of p.memberRunIds) runIds.add(id);
   const allRuns = await repos.runs.list();
-  const runs = scope.runIds ? allRuns.filter((r) => scope.runIds?.includes(r.id)) : allRuns;
-  const datasetIds = scope.runIds
+  const runs = scoped ? allRuns.filter((r) => runIds.has(r.id)) : allRuns;
+  const panels: PanelRecord[] = scoped
+    ? allPanels.filter(
+        (p) => scope.panelIds?.includes(p.id) || p.memberRunIds.every((id) => runIds.has(id)),
+      )
+    : allPanels;
+  const datasetIds = scoped
     ? [...new Set(runs.flatMap((r) => (r.datasetId ? [r.datasetId] : [])))]
     : (await repos.datasets.list()).map((d) => d.id);
   const datasets = (await Promise.all(datasetIds.map((id) => repos.datasets.get(id)))).filter(
@@ -73,7 +87,8 @@ export async function* exportWorkspace(
     if (record) yield workspaceLine({ kind: 'item', record });
   }
   for (const record of runs) yield workspaceLine({ kind: 'run', record });
-  if (scope.runIds) {
+  for (const record of panels) yield workspaceLine({ kind: 'panel', record });
+  if (scoped) {
     for (const run of runs) {
       for await (const record of repos.judgments.all({ runId: run.id })) {
         yield workspaceLine({ kind: 'judgment', record });
@@ -109,7 +124,14 @@ export interface ImportReport {
   summariesRebuilt: number;
 }
 
-const zero = (): KindCounts => ({ dataset: 0, item: 0, run: 0, judgment: 0, label: 0 });
+const zero = (): KindCounts => ({
+  dataset: 0,
+  item: 0,
+  run: 0,
+  panel: 0,
+  judgment: 0,
+  label: 0,
+});
 
 /** Records written per transaction. */
 const CHUNK = 500;
@@ -232,6 +254,18 @@ async function writeChunk(
     }
   }
   count('run', runsAdded, runs.length);
+
+  // After the runs: a panel names its member runs (a newer copy replaces an older one, as runs).
+  const panels = byKind(recs, 'panel') as PanelRecord[];
+  let panelsAdded = 0;
+  for (const p of panels) {
+    const have = await repos.panels.get(p.id);
+    if (!have || have.updatedAt < p.updatedAt) {
+      await repos.panels.put(p);
+      panelsAdded += 1;
+    }
+  }
+  count('panel', panelsAdded, panels.length);
 
   const judgments = byKind(recs, 'judgment') as JudgmentRecord[];
   const ids = await repos.judgments.existingIds(judgments.map((j) => j.id));

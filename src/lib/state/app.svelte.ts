@@ -88,6 +88,10 @@ export class AppState {
           this.demo?.busy === true ||
           this.models.testRunning ||
           this.review?.metaRunning === true;
+        this.runs.serverSpec = (modelId) => {
+          const spec = this.openai.spec();
+          return spec.modelId === modelId && spec.modelUrl ? spec : null;
+        };
       }
     }
     return this.runs;

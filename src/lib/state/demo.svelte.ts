@@ -6,6 +6,7 @@ import { agreesWithLabel, labelAgreement } from '../judge/outcome';
 import type { JudgeEngine } from '../engine/types';
 import type { PairVerdict } from '../review/records';
 import { JudgeState } from './judge.svelte';
+import { PanelDemoState } from './demo-panel.svelte';
 import type { ModelState } from './models.svelte';
 import type { StorageState } from './storage.svelte';
 
@@ -61,6 +62,8 @@ export function explainVerdict(v: PairVerdict | null, humanLabel?: 'A' | 'B'): s
 export class DemoState {
   /** A judge of its own: the demo never touches what the Judge page holds, but runs the same code. */
   readonly judge: JudgeState;
+  /** The panel step: several judges on the same pairs, loaded one at a time. */
+  readonly panel: PanelDemoState;
   step = $state(0);
   presenter = $state(false);
   exampleId = $state(EXAMPLES[0]?.id ?? '');
@@ -87,12 +90,16 @@ export class DemoState {
   ) {
     this.judge = new JudgeState(engine, models, storage);
     this.judge.batchRunOnEngine = () => models.batchRunOnEngine();
+    this.panel = new PanelDemoState(engine, models, storage, (id) => this.remember(id));
     this.presenter = localStorage.getItem(PRESENTER_KEY) === '1';
   }
 
   get busy(): boolean {
     return (
-      this.humansRunning || this.judge.status === 'running' || this.judge.status === 'checking'
+      this.humansRunning ||
+      this.panel.running ||
+      this.judge.status === 'running' ||
+      this.judge.status === 'checking'
     );
   }
 
@@ -171,6 +178,7 @@ export class DemoState {
   stop(): void {
     this.stopHumans = true;
     this.judge.stop();
+    this.panel.stop();
   }
 
   private remember(runId: string | null): void {
@@ -207,6 +215,7 @@ export class DemoState {
     this.exampleId = EXAMPLES[0]?.id ?? '';
     this.humans = [];
     this.humansError = null;
+    this.panel.clear();
     this.step = 0;
   }
 }

@@ -14,11 +14,9 @@ import {
 } from '../engine/constraint-fields';
 import { endpointHost, parseEndpoint } from '../engine/openai-http';
 import type { ServerReport } from '../engine/openai-probe';
-import { EndpointPool } from '../run/endpoints';
-import type { JudgeEngine } from '../engine/types';
-import { OpenAIServerList, PER_SERVER_CONCURRENCY } from './openai-servers.svelte';
+import { serversEngine } from '../run/endpoints';
 import { AbortedError } from '../engine/errors';
-import type { ModelSpec } from '../engine/types';
+import type { JudgeEngine, ModelSpec } from '../engine/types';
 import type { ModelState } from './models.svelte';
 
 /**
@@ -33,7 +31,19 @@ const KEYS = {
   capabilities: 'arbiter.openai.capabilities',
   contextWindow: 'arbiter.openai.contextWindow',
   constrain: 'arbiter.openai.constrain',
+  servers: 'arbiter.openai.servers',
 } as const;
+
+/** Requests in flight at most per server when a run spreads over several (each adapts below it). */
+export const PER_SERVER_CONCURRENCY = 4;
+
+/** The connection test of one more server. */
+export interface ServerCheck {
+  testing: boolean;
+  report: ServerReport | null;
+  error: unknown;
+}
+const untested = (): ServerCheck => ({ testing: false, report: null, error: null });
 
 export class OpenAIServerState {
   endpoint = $state('');
@@ -44,8 +54,6 @@ export class OpenAIServerState {
   error = $state<unknown>(null);
   capabilities = $state.raw<OpenAICapabilities>(DEFAULT_CAPABILITIES);
   contextWindow = $state(8192);
-  /** More servers of the same model: a batch run spreads over the live ones. */
-  readonly more = new OpenAIServerList(this);
   /** "Constrained verdicts": which grammar field this server takes; off by default. */
   constrain = $state<ConstrainKind>('off');
   /** The choices of that setting, as the panel lists them. */
@@ -53,6 +61,10 @@ export class OpenAIServerState {
     value,
     label: CONSTRAIN_LABELS[value],
   }));
+  /** More servers serving the same model (same key): a batch run spreads over the live ones. */
+  servers = $state<string[]>([]);
+  /** Each extra server's last connection test, by index. */
+  checks = $state<ServerCheck[]>([]);
   /** The endpoint, model and key of the last connection test that failed. */
   private failedFor = $state<string | null>(null);
 
@@ -89,6 +101,13 @@ export class OpenAIServerState {
     this.contextWindow = Number(localStorage.getItem(KEYS.contextWindow)) || 8192;
     const constrain = localStorage.getItem(KEYS.constrain);
     if (isConstrainKind(constrain)) this.constrain = constrain;
+    try {
+      const list: unknown = JSON.parse(localStorage.getItem(KEYS.servers) ?? '[]');
+      if (Array.isArray(list)) this.servers = list.filter((u) => typeof u === 'string');
+    } catch {
+      // a corrupt entry just means no extra servers
+    }
+    this.checks = this.servers.map(untested);
   }
 
   private save(): void {
@@ -98,8 +117,38 @@ export class OpenAIServerState {
     else localStorage.removeItem(KEYS.apiKey);
     localStorage.setItem(KEYS.capabilities, JSON.stringify(this.capabilities));
     localStorage.setItem(KEYS.contextWindow, String(this.contextWindow));
-    this.more.save();
     localStorage.setItem(KEYS.constrain, this.constrain);
+    localStorage.setItem(KEYS.servers, JSON.stringify(this.extraServers()));
+  }
+
+  /** The extra servers that are filled in. */
+  private extraServers(): string[] {
+    return this.servers.map((u) => u.trim()).filter(Boolean);
+  }
+
+  addServer(): void {
+    this.servers.push('');
+    this.checks.push(untested());
+  }
+
+  removeServer(i: number): void {
+    this.servers.splice(i, 1);
+    this.checks.splice(i, 1);
+    localStorage.setItem(KEYS.servers, JSON.stringify(this.extraServers()));
+  }
+
+  /** "Test connection" of extra server `i`: that it answers and serves the model. */
+  async testServer(i: number): Promise<void> {
+    const url = (this.servers[i] ?? '').trim();
+    this.checks[i] = { testing: true, report: null, error: null };
+    try {
+      const { probeServing } = await import('../engine/openai-probe');
+      const report = await probeServing(url, this.model.trim(), this.apiKey);
+      this.checks[i] = { testing: false, report, error: null };
+      this.save();
+    } catch (e) {
+      this.checks[i] = { testing: false, report: null, error: e };
+    }
   }
 
   /** Forget the key (and only the key). */
@@ -193,12 +242,7 @@ export class OpenAIServerState {
         ...(this.apiKey ? { apiKey: this.apiKey } : {}),
         ...(pooled ? { backoff: { retries: 0 } } : {}),
       });
-    const more = this.more.filled().filter((u) => u !== spec.modelUrl);
-    if (more.length === 0) return engineFor(spec.modelUrl, false);
-    const pool = new EndpointPool(
-      [spec.modelUrl, ...more].map((url) => ({ url })),
-      { engineFor: (s) => engineFor(s.url, true), concurrency: PER_SERVER_CONCURRENCY },
-    );
-    return pool.engine(spec.modelId);
+    const urls = [spec.modelUrl, ...this.extraServers().filter((u) => u !== spec.modelUrl)];
+    return serversEngine(urls, spec.modelId, engineFor, PER_SERVER_CONCURRENCY);
   }
 }

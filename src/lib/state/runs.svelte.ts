@@ -6,7 +6,7 @@ import {
   type ExportFile,
   type RunExportFormat,
 } from '../data/run-export';
-import type { JudgeEngine } from '../engine/types';
+import type { JudgeEngine, ModelSpec } from '../engine/types';
 import { getTemplate, type Template } from '../judge';
 import { datasetItems, type BatchProgress } from '../run/batch';
 import { DetailWindow } from '../run/detail-window';
@@ -42,13 +42,10 @@ export class RunsState {
   private formItemsOf = '';
   starting = $state(false);
 
-  /** Live progress by run id: from this tab's runner or broadcast by the tab that owns it. */
+  // The scheduler's view (run/scheduler.ts SchedulerView says what each is).
   live = $state.raw<Record<string, BatchProgress>>({});
-  /** The run this tab is judging now, if any. */
   activeRunId = $state<string | null>(null);
-  /** This tab holds the engine lock. */
   owner = $state(false);
-  /** Pause/cancel sent to the tab judging a run, until that tab reports the change. */
   requested = $state.raw<Record<string, 'pause' | 'cancel'>>({});
 
   /** The run open on #/runs/<id>: its record, its subset's items and a page of results. */
@@ -58,7 +55,6 @@ export class RunsState {
   results = $state.raw<Record<string, ItemResult>>({});
   detailError = $state<unknown>(null);
   exporting = $state(false);
-
   importing = $state(false);
   importReport = $state.raw<ImportReport | null>(null);
 
@@ -70,6 +66,8 @@ export class RunsState {
 
   /** Whether this tab's engine is generating for something else (set by AppState: the Judge page). */
   engineBusyElsewhere: () => boolean = () => false;
+  /** The configured server's spec for a model it serves (set by AppState): a run (a panel member) on a server. */
+  serverSpec: (modelId: string) => ModelSpec | null = () => null;
 
   private readonly scheduler: RunScheduler;
   private readonly window: DetailWindow;
@@ -86,6 +84,7 @@ export class RunsState {
       repositories,
       models: this.models,
       engineBusyElsewhere: () => this.engineBusyElsewhere(),
+      serverSpec: (modelId) => this.serverSpec(modelId),
       refresh: () => this.refresh(),
       reopen: (runId) => this.window.reopen(runId),
       progressed: (runId) => this.window.progressed(runId),
@@ -100,9 +99,7 @@ export class RunsState {
   }
 
   /** Whether this tab only watches `runId` (another tab is judging it). */
-  readOnly(run: RunRecord | null): boolean {
-    return this.scheduler.readOnly(run);
-  }
+  readOnly = (run: RunRecord | null): boolean => this.scheduler.readOnly(run);
 
   /** Loads the lists, recovers interrupted runs, and queues for the engine when a run waits. */
   async init(): Promise<void> {
@@ -170,6 +167,8 @@ export class RunsState {
     }
   }
 
+  /** Runs created elsewhere (a panel's members): tells every tab, hands them to the engine owner. */
+  started = (runId: string): Promise<void> => this.scheduler.started(runId);
   pause = (runId: string): Promise<void> => this.scheduler.stop(runId, 'pause');
   cancel = (runId: string): Promise<void> => this.scheduler.stop(runId, 'cancel');
   resume = (runId: string): Promise<void> => this.scheduler.resume(runId);

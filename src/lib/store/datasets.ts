@@ -51,13 +51,13 @@ export class DatasetStore {
 
   /**
    * Deletes a dataset and everything that hangs off it, in one transaction: its items, their
-   * labels, its runs and their judgments. The UI must confirm first (offer an export).
+   * labels, its runs and their judgments, its panels. The UI must confirm first (offer an export).
    */
   async delete(id: string): Promise<void> {
     this.facts.forget();
     await inTx(
       this.db,
-      ['datasets', 'items', 'labels', 'runs', 'judgments', 'digests'],
+      ['datasets', 'items', 'labels', 'runs', 'judgments', 'digests', 'panels'],
       'readwrite',
       async (tx) => {
         const items = tx.objectStore('items');
@@ -69,6 +69,7 @@ export class DatasetStore {
           .index('by-dataset')
           .getAllKeys(IDBKeyRange.bound([id, -Infinity], [id, Infinity]));
         const runIds = await runs.index('by-dataset').getAllKeys(id);
+        const panelIds = await tx.objectStore('panels').index('by-dataset').getAllKeys(id);
         const judgmentIds = (
           await requests(runIds, (runId) =>
             judgments.getAllKeys(IDBKeyRange.bound([runId], [runId, AFTER_ALL])),
@@ -82,6 +83,7 @@ export class DatasetStore {
           Promise.all([runs.delete(runId), tx.objectStore('digests').delete(digestRange(runId))]),
         );
         await requests(judgmentIds, (key) => tx.objectStore('judgments').delete(key));
+        await requests(panelIds, (panelId) => tx.objectStore('panels').delete(panelId));
       },
     );
   }

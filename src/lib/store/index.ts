@@ -5,6 +5,7 @@ import { ItemFactsCache } from './digest-keys';
 import { ItemStore } from './items';
 import { JudgmentStore } from './judgments';
 import { LabelStore } from './labels';
+import { PanelStore } from './panels';
 import { RunStore } from './runs';
 import type { ArbiterDB } from './schema';
 
@@ -15,7 +16,7 @@ export type { ArbiterDatabase, OpenArbiterOptions } from './db';
 export { judgmentKey, canonicalJson, sha256Hex, KEY_SCHEME } from './key';
 export type { JudgmentKeyInput, KeyParams, KeyItemContent, JsonValue } from './key';
 export { newId } from './tx';
-export { DatasetStore, ItemStore, JudgmentStore, LabelStore, RunStore };
+export { DatasetStore, ItemStore, JudgmentStore, LabelStore, PanelStore, RunStore };
 export type {
   HistoryCursor,
   HistoryEntry,
@@ -33,6 +34,7 @@ export interface Repositories {
   runs: RunStore;
   judgments: JudgmentStore;
   labels: LabelStore;
+  panels: PanelStore;
 }
 
 /** Creates the repositories over `db` (from openArbiterDB). Cheap; holds no state but `db`. */
@@ -44,5 +46,6 @@ export function createRepositories(db: IDBPDatabase<ArbiterDB>): Repositories {
     runs: new RunStore(db),
     judgments: new JudgmentStore(db, facts),
     labels: new LabelStore(db),
+    panels: new PanelStore(db),
   };
 }

@@ -288,6 +288,17 @@ export class JudgmentStore {
     );
   }
 
+  /** The usage of a run's first `limit` judgments (a model's measured speed, without reading every text). */
+  async usageSample(runId: string, limit: number): Promise<JudgmentRecord['usage'][]> {
+    const found = await inTx(this.db, ['judgments'], 'readonly', (tx) =>
+      tx
+        .objectStore('judgments')
+        .index('by-run')
+        .getAll(IDBKeyRange.bound([runId], [runId, AFTER_ALL]), limit),
+    );
+    return found.map((j) => j.usage);
+  }
+
   /** An item's judgments across runs, in no particular order. */
   async byItem(itemId: string): Promise<JudgmentRecord[]> {
     return inTx(this.db, ['judgments'], 'readonly', (tx) =>

@@ -56,6 +56,13 @@ export function migrate(
     // and is built on the run's first review (with progress), which keeps this upgrade instant.
     db.createObjectStore('digests', { keyPath: ['runId', 'chunk'] });
   }
+
+  if (oldVersion < 4 && targetVersion >= 4) {
+    // v4: panels (groups of member runs). Existing runs belong to no panel, so nothing is backfilled.
+    const panels = db.createObjectStore('panels', { keyPath: 'id' });
+    panels.createIndex('by-createdAt', 'createdAt');
+    panels.createIndex('by-dataset', 'datasetId');
+  }
 }
 
 /** Copies each label's item datasetId onto the label. Awaits only IndexedDB requests. */

@@ -80,15 +80,24 @@ export class RunStore {
   /**
    * Deletes a run and its judgments in one transaction. Items without a dataset (one-pair items)
    * that no other run's judgment refers to are deleted with their labels; dataset items stay.
+   * A panel member leaves its panel; a panel left with no member is deleted.
    */
   async delete(id: string): Promise<void> {
     await inTx(
       this.db,
-      ['runs', 'judgments', 'items', 'labels', 'digests'],
+      ['runs', 'judgments', 'items', 'labels', 'digests', 'panels'],
       'readwrite',
       async (tx) => {
         const judgments = tx.objectStore('judgments');
         const items = tx.objectStore('items');
+        const run = await tx.objectStore('runs').get(id);
+        if (run?.panelId !== undefined) {
+          const panels = tx.objectStore('panels');
+          const panel = await panels.get(run.panelId);
+          const memberRunIds = panel?.memberRunIds.filter((m) => m !== id) ?? [];
+          if (panel && memberRunIds.length > 0) await panels.put({ ...panel, memberRunIds });
+          else if (panel) await panels.delete(panel.id);
+        }
         await tx.objectStore('runs').delete(id);
         await tx.objectStore('digests').delete(digestRange(id));
         const itemIds = new Set<string>();

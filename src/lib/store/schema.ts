@@ -5,7 +5,7 @@ import type { EngineKind, FinishReason, GenerateUsage } from '../judge/port';
 import type { Conversation } from '../judge/types';
 
 /** Latest schema version; db.ts migrates every older database up to it. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** Which engine produced a judgment. */
 export type { EngineKind };
@@ -169,6 +169,25 @@ export interface RunRecord {
   failures?: RunFailure[];
   /** Why the run stopped (status failed or paused by an error), in words for the UI. */
   error?: string | null;
+  /** v4: the panel this run is a member of (PanelRecord.id); absent for a run of its own. */
+  panelId?: string;
+}
+
+/**
+ * v4: a panel, several judge models over the same dataset, subset and protocol, one ordinary
+ * batch run per member (each with `panelId`). Its status is derived from the member runs.
+ */
+export interface PanelRecord {
+  /** 'panel-…' */
+  id: string;
+  name: string;
+  datasetId: string;
+  /** Protocol id of every member run (RunConfig.protocol). */
+  protocol: string;
+  /** Member run ids in the order the user chose the models. */
+  memberRunIds: string[];
+  createdAt: number;
+  updatedAt: number;
 }
 
 /**
@@ -339,7 +358,13 @@ export interface ArbiterDB extends DBSchema {
     key: [string, number];
     value: ReviewDigestChunk;
   };
+  panels: {
+    key: string;
+    value: PanelRecord;
+    indexes: { 'by-createdAt': number; 'by-dataset': string };
+  };
 }
 
 /** Names of the object stores. */
-export type StoreName = 'datasets' | 'items' | 'runs' | 'judgments' | 'labels' | 'digests';
+export type StoreName =
+  'datasets' | 'items' | 'runs' | 'judgments' | 'labels' | 'digests' | 'panels';

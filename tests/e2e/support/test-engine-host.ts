@@ -42,7 +42,8 @@ export class TestEngineHost {
       tokensPerSecond: config.tokensPerSecond,
       loadMs: config.loadMs,
       requireLoad: true,
-      respond: (req) => respond(req, engine.thinking, config.outputTokens),
+      respond: (req) =>
+        respond(req, engine.thinking, config.outputTokens, engine.loaded?.spec.modelId),
     });
     return engine;
   }

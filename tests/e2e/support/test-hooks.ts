@@ -35,6 +35,15 @@ const base = {
 const testModels: ModelSpec[] = [
   { ...base, modelId: 'arbiter-test-judge', contextWindow: 4096, thinking: true },
   { ...base, modelId: 'arbiter-test-judge-small-context', contextWindow: 512, thinking: false },
+  // Judges that disagree, for panels (tests/support/test-judges.ts): each under its own URL, so
+  // files cached for the two above are not listed as theirs.
+  ...['arbiter-test-flipper', 'arbiter-test-longer', 'arbiter-test-good'].map((modelId) => ({
+    modelId,
+    modelUrl: `http://127.0.0.1/test-models/${modelId}/`,
+    modelLibUrl: base.modelLibUrl,
+    contextWindow: 4096,
+    thinking: false,
+  })),
 ];
 
 /**

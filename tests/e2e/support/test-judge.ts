@@ -1,16 +1,19 @@
 // The e2e build's test judge: what the deterministic engine answers, steered by markers in the pasted answers.
 import type { GenerateRequest } from '../../../src/lib/engine/types';
-import {
-  firstPositionAnswer,
-  tokenize,
-  type ScriptedResponse,
-} from '../../support/deterministic-engine';
+import { tokenize, type ScriptedResponse } from '../../support/deterministic-engine';
+import { testJudgeAnswer, testJudgeKind } from '../../support/test-judges';
 import { HOSTILE_TEXTS, REMOTE_MARKER } from './hostile';
 
 /**
- * How the e2e tests steer the test judge, through the answers they paste:
- * - no marker: it always prefers the answer shown first (position bias), so both orders flip;
- * - one answer containing ✔ and the other ✘: it prefers the ✔ answer in both orders;
+ * How the e2e tests steer the test judges, through the answers they paste and the model id
+ * (tests/support/test-judges.ts says how each model picks):
+ * - `arbiter-test-judge` (and -small-context): no marker: it always prefers the answer shown
+ *   first (position bias), so both orders flip; one answer containing ✔ and the other ✘: it
+ *   prefers the ✔ answer in both orders;
+ * - `arbiter-test-flipper`: always the answer shown first, markers or not: flips on every pair;
+ * - `arbiter-test-longer`: the longer answer, in both orders;
+ * - `arbiter-test-good`, the good judge: the ✔ answer; without markers, the human label of a
+ *   bundled example pair; else one answer by content, the same in both orders;
  * - "XSS-OUTPUT" anywhere: its reasoning carries script payloads, which must never run;
  * - "REMOTE-OUTPUT" anywhere: its thinking and its answer carry HOSTILE_TEXTS (remote images,
  *   styles, pings, a right-to-left override), which must never make the browser contact a host;
@@ -21,34 +24,16 @@ const TEST_PROMPT_ANSWER =
 
 const XSS = '<img src=x onerror="window.__xssRan=1"><script>window.__xssRan=2</script>';
 
-// Each swap turns a first-position verdict into the second-position one, format by format.
-const SWAPS: [RegExp, string][] = [
-  [/\[\[A\]\]/g, '[[B]]'],
-  [/\[\[A>B\]\]/g, '[[B>A]]'],
-  [/\[\[A>>B\]\]/g, '[[B>>A]]'],
-  [/decision is Response 1/g, 'decision is Response 2'],
-  [/Winner: Judgement A/g, 'Winner: Judgement B'],
-  [/\[RESULT\] A/g, '[RESULT] B'],
-  [/"verdict": "A"/g, '"verdict": "B"'],
-  [/"verdict": "A>B"/g, '"verdict": "B>A"'],
-  [/^A$/g, 'B'],
-];
-
 /** The test judge's answer; `outputTokens` > 0 pads the reasoning to about that many tokens. */
 export function respond(
   req: GenerateRequest,
   thinking: boolean,
   outputTokens = 0,
+  modelId?: string,
 ): ScriptedResponse {
-  const first = firstPositionAnswer(req, thinking);
+  const first = testJudgeAnswer(testJudgeKind(modelId), req, thinking);
   const user = req.messages.map((m) => m.content).join('\n');
   let text = first.text;
-  const good = user.indexOf('✔');
-  const bad = user.indexOf('✘');
-  if (good >= 0 && bad >= 0 && bad < good) {
-    for (const [re, to] of SWAPS) text = text.replace(re, to);
-    first.verdictLogprobs = { A: -1.8, B: -0.2 };
-  }
   if (user.includes('XSS-OUTPUT')) text = `${XSS}\n\n${text}`;
   // The Models page's test prompt gets a sentence, so its streaming can be watched.
   if (user.includes('what makes a good answer')) text = TEST_PROMPT_ANSWER;
