@@ -63,8 +63,6 @@ export async function connect(
   const reports = new Map<EndpointSpec, ServerReport>();
   const failures = new Map<EndpointSpec, unknown>();
   const candidates = specs.filter((s) => !s.models || s.models.includes(cfg.model));
-  /** Endpoints that answered but ignore --constrain: configuration, whichever endpoint it is. */
-  const refused: string[] = [];
   await Promise.all(
     candidates.map(async (s) => {
       try {
@@ -76,21 +74,12 @@ export async function connect(
           ...(s.key ? { apiKey: s.key } : {}),
           constrain: cfg.constrain,
         });
-        if (cfg.constrain !== 'off' && !report.grammar.ok)
-          refused.push(
-            `${specs.length > 1 ? s.name : 'the server'} did not follow a grammar: ${report.grammar.reason}`,
-          );
         reports.set(s, report);
       } catch (e) {
         failures.set(s, e);
       }
     }),
   );
-  if (refused.length > 0)
-    throw new EngineError(
-      `--constrain ${cfg.constrain}: ${refused.join('; ')}`,
-      'Use the --constrain kind of this server, or leave it off.',
-    );
   const serves = (s: EndpointSpec) => {
     const r = reports.get(s);
     return !!r && (r.models.length === 0 || r.models.some((m) => m.id === cfg.model));
