@@ -1,4 +1,5 @@
 // Command-line arguments of `arbiter judge`: parsing, validation and the help text.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getTemplate, templates } from '../src/lib/judge';
 import { parseEndpoint } from '../src/lib/engine/openai-http';
@@ -111,6 +112,8 @@ Options
   --max-parse-failures P
                        Exit 1 when more than P% of the answers have no readable verdict
                        (default 50): the protocol likely does not suit the model
+  --resume FILE        Finish the run FILE holds (a partial batch ingest, a stopped run): --out
+                       FILE for a file that must exist; judgments already in it are skipped
   --format F[,F]       Also write exports next to --out: ${FORMATS.filter((f) => f !== 'workspace').join(', ')}
   --skip-bad-rows      Judge the good rows when some input rows are bad (exit code 1)
   --quiet              No progress output
@@ -151,6 +154,7 @@ export function parseCli(
         model: { type: 'string', multiple: true },
         'api-key': { type: 'string' },
         out: { type: 'string', short: 'o' },
+        resume: { type: 'string' },
         protocol: { type: 'string' },
         'both-orders': { type: 'boolean' },
         'one-order': { type: 'boolean' },
@@ -201,6 +205,14 @@ export function parseCli(
   const twice = models.find((m, i) => models.indexOf(m) !== i);
   if (twice !== undefined)
     throw new UsageError(`--model ${twice} is given twice: each panel member is another model.`);
+  // --resume FILE: --out FILE that must already hold the run (a partial batch ingest, a killed run).
+  if (o.resume !== undefined) {
+    if (o.out !== undefined && o.out !== o.resume)
+      throw new UsageError('--resume FILE is --out FILE for a file that exists: give one of them.');
+    if (!existsSync(o.resume))
+      throw new UsageError(`--resume ${o.resume}: no such file (to start a run, use --out).`);
+    o.out = o.resume;
+  }
   if (!o.out) throw new UsageError('Missing --out.');
   const protocol = o.protocol ?? 'j1-pairwise';
   if (!getTemplate(protocol))

@@ -367,7 +367,7 @@ function report(
     );
   if (c.failed + c.missing === 0) return 0;
   io.out(
-    `Finish the rest live (judgments already in ${x.out} are skipped):\n  arbiter judge ${x.dataPath} --endpoint URL ${judgeFlags(m).join(' ')} --out ${x.out}\n`,
+    `Finish the rest live (judgments already in ${x.out} are skipped):\n  arbiter judge ${x.dataPath} --endpoint URL ${judgeFlags(m).join(' ')} --resume ${x.out}\n`,
   );
   return 1;
 }

@@ -158,6 +158,7 @@ describe('arbiter batch (built CLI)', { timeout: 90_000 }, () => {
     expect(judgmentsOf(partial).some((j) => skipped.has(j.key))).toBe(false);
     const printed = ing.stdout.split('\n').find((l) => l.includes('arbiter judge'))!;
     expect(printed).toContain(judgeFlags(manifest).join(' '));
+    expect(printed).toContain(`--resume ${out}`);
 
     server.requests.length = 0;
     const r = await runCli([
@@ -166,7 +167,7 @@ describe('arbiter batch (built CLI)', { timeout: 90_000 }, () => {
       '--endpoint',
       `${server.url}/v1`,
       ...judgeFlags(manifest),
-      '--out',
+      '--resume',
       out,
       '-c',
       '2',
