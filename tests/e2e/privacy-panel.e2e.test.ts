@@ -19,7 +19,7 @@ function leavesOrigin(url: string): boolean {
 }
 
 test('zero egress: judging a pair, a batch run and the demo batch of six with every other host blocked sends 0 requests off the origin; the panel agrees', async () => {
-  app = await openApp(baseURL);
+  app = await openApp(baseURL, { serviceWorker: true });
   const { page, context } = app;
   const offOrigin: string[] = [];
   let total = 0;
@@ -70,7 +70,7 @@ test('zero egress: judging a pair, a batch run and the demo batch of six with ev
 });
 
 test('privacy panel lists what is stored where; erase everything removes models, judgments and settings', async () => {
-  app = await openApp(baseURL);
+  app = await openApp(baseURL, { serviceWorker: true });
   const { page } = app;
   await page.evaluate(() => navigator.serviceWorker.ready);
   await loadTestModel(page);
