@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
-import { fillPair } from './support/judge-page';
+import { fillPair, waitForSaved } from './support/judge-page';
 import { markerJudge, startOpenAIServer, type TestServer } from '../support/openai-server';
 
 const baseURL = inject('baseURL');
@@ -67,6 +67,8 @@ test('connection test, use the server, judge a pair over it; endpoint and key st
     expect(c.body).toMatchObject({ model: 'test-judge', stream: true });
   }
 
+  // The verdict shows before the last write commits (judge-save.e2e): wait for the saved run.
+  await waitForSaved(page);
   const stored = await readStore<{ engine: string; modelId: string }>(page, 'judgments');
   expect(stored).toHaveLength(2);
   for (const s of stored) expect(s).toMatchObject({ engine: 'openai', modelId: 'test-judge' });
