@@ -162,6 +162,9 @@ export default defineConfig(({ mode, command }) => ({
           // CPU 50 -> 27 s). Files keep their state apart: fake-indexeddb databases are per
           // test, timers are restored, and three green runs with it found no leak.
           isolate: false,
+          // A ceiling, not a speed check: beside the browser and e2e projects and other work on
+          // two cores (load ~32), a 0.6 s fake-indexeddb test took over vitest's default 5 s.
+          testTimeout: 30_000,
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/**/*.browser.test.ts', 'tests/e2e/**'],
         },
