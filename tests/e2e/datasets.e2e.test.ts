@@ -435,8 +435,8 @@ test('a 10 MB file of 40,000 rows imports with progress; cancel leaves nothing',
 
   // Then the whole file.
   await chooseFile(page, 'big.jsonl', path);
-  // The same budget as the steps around it (reading 50 MB on a busy machine once took over 30 s).
-  await page.getByTestId('import-progress').waitFor({ timeout: 120_000 });
+  // Not a wait for the reading progress line: 10 MB can be read before a check sees it (the
+  // storing progress is checked above, while the cancel waits for "Stored n").
   await waitPhase(page, ['review'], 120_000);
   await page.waitForFunction(
     () => !(document.querySelector('[data-testid="import-start"]') as HTMLButtonElement).disabled,
