@@ -1,4 +1,4 @@
-// E2E: importing files through the real Datasets page: formats, every bad input, bundled sets, a 50 MB file (its long tasks printed), cancel and quota.
+// E2E: importing files through the real Datasets page: formats, every bad input, bundled sets, a 10 MB file (its long tasks printed), cancel and quota.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -383,12 +383,15 @@ test('bundled sets import in one click with source and license; LLMBar shows pub
   expect(app.errors).toEqual([]);
 });
 
-test('a 50 MB file of 200,000 rows imports with progress; cancel leaves nothing', async () => {
+// 40,000 rows: 80 batches of 500, so progress shows and a cancel lands with most of the file
+// still to store, as with any large file; the 200,000-row (50 MB) import is timed in
+// bench/import.mjs, and cancel between batches on the worker is tests/data/import-worker.browser.
+test('a 10 MB file of 40,000 rows imports with progress; cancel leaves nothing', async () => {
   // A folder of its own: other checkouts on this machine may run this test at the same time.
-  const path = join(mkdtempSync(join(tmpdir(), 'arbiter-e2e-')), '50mb.jsonl');
+  const path = join(mkdtempSync(join(tmpdir(), 'arbiter-e2e-')), '10mb.jsonl');
   const pad = 'lorem ipsum dolor sit amet '.repeat(3);
   const lines: string[] = [];
-  for (let i = 0; i < 200_000; i++)
+  for (let i = 0; i < 40_000; i++)
     lines.push(
       row(i, {
         prompt: `prompt ${i} ${pad}`,
@@ -432,8 +435,8 @@ test('a 50 MB file of 200,000 rows imports with progress; cancel leaves nothing'
 
   // Then the whole file.
   await chooseFile(page, 'big.jsonl', path);
-  // The same budget as the steps around it: reading 50 MB on a busy machine took over 30 s.
-  await page.getByTestId('import-progress').waitFor({ timeout: 120_000 });
+  // Not a wait for the reading progress line: 10 MB can be read before a check sees it (the
+  // storing progress is checked above, while the cancel waits for "Stored n").
   await waitPhase(page, ['review'], 120_000);
   await page.waitForFunction(
     () => !(document.querySelector('[data-testid="import-start"]') as HTMLButtonElement).disabled,
@@ -442,15 +445,15 @@ test('a 50 MB file of 200,000 rows imports with progress; cancel leaves nothing'
   );
   await page.getByTestId('import-start').click();
   expect(await waitPhase(page, ['done', 'failed'], 300_000)).toBe('done');
-  expect(await doneText(app)).toMatch(/Imported 200,000 items/);
+  expect(await doneText(app)).toMatch(/Imported 40,000 items/);
   const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
   // Printed, not asserted: a busy machine makes any task long. bench/import.mjs measures the
   // longest task of a 200,000-row import (min/median/max over runs).
   console.log(
-    `long tasks during the 50 MB import: ${long.length}, max ${Math.max(0, ...long).toFixed(0)} ms`,
+    `long tasks during the 10 MB import: ${long.length}, max ${Math.max(0, ...long).toFixed(0)} ms`,
   );
   await page.getByTestId('dataset-row').first().waitFor();
-  expect(await page.getByTestId('dataset-count').first().textContent()).toBe('200,000');
+  expect(await page.getByTestId('dataset-count').first().textContent()).toBe('40,000');
   expect(app.errors).toEqual([]);
 }, 600_000);
 

@@ -33,7 +33,7 @@ function rangesFrom(from: number): string[] {
 /** The Models page without WebGPU, with a catalog entry pointing at the test server. */
 async function openWithEntry(plan?: (n: number) => RangeAction): Promise<Page> {
   server = await startRangeServer(FILE, `${ID}.gguf`, plan);
-  app = await openApp(baseURL, { path: '#/models', webgpu: false });
+  app = await openApp(baseURL, { path: '#/models', webgpu: false, serviceWorker: true });
   const { page } = app;
   page.setDefaultTimeout(REAL_MODEL);
   const entry: GgufCatalogEntry = {

@@ -51,7 +51,7 @@ async function addAndLoad(page: Page, name = 'tiny-judge'): Promise<void> {
 test(
   'without WebGPU, a GGUF from files loads in llama.cpp, judges a pair in both orders, and judges again after a Stop',
   async () => {
-    app = await openApp(baseURL, { path: '#/models', webgpu: false });
+    app = await openApp(baseURL, { path: '#/models', webgpu: false, serviceWorker: true });
     const { page } = app;
     page.setDefaultTimeout(REAL_MODEL);
     await page.getByTestId('cpu-engine-note').waitFor();
@@ -123,7 +123,7 @@ test(
 test(
   'Model from files names what is wrong with a truncated, a non-GGUF and an unsupported GGUF, and a missing split part',
   async () => {
-    app = await openApp(baseURL, { path: '#/models', webgpu: false });
+    app = await openApp(baseURL, { path: '#/models', webgpu: false, serviceWorker: true });
     const { page } = app;
     page.setDefaultTimeout(REAL_MODEL);
     const panel = page.getByTestId('local-models');
@@ -161,7 +161,7 @@ test(
 test(
   'a 10-item constrained batch run on llama.cpp survives a reload: every judgment once, every verdict parsed',
   async () => {
-    app = await openApp(baseURL, { path: '#/models', webgpu: false });
+    app = await openApp(baseURL, { path: '#/models', webgpu: false, serviceWorker: true });
     const { page } = app;
     page.setDefaultTimeout(REAL_MODEL);
     await addAndLoad(page);

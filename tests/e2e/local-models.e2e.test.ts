@@ -52,7 +52,7 @@ async function pickFolder(page: Page, dir: string): Promise<void> {
 }
 
 test('a local folder with a missing or wrong file gives the named error; a good one loads as a model', async () => {
-  app = await openApp(baseURL, { path: '#/models' });
+  app = await openApp(baseURL, { path: '#/models', serviceWorker: true });
   const { page } = app;
   const panel = page.getByTestId('local-models');
   await panel.waitFor();
@@ -101,7 +101,7 @@ test('a local folder with a missing or wrong file gives the named error; a good 
 });
 
 test('model pack: export a cached model to a .tar, delete it, import the pack: same files, same keys', async () => {
-  app = await openApp(baseURL, { path: '#/models' });
+  app = await openApp(baseURL, { path: '#/models', serviceWorker: true });
   const { page } = app;
   await page.getByTestId('local-models').waitFor();
   // The test model's files, as a download would have left them in web-llm's caches.

@@ -13,7 +13,7 @@ afterEach(async () => {
 
 describe('with WebGPU (SwiftShader here, a real GPU elsewhere)', () => {
   test('reports the adapter it has, offers the models it can run and recommends one', async () => {
-    app = await openApp(baseURL, { path: '/#/models' });
+    app = await openApp(baseURL, { path: '/#/models', serviceWorker: true });
     const { page } = app;
     // What the page's own adapter is, asked the same way the app asks.
     const gpu = await page.evaluate(async () => {
@@ -56,7 +56,7 @@ describe('with WebGPU (SwiftShader here, a real GPU elsewhere)', () => {
   });
 
   test('loads a model with phased progress and runs a test prompt with its speed', async () => {
-    app = await openApp(baseURL, { path: '/#/models' });
+    app = await openApp(baseURL, { path: '/#/models', serviceWorker: true });
     const { page } = app;
     await chooseModel(page, 'arbiter-test-judge');
     await page.getByTestId('load-model').click();
@@ -71,7 +71,7 @@ describe('with WebGPU (SwiftShader here, a real GPU elsewhere)', () => {
   });
 
   test('a download from an unreachable URL fails clearly within 30 s, leaves no cache entry, and the app stays usable', async () => {
-    app = await openApp(baseURL, { path: '/#/models' });
+    app = await openApp(baseURL, { path: '/#/models', serviceWorker: true });
     const { page } = app;
     const modelUrl = 'http://127.0.0.1:9/models/Unreachable-q4f32_1-MLC/';
     await page.getByRole('button', { name: 'Custom model…' }).click();
@@ -113,7 +113,7 @@ describe('with WebGPU (SwiftShader here, a real GPU elsewhere)', () => {
 
 describe('without WebGPU', () => {
   test('says WebGPU is missing and what to do', async () => {
-    app = await openApp(baseURL, { path: '/#/models', webgpu: false });
+    app = await openApp(baseURL, { path: '/#/models', webgpu: false, serviceWorker: true });
     const { page } = app;
     const msg = page.getByTestId('no-webgpu');
     await msg.waitFor();

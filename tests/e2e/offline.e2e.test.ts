@@ -26,7 +26,7 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
 test('offline reload serves the app and History; a judgment still works offline', async () => {
   // A browser of its own: nothing but this test's service worker and cache, and no other
   // test's traffic while the network is off.
-  app = await openApp(baseURL, { ownBrowser: true });
+  app = await openApp(baseURL, { ownBrowser: true, serviceWorker: true });
   const { page, context } = app;
   await waitForServiceWorker(page);
   await loadTestModel(page);

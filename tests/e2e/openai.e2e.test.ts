@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
-import { fillPair } from './support/judge-page';
+import { fillPair, waitForSaved } from './support/judge-page';
 import { markerJudge, startOpenAIServer, type TestServer } from '../support/openai-server';
 
 const baseURL = inject('baseURL');
@@ -23,7 +23,7 @@ test('connection test, use the server, judge a pair over it; endpoint and key st
     handler: (req, n) => ({ ...(markerJudge(req, n) as object), delayMs: 5 }),
     models: [{ id: 'test-judge', max_model_len: 4096 }, { id: 'other-model' }],
   });
-  app = await openApp(baseURL, { path: '/#/models' });
+  app = await openApp(baseURL, { path: '/#/models', serviceWorker: true });
   const { page } = app;
   const panel = page.getByTestId('openai-panel');
   await panel.getByRole('heading', { name: 'OpenAI-compatible server' }).waitFor();
@@ -67,6 +67,8 @@ test('connection test, use the server, judge a pair over it; endpoint and key st
     expect(c.body).toMatchObject({ model: 'test-judge', stream: true });
   }
 
+  // The verdict shows before the last write commits (judge-save.e2e): wait for the saved run.
+  await waitForSaved(page);
   const stored = await readStore<{ engine: string; modelId: string }>(page, 'judgments');
   expect(stored).toHaveLength(2);
   for (const s of stored) expect(s).toMatchObject({ engine: 'openai', modelId: 'test-judge' });
@@ -91,7 +93,7 @@ test('connection test, use the server, judge a pair over it; endpoint and key st
 });
 
 test('an unreachable server fails the connection test with a clear message', async () => {
-  app = await openApp(baseURL, { path: '/#/models' });
+  app = await openApp(baseURL, { path: '/#/models', serviceWorker: true });
   const { page } = app;
   await page.getByLabel('Endpoint URL').fill('http://127.0.0.1:9/v1');
   await page.getByTestId('openai-test').click();
@@ -102,7 +104,7 @@ test('an unreachable server fails the connection test with a clear message', asy
 });
 
 test('after a failed connection test "Use this server" waits for a fix; a failed use shows one error and no stale bar', async () => {
-  app = await openApp(baseURL, { path: '/#/models' });
+  app = await openApp(baseURL, { path: '/#/models', serviceWorker: true });
   const { page } = app;
   const panel = page.getByTestId('openai-panel');
   await page.getByLabel('Endpoint URL').fill('http://127.0.0.1:9/v1');

@@ -38,7 +38,7 @@ test(
   'no view contacts any host but its own, whatever the prompt, answers and model output hold',
   { timeout: 180_000 },
   async () => {
-    app = await openApp(baseURL, { path: '/#/models' });
+    app = await openApp(baseURL, { path: '/#/models', serviceWorker: true });
     const { page } = app;
     const foreign = await recordForeignRequests(page, baseURL);
     // The model's output is long (all the payloads, twice): stream it fast.
@@ -105,7 +105,7 @@ test(
 );
 
 test('the page and its workers get a Content-Security-Policy that refuses remote images and allows WebAssembly', async () => {
-  app = await openApp(baseURL);
+  app = await openApp(baseURL, { serviceWorker: true });
   const { page } = app;
   const res = await page.request.get(baseURL);
   const header = res.headers()['content-security-policy'] ?? '';

@@ -25,6 +25,18 @@ function gate(intervalMs = 100) {
 }
 
 describe('ProgressGate', () => {
+  test('close drops the held report: nothing is delivered after it', () => {
+    const { g, seen } = gate();
+    g.push({ status: 'running', done: 1 });
+    g.push({ status: 'running', done: 2 });
+    g.close();
+    vi.advanceTimersByTime(1000);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(seen).toEqual([{ status: 'running', done: 1 }]);
+    g.flush();
+    expect(seen).toHaveLength(1);
+  });
+
   test('1,000 reports within one interval are delivered twice: the first at once, the latest after the interval', () => {
     const { g, seen } = gate();
     for (let i = 1; i <= 1000; i++) g.push({ status: 'running', done: i });

@@ -32,6 +32,16 @@ export class ProgressGate<T extends { status: string }> {
     }, at - this.now());
   }
 
+  /**
+   * Drops the held report and its timer: its owner is going away, and a delivery after that
+   * (a BroadcastChannel post on a closed channel) would throw from a timer nobody catches.
+   */
+  close(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.latest = null;
+  }
+
   /** Delivers the held report now, if any. */
   flush(): void {
     if (this.timer !== null) clearTimeout(this.timer);

@@ -103,6 +103,7 @@ export class RunScheduler {
   /** Stops listening to other tabs and queueing again (tests; a state that goes away). */
   close(): void {
     this.closed = true;
+    this.progressGate.close();
     this.channel.close();
   }
 

@@ -38,6 +38,12 @@ export async function closeSharedBrowser(): Promise<void> {
  * empty and nothing is shared with other tests. `ownBrowser` launches a browser for this test
  * alone, for what a context does not isolate: browser-wide CDP overrides, or Chromium's flags
  * (`webgpu: false` always gets its own browser).
+ *
+ * `serviceWorker: true` lets the app register its service worker. Without it the context blocks
+ * service workers: in a fresh context the worker precaches the whole shell (web-llm's and
+ * llama.cpp's chunks, about 20 MB) on every visit, about 0.75 CPU-s per test, and whether it
+ * controls the page by the time a test fetches something is a race the test never waits for, so
+ * only tests about offline use, fetches and egress (which wait for it or watch its traffic) ask.
  */
 export async function openApp(
   baseURL: string,
@@ -46,12 +52,16 @@ export async function openApp(
     path?: string;
     context?: BrowserContextOptions;
     ownBrowser?: boolean;
+    serviceWorker?: boolean;
   } = {},
 ): Promise<E2EPage> {
   const webgpu = opts.webgpu ?? true;
   const own = opts.ownBrowser === true || !webgpu;
   const browser = own ? await launch(webgpu) : await (shared ??= launch(true));
-  const context = await browser.newContext(opts.context);
+  const context = await browser.newContext({
+    serviceWorkers: opts.serviceWorker === true ? 'allow' : 'block',
+    ...opts.context,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
