@@ -31,6 +31,7 @@ const row = (i: number) =>
   });
 
 describe('import worker', () => {
+  // 20,000 levels of brackets to scan: a data-heavy test gets a budget, not the 15 s default.
   test('a deeply nested row is reported on its line; the other rows are read and previewed', async () => {
     const w = createImportWorker();
     try {
@@ -49,7 +50,7 @@ describe('import worker', () => {
     } finally {
       w.terminate();
     }
-  });
+  }, 60_000);
 
   test('a JSON document that is one deep tree is refused with a clear message', async () => {
     const w = createImportWorker();

@@ -61,7 +61,8 @@ test('the verdict, its focus and its announcement come before the final write co
     focused: document.activeElement?.closest('[data-testid=verdict-card]') !== null,
     judgeEnabled: !(document.querySelector('[data-testid=judge]') as HTMLButtonElement).disabled,
   }));
-  expect(during.probe.committedAt).toBe(0);
+  // Whether the write has committed by now depends on how busy the machine is; the order of the
+  // announcement and the commit is checked below from the times the page itself recorded.
   expect(during.focused).toBe(true);
   expect(during.judgeEnabled).toBe(true);
   expect(await page.getByTestId('judge-announcement').textContent()).toMatch(/^Verdict: /);
