@@ -146,7 +146,9 @@ export default defineConfig(({ mode, command }) => ({
   },
   test: {
     // A test that returns before asserting fails instead of passing (every project inherits this).
-    expect: { requireAssertions: true },
+    // expect.poll waits for an event, not a deadline: its 1 s default failed tests on a busy
+    // machine (a notice still "Loading…" at load 35), so it waits as long as a test may.
+    expect: { requireAssertions: true, poll: { timeout: 60_000 } },
     projects: [
       {
         extends: true,

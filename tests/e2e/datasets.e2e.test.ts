@@ -355,7 +355,9 @@ test('bundled sets import in one click with source and license; LLMBar shows pub
   const natural = page.getByTestId('bundled-llmbar-natural');
   expect(await natural.textContent()).toMatch(/License: MIT/);
   await natural.locator('summary').click();
-  await expect.poll(() => natural.locator('pre').textContent()).toMatch(/princeton-nlp\/LLMBar/);
+  await expect
+    .poll(() => natural.locator('pre').textContent(), { timeout: 60_000 })
+    .toMatch(/princeton-nlp\/LLMBar/);
   await page.getByTestId('bundled-import-llmbar-natural').click();
   expect(await waitPhase(page, ['done', 'failed'])).toBe('done');
   expect(await doneText(app)).toMatch(/Imported 100 items into LLMBar Natural/);
