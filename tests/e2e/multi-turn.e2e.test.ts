@@ -108,7 +108,8 @@ test('MT-Bench question.jsonl + model_answer files: import, judge both turns, se
 
   // The review shows the item turn by turn, second turns included.
   await page.goto(new URL(`#/review/${runId}`, baseURL).href);
-  await page.getByTestId('triage').waitFor();
+  // Settled: the dashboard's lower part is drawn, so a click is not moved by the layout shifting.
+  await page.locator('[data-testid=triage][data-settled=true]').waitFor();
   const conversation = page.getByTestId('conversation');
   await conversation.waitFor();
   const shown = (await conversation.textContent()) ?? '';

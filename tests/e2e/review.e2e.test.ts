@@ -152,7 +152,8 @@ test('labels and notes from the keyboard survive a reload, never touch judgments
   const f = llmbarFixture();
   await seed(page, f);
   await page.goto(new URL('#/review/run-llmbar', baseURL).href);
-  await page.getByTestId('triage').waitFor();
+  // Settled: the dashboard's lower part is drawn, so a click is not moved by the layout shifting.
+  await page.locator('[data-testid=triage][data-settled=true]').waitFor();
   const judgmentsBefore = await readStore(page, 'judgments');
 
   // Filter to wrong verdicts, then label the first two and write a note on the second.
@@ -179,7 +180,8 @@ test('labels and notes from the keyboard survive a reload, never touch judgments
   expect(first).toMatch(/Judge:/);
 
   await page.reload();
-  await page.getByTestId('triage').waitFor();
+  // Settled: the dashboard's lower part is drawn, so a click is not moved by the layout shifting.
+  await page.locator('[data-testid=triage][data-settled=true]').waitFor();
   const labels = await readStore<{ itemId: string; label: string | null; note: string }>(
     page,
     'labels',
