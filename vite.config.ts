@@ -195,12 +195,15 @@ export default defineConfig(({ mode, command }) => ({
           environment: 'node',
           include: ['tests/e2e/**/*.e2e.test.ts'],
           globalSetup: ['tests/e2e/support/global-setup.ts'],
-          setupFiles: ['tests/e2e/support/shared-browser-teardown.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,
-          // Files share nothing but the static preview server: each test has its own browser
-          // context (support/browser.ts), servers listen on port 0, temp files are mkdtemp'd.
+          // Files share nothing but the static preview server and their worker's Chromium: each
+          // test has its own browser context (support/browser.ts), servers listen on port 0, temp
+          // files are mkdtemp'd.
           maxWorkers: 3,
+          // One module graph per worker, so the worker's Chromium (support/browser.ts) serves all
+          // the files it runs: e2e CPU 504 -> 457 s, with 38 launches fewer.
+          isolate: false,
         },
       },
     ],

@@ -1,4 +1,4 @@
-// E2E harness: tests in a file share one Chromium, each with a context of its own that starts empty.
+// E2E harness: tests share their worker's Chromium, each with a context of its own that starts empty.
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
 
@@ -57,4 +57,14 @@ test('ownBrowser and webgpu: false get a browser of their own, closed with the a
   apps = apps.filter((a) => a !== own);
   expect(own.browser.isConnected()).toBe(false);
   expect(shared.browser.isConnected()).toBe(true);
+});
+
+test('a shared browser that was closed or crashed is replaced for the next app', async () => {
+  const first = await open();
+  await first.browser.close();
+  apps = apps.filter((a) => a !== first);
+  const next = await open();
+  expect(next.browser).not.toBe(first.browser);
+  expect(next.browser.isConnected()).toBe(true);
+  expect(await next.page.locator('h1').first().textContent()).toBeTruthy();
 });

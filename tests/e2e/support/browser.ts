@@ -1,4 +1,4 @@
-// Opens the app in Chromium (through playwright-core) for e2e tests: one browser per test file, a fresh context per test, page errors collected.
+// Opens the app in Chromium (through playwright-core) for e2e tests: one browser per e2e worker, a fresh context per test, page errors collected.
 import {
   chromium,
   type Browser,
@@ -21,16 +21,21 @@ const launch = (webgpu: boolean): Promise<Browser> =>
   chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs({ webgpu }) });
 
 /**
- * The browser this test file shares (a launch costs ~3 s, a context ~1 s). Launched on first use;
- * closed by shared-browser-teardown.ts after the file's last test.
+ * The browser this e2e worker shares across its test files (the project runs with `isolate:
+ * false`, so this module and its browser outlive a file). A launch costs ~1.2 CPU-s and a fresh
+ * context ~1 CPU-s, so one launch per worker instead of one per file (38 files) saved ~45 CPU-s of
+ * a ~500 CPU-s project. Launched on first use; playwright closes it when the worker exits. A
+ * browser that crashed or was closed is replaced, so one file's accident does not fail the next.
  */
 let shared: Promise<Browser> | undefined;
 
-/** Closes the file's shared browser, if one was launched. */
-export async function closeSharedBrowser(): Promise<void> {
-  const b = shared;
-  shared = undefined;
-  await (await b?.catch(() => undefined))?.close();
+function sharedBrowser(): Promise<Browser> {
+  const current = (shared ??= launch(true));
+  const replace = (): Promise<Browser> => {
+    if (shared === current || shared === undefined) shared = launch(true);
+    return shared;
+  };
+  return current.then((b) => (b.isConnected() ? b : replace()), replace);
 }
 
 /**
@@ -57,7 +62,7 @@ export async function openApp(
 ): Promise<E2EPage> {
   const webgpu = opts.webgpu ?? true;
   const own = opts.ownBrowser === true || !webgpu;
-  const browser = own ? await launch(webgpu) : await (shared ??= launch(true));
+  const browser = own ? await launch(webgpu) : await sharedBrowser();
   const context = await browser.newContext({
     serviceWorkers: opts.serviceWorker === true ? 'allow' : 'block',
     ...opts.context,
