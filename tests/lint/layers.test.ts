@@ -73,3 +73,32 @@ describe('layer order', { timeout: 0 }, () => {
     expect(await layerErrors(file, code)).toBe(errors);
   });
 });
+
+// The size rules (eslint.config.js, max-lines) hold state/ and components to issue 21's limits.
+const sizes = new ESLint({
+  cwd: new URL('../..', import.meta.url).pathname,
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false, project: null } } },
+  ruleFilter: ({ ruleId }) => ruleId === 'max-lines',
+});
+
+async function sizeErrors(filePath: string, code: string): Promise<number> {
+  const [result] = await sizes.lintText(code, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'max-lines').length;
+}
+
+/** A file of exactly `n` lines (the last one ends with a newline). */
+const lines = (n: number) =>
+  Array.from({ length: n }, (_, i) => `export const v${i} = ${i};\n`).join('');
+const component = (n: number) => svelte(lines(n - 2));
+
+describe('file size', { timeout: 0 }, () => {
+  it.each([
+    ['a state class of 250 lines', 'src/lib/state/new.svelte.ts', lines(250), 0],
+    ['a state class of 251 lines', 'src/lib/state/new.svelte.ts', lines(251), 1],
+    ['a run/ module of 400 lines', 'src/lib/run/new.ts', lines(400), 0],
+    ['a component of 300 lines', 'src/components/New.svelte', component(300), 0],
+    ['a view of 301 lines', 'src/views/review/New.svelte', component(301), 1],
+  ])('%s: %s', async (_name, file, code, errors) => {
+    expect(await sizeErrors(file, code)).toBe(errors);
+  });
+});
