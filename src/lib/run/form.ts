@@ -1,6 +1,7 @@
 // The new-run form of the Runs page: its fields, defaults, the subset filter it names, the estimate and the run it creates.
 import type { ModelSpec } from '../engine/types';
 import type { Template } from '../judge';
+import { defaultJudgeOptions } from '../judge/options';
 import type { ItemRecord, RunFilter, RunOptions, RunRecord } from '../store';
 import { newBatchRun } from './batch';
 import { takesVerdictGrammar } from './pair';
@@ -25,16 +26,8 @@ export interface MeasuredSpeed {
   prefillTokensPerS: number | null;
 }
 
-export const defaultRunOptions = (): RunOptions => ({
-  bothOrders: true,
-  allowTie: true,
-  samples: 1,
-  temperature: null,
-  seed: 42,
-  maxTokens: 0,
-  logprobs: false,
-  constrained: false,
-});
+/** A run starts from the Judge page's defaults: one options type, one set of defaults. */
+export const defaultRunOptions = (): RunOptions => defaultJudgeOptions();
 
 /** An empty form on `templateId`. */
 export const emptyRunForm = (templateId = 'j1-pairwise'): RunForm => ({
