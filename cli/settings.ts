@@ -1,5 +1,6 @@
 // What `arbiter judge` and `arbiter batch prepare` judge with: the template, options and model from the command line.
 import { getTemplate, type Template } from '../src/lib/judge';
+import { defaultMaxTokens } from '../src/lib/judge/options';
 import type { PairModel, PairOptions } from '../src/lib/run/pair';
 import type { CliConfig } from './args';
 
@@ -24,10 +25,6 @@ export interface JudgeSettings {
   template: Template;
   options: PairOptions;
   model: PairModel;
-}
-
-function defaultMaxTokens(t: Template, thinking: boolean): number {
-  return t.family === 'verdict-only' ? 8 : thinking ? 2048 : 1024;
 }
 
 /** The settings both commands build their requests and keys from, so they agree on both. */

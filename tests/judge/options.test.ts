@@ -1,13 +1,15 @@
 // Table-driven tests of the Judge page's option validation and of reading its saved draft.
-import { describe, expect, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import {
   defaultJudgeOptions,
+  defaultMaxTokens,
   optionErrors,
   parseDraft,
   serializeDraft,
   type JudgeDraft,
   type OptionField,
 } from '../../src/lib/judge/options';
+import type { Template } from '../../src/lib/judge/types';
 
 describe('optionErrors', () => {
   const cases: [string, Record<string, unknown>, Partial<Record<OptionField, RegExp>>][] = [
@@ -87,5 +89,20 @@ describe('parseDraft', () => {
     const d = parseDraft(JSON.stringify({ version: 1, options: { samples: 50 } }));
     expect(d?.options?.samples).toBe(50);
     expect(optionErrors(d?.options).samples).toMatch(/at most 9/);
+  });
+});
+
+describe('defaultMaxTokens: the output budget when left at 0', () => {
+  it.each([
+    ['a verdict-only template', 'verdict-only', true, 4096, 8],
+    ['a reasoning template', 'j1', false, 4096, 1024],
+    ['a model that thinks first', 'j1', true, 4096, 2048],
+    ['a small window caps it at half', 'j1', true, 1000, 500],
+    ['an odd window rounds down', 'auto-j', false, 1001, 500],
+    ['no window known', 'j1', true, undefined, 2048],
+  ] as const)('%s', (_name, family, thinking, window, expected) => {
+    expect(defaultMaxTokens({ family } as Pick<Template, 'family'>, thinking, window)).toBe(
+      expected,
+    );
   });
 });

@@ -25,6 +25,7 @@ import {
   type VerdictProbabilities,
 } from './confidence';
 import { finishVerdict } from './continuation';
+import { defaultMaxTokens } from './options';
 import { mapVerdict } from './parse';
 import type { BuildOptions, JudgeItem, Order, ParseResult, Template, Verdict } from './types';
 
@@ -145,7 +146,7 @@ export function buildRequest(
   const req: GenerateRequest = {
     messages: t.buildMessages(item, opts),
     temperature: effectiveTemperature(config),
-    max_tokens: config.max_tokens ?? (verdictOnly ? 8 : config.thinkingModel ? 2048 : 1024),
+    max_tokens: config.max_tokens ?? defaultMaxTokens(t, config.thinkingModel),
   };
   if (config.top_p !== undefined) req.top_p = config.top_p;
   if (config.seed !== undefined) req.seed = config.seed + sample;

@@ -1,5 +1,6 @@
 // Validation of the Judge page's options and of its saved draft (valibot schemas, no DOM).
 import * as v from 'valibot';
+import type { Template } from './types';
 
 /** The most samples per order the one-pair page runs (each sample is a full generation). */
 export const MAX_SAMPLES = 9;
@@ -74,6 +75,20 @@ export function optionErrors(options: unknown): OptionErrors {
 
 function isField(k: string): k is OptionField {
   return k === 'samples' || k === 'temperature' || k === 'seed' || k === 'maxTokens';
+}
+
+/**
+ * The output budget when the user left it at 0: 8 tokens for a verdict-only template, else enough
+ * to reason (twice that for a model that thinks first), and never more than half the context
+ * window where it is known. The Judge page, batch runs, the meta-judge and the CLI all use it.
+ */
+export function defaultMaxTokens(
+  t: Pick<Template, 'family'>,
+  thinking: boolean,
+  contextWindow = Infinity,
+): number {
+  if (t.family === 'verdict-only') return 8;
+  return Math.min(thinking ? 2048 : 1024, Math.floor(contextWindow / 2));
 }
 
 export const defaultJudgeOptions = (): JudgeOptions => ({

@@ -1,7 +1,7 @@
 // The new-run form of the Runs page: its fields, defaults, the subset filter it names, the estimate and the run it creates.
 import type { ModelSpec } from '../engine/types';
 import type { Template } from '../judge';
-import { defaultJudgeOptions } from '../judge/options';
+import { defaultJudgeOptions, defaultMaxTokens as judgeDefaultMaxTokens } from '../judge/options';
 import type { ItemRecord, RunFilter, RunOptions, RunRecord } from '../store';
 import { newBatchRun } from './batch';
 import { takesVerdictGrammar } from './pair';
@@ -44,8 +44,7 @@ export const emptyRunForm = (templateId = 'j1-pairwise'): RunForm => ({
 
 /** The output budget when left at 0: enough to reason, never more than half the window. */
 export function defaultMaxTokens(t: Template, spec: ModelSpec): number {
-  if (t.family === 'verdict-only') return 8;
-  return Math.min(spec.thinking ? 2048 : 1024, Math.floor(spec.contextWindow / 2));
+  return judgeDefaultMaxTokens(t, spec.thinking, spec.contextWindow);
 }
 
 /** The subset the form names (fields left empty or at 0 select everything). */

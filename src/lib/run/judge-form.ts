@@ -1,4 +1,5 @@
 // The Judge page's form as plain values: what it asks the judge (item, context, messages) and what is still missing.
+import { defaultMaxTokens } from '../judge/options';
 import {
   buildRequest,
   effectiveTemperature,
@@ -75,11 +76,7 @@ export function formTemperature(t: Template, o: PairOptions): number {
   });
 }
 
-/** The output budget when the user left it at 0: enough to reason, never more than half the window. */
-export function defaultMaxTokens(t: Template, thinking: boolean, contextWindow: number): number {
-  if (t.family === 'verdict-only') return 8;
-  return Math.min(thinking ? 2048 : 1024, Math.floor(contextWindow / 2));
-}
+export { defaultMaxTokens };
 
 /** Everything one judgment of the form depends on, for model `spec` on an engine of `engine` kind. */
 export function formContext(

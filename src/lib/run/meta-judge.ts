@@ -1,5 +1,6 @@
 // Meta-judging from the review: creates a meta-judge run, asks the engine which of two judgments is better, stores what it finds.
 import { judgeItem } from '../judge/judge-item';
+import { defaultMaxTokens } from '../judge/options';
 import { metaRewardingMeta } from '../judge/templates/meta-rewarding';
 import type { JudgeEngine } from '../engine/types';
 import type { ItemRecord, JudgmentParams, JudgmentRecord, Repositories, RunRecord } from '../store';
@@ -46,7 +47,7 @@ export async function createMetaRun(
   const params: JudgmentParams = {
     temperature: 0,
     seed: 1,
-    max_tokens: model.thinking ? 2048 : 1024,
+    max_tokens: defaultMaxTokens(template, model.thinking),
     samples: 1,
     bothOrders: true,
     constrained: false,
