@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { openBuiltApp } from './browser-page.mjs';
 import { seedReviewRun } from './review-seed.mjs';
+import { openSeededReview } from './review-page.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -80,10 +81,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
-  await page.goto(`${base}#/review`);
-  await page.getByTestId('run-picker').waitFor();
-  await seedReviewRun(page, Number(values.items));
-  await page.reload();
+  await openSeededReview(page, base, seedReviewRun, Number(values.items));
   for (let i = 0; i < Number(values.opens); i++) {
     await toPicker(page);
     const r = await open(page);
