@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { openBuiltApp, load, printTable } from './browser-page.mjs';
 import { seedPanelRuns } from './panel-review-seed.mjs';
+import { openSeededReview, timeFilterChange } from './review-page.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, items: { type: 'string', default: '10000' } },
@@ -52,11 +53,7 @@ const open = (hash) =>
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  await page.goto(`${base}#/review`);
-  await page.getByTestId('run-picker').waitFor();
-  await page.locator('[data-testid="no-runs"], [data-testid="run-item"]').first().waitFor();
-  await seedPanelRuns(page, items);
-  await page.reload();
+  await openSeededReview(page, base, seedPanelRuns, items);
   await page.getByTestId('run-item').first().waitFor();
 
   // The runs were written past the repositories: the first open builds and stores their digests.
@@ -85,22 +82,7 @@ try {
       'pfilter-panel-wrong',
       'pfilter-panel-wrong',
     ]) {
-      filter.push(
-        await page.evaluate(async (testId) => {
-          const count = document.querySelector('[data-testid=panel-triage-count]');
-          const before = count.textContent;
-          const t0 = performance.now();
-          document.querySelector(`[data-testid=${testId}]`).click();
-          await new Promise((res) => {
-            const check = () =>
-              count.textContent !== before
-                ? requestAnimationFrame(() => res())
-                : setTimeout(check, 0);
-            check();
-          });
-          return performance.now() - t0;
-        }, id),
-      );
+      filter.push(await timeFilterChange(page, 'panel-triage-count', id));
     }
   }
   printTable(

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { openBuiltApp } from './browser-page.mjs';
+import { jsSamples, mainThread, startTrace } from './trace.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -64,25 +65,8 @@ try {
   await page.locator('#answer-a').fill('Answer A, short.');
   await page.locator('#answer-b').fill('Answer B, different.');
 
-  const events = [];
-  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
-  const done = new Promise((res) => cdp.once('Tracing.tracingComplete', res));
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReportEvents',
-    traceConfig: {
-      includedCategories: [
-        'devtools.timeline',
-        'disabled-by-default-devtools.timeline',
-        'toplevel',
-        'v8',
-        'v8.execute',
-        'blink',
-        // The sampling profiler costs the page several ms a second: off for a cost breakdown.
-        ...(values['no-js'] ? [] : ['disabled-by-default-v8.cpu_profiler']),
-        'disabled-by-default-v8.gc',
-      ],
-    },
-  });
+  // The sampling profiler costs the page several ms a second: off (--no-js) for a cost breakdown.
+  const trace = await startTrace(cdp, { js: !values['no-js'] });
   // Waited for on a promise the page resolves, not by Playwright's polling (which runs in the
   // page every few ms and would be most of what the trace shows at a slow token rate).
   await page.evaluate(() => {
@@ -101,8 +85,7 @@ try {
   await page.getByTestId('judge').click({ force: true });
   await page.evaluate(() => window.__profileDone);
   await page.evaluate(() => new Promise((res) => setTimeout(res, 300)));
-  await cdp.send('Tracing.end');
-  await done;
+  const events = await trace.stop();
   if (values.trace) writeFileSync(values.trace, JSON.stringify({ traceEvents: events }));
   console.log(
     `${values.tps} tok/s × ${values.tokens} tokens, pair took ${Date.now() - t0} ms; load ${loadavg()
@@ -115,33 +98,13 @@ try {
 }
 
 function analyse(events) {
-  const names = new Map();
-  for (const e of events)
-    if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
-  // The page's main thread: the renderer main thread with the most tasks.
-  const counts = new Map();
-  for (const e of events)
-    if (e.name === 'RunTask' && names.get(`${e.pid}:${e.tid}`) === 'CrRendererMain')
-      counts.set(`${e.pid}:${e.tid}`, (counts.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
-  const main = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const mine = events
-    .filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X')
-    .sort((a, b) => a.ts - b.ts);
+  const { main, mine } = mainThread(events);
   const tasks = mine.filter((e) => e.name === 'RunTask');
   const total = tasks.reduce((s, t) => s + (t.dur ?? 0), 0) / 1000;
   console.log(`main thread: ${tasks.length} tasks, ${total.toFixed(1)} ms in tasks`);
 
-  // Self time per event name (excluding RunTask itself), nested by ts/dur containment.
+  // Self time per event name (nested events subtracted).
   const self = new Map();
-  const stack = [];
-  for (const e of mine) {
-    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
-    const parent = stack.at(-1);
-    if (parent) parent.self -= e.dur ?? 0;
-    const node = { ts: e.ts, dur: e.dur ?? 0, self: e.dur ?? 0, name: e.name };
-    stack.push(node);
-    e.__node = node;
-  }
   for (const e of mine) self.set(e.name, (self.get(e.name) ?? 0) + e.__node.self);
   console.log('\nself time by event (ms):');
   for (const [n, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 18))
@@ -180,28 +143,14 @@ function analyse(events) {
     for (const f of fn) console.log(`      ${f}`);
   }
 
-  // JS self time by function, from the sampling profiler's chunks (emitted on profiler threads,
-  // tied to the main thread's Profile event by id). Samples inside long tasks are counted apart.
-  const profile = events.find((e) => e.name === 'Profile' && `${e.pid}:${e.tid}` === main);
-  const nodes = new Map();
+  // JS self time by function, from the sampling profiler. Samples inside long tasks are counted apart.
   const byFn = new Map();
   const inLong = new Map();
-  let ts = profile?.args?.data?.startTime ?? 0;
-  for (const e of events) {
-    if (e.name !== 'ProfileChunk' || e.id !== profile?.id) continue;
-    const c = e.args?.data?.cpuProfile;
-    for (const n of c?.nodes ?? []) nodes.set(n.id, n.callFrame);
-    const deltas = e.args?.data?.timeDeltas ?? [];
-    (c?.samples ?? []).forEach((id, i) => {
-      const d = deltas[i] ?? 0;
-      ts += d;
-      const f = nodes.get(id);
-      if (!f || f.functionName === '(idle)' || f.functionName === '(program)') return;
-      const k = `${f.functionName || '(anon)'} ${(f.url ?? '').split('/').pop()}:${f.lineNumber}:${f.columnNumber}`;
-      byFn.set(k, (byFn.get(k) ?? 0) + d);
-      if (long.some((t) => ts >= t.ts && ts <= t.ts + t.dur))
-        inLong.set(k, (inLong.get(k) ?? 0) + d);
-    });
+  for (const { frame: f, ts, d } of jsSamples(events, main)) {
+    if (!f || f.functionName === '(idle)' || f.functionName === '(program)') continue;
+    const k = `${f.functionName || '(anon)'} ${(f.url ?? '').split('/').pop()}:${f.lineNumber}:${f.columnNumber}`;
+    byFn.set(k, (byFn.get(k) ?? 0) + d);
+    if (long.some((t) => ts >= t.ts && ts <= t.ts + t.dur)) inLong.set(k, (inLong.get(k) ?? 0) + d);
   }
   console.log('\nhottest JS (self ms, sampled):');
   for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 20))

@@ -7,6 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { openBuiltApp } from './browser-page.mjs';
 import { seedReviewRun } from './review-seed.mjs';
+import { openSeededReview } from './review-page.mjs';
+import { jsSamples, mainThread, startTrace } from './trace.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -80,10 +82,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
-  await page.goto(`${base}#/review`);
-  await page.getByTestId('run-picker').waitFor();
-  await seedReviewRun(page, Number(values.items));
-  await page.reload();
+  await openSeededReview(page, base, seedReviewRun, Number(values.items));
   for (let i = 0; i < Number(values.opens); i++) {
     await toPicker(page);
     const r = await open(page);
@@ -99,32 +98,11 @@ try {
       await intervalsDone(page);
       await toPicker(page);
     }
-    const events = [];
-    const onData = (e) => events.push(...e.value);
-    cdp.on('Tracing.dataCollected', onData);
-    const done = new Promise((res) => cdp.once('Tracing.tracingComplete', res));
-    await cdp.send('Tracing.start', {
-      transferMode: 'ReportEvents',
-      traceConfig: {
-        includedCategories: [
-          'devtools.timeline',
-          'disabled-by-default-devtools.timeline',
-          'toplevel',
-          'v8',
-          'v8.execute',
-          'blink',
-          'blink.user_timing',
-          ...(values.js ? ['disabled-by-default-v8.cpu_profiler'] : []),
-          'disabled-by-default-v8.gc',
-        ],
-      },
-    });
+    const trace = await startTrace(cdp, { js: values.js, userTiming: true });
     await page.waitForTimeout(100);
     const r = await open(page);
     await page.waitForTimeout(100);
-    await cdp.send('Tracing.end');
-    await done;
-    cdp.off('Tracing.dataCollected', onData);
+    const events = await trace.stop();
     if (values.trace) writeFileSync(values.trace, JSON.stringify({ traceEvents: events }));
     console.log(
       `\ntraced open ${k + 1}: ${r.ms.toFixed(1)} ms; load ${loadavg()
@@ -144,32 +122,13 @@ try {
 }
 
 function analyse(events, detail) {
-  const names = new Map();
-  for (const e of events)
-    if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
-  const counts = new Map();
-  for (const e of events)
-    if (e.name === 'RunTask' && names.get(`${e.pid}:${e.tid}`) === 'CrRendererMain')
-      counts.set(`${e.pid}:${e.tid}`, (counts.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
-  const main = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const { main, mine } = mainThread(events);
   const mark = (n) => events.find((e) => e.name === n && `${e.pid}:${e.tid}` === main)?.ts;
   const from = mark('bench:hash');
   const to = mark('bench:painted');
   if (from === undefined || to === undefined) {
     console.log('marks not found in the trace');
     return;
-  }
-  const mine = events
-    .filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X')
-    .sort((a, b) => a.ts - b.ts);
-  const stack = [];
-  for (const e of mine) {
-    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
-    const parent = stack.at(-1);
-    if (parent) parent.self -= e.dur ?? 0;
-    const node = { ts: e.ts, dur: e.dur ?? 0, self: e.dur ?? 0, name: e.name };
-    stack.push(node);
-    e.__node = node;
   }
   const tasks = mine.filter((e) => e.name === 'RunTask' && e.ts + e.dur >= from && e.ts <= to);
   // Tasks inside the window only (the one that set the hash is cut at the mark), wall and CPU.
@@ -232,26 +191,14 @@ function analyse(events, detail) {
   }
   console.log(`main thread idle in the window: ${((to - from) / 1000 - busy).toFixed(1)} ms`);
 
-  const profile = events.find((e) => e.name === 'Profile' && `${e.pid}:${e.tid}` === main);
-  const nodes = new Map();
   const byFn = new Map();
   const samples = [];
-  let ts = profile?.args?.data?.startTime ?? 0;
-  for (const e of events) {
-    if (e.name !== 'ProfileChunk' || e.id !== profile?.id) continue;
-    const c = e.args?.data?.cpuProfile;
-    for (const n of c?.nodes ?? []) nodes.set(n.id, n.callFrame);
-    const deltas = e.args?.data?.timeDeltas ?? [];
-    (c?.samples ?? []).forEach((id, i) => {
-      const d = deltas[i] ?? 0;
-      ts += d;
-      if (ts < from || ts > to) return;
-      const f = nodes.get(id);
-      if (!f || f.functionName === '(idle)') return;
-      const k = `${f.functionName || '(anon)'} ${(f.url ?? '').split('/').pop()}:${f.lineNumber}`;
-      byFn.set(k, (byFn.get(k) ?? 0) + d);
-      samples.push([k, ts, d]);
-    });
+  for (const { frame: f, ts, d } of jsSamples(events, main)) {
+    if (ts < from || ts > to) continue;
+    if (!f || f.functionName === '(idle)') continue;
+    const k = `${f.functionName || '(anon)'} ${(f.url ?? '').split('/').pop()}:${f.lineNumber}`;
+    byFn.set(k, (byFn.get(k) ?? 0) + d);
+    samples.push([k, ts, d]);
   }
   // The same samples per task over 5 ms: which code each long piece of work ran.
   for (const t of tasks.filter((t) => t.dur > 5000)) {

@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { openBuiltApp } from './browser-page.mjs';
 import { seedReviewRun } from './review-seed.mjs';
+import { openSeededReview, timeFilterChange } from './review-page.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, items: { type: 'string', default: '10000' } },
@@ -42,12 +43,8 @@ const { base, browser } = app;
 
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${base}#/review`);
-  await page.getByTestId('run-picker').waitFor();
-  await page.locator('[data-testid="no-runs"], [data-testid="run-item"]').first().waitFor();
-  await seedReviewRun(page, items);
-  // The picker listed no runs before the seeding: read them again.
-  await page.reload();
+  // The picker listed no runs before the seeding: it reloads to read them again.
+  await openSeededReview(page, base, seedReviewRun, items);
 
   // The run was written straight into the database, past the repositories, so it has no review
   // digest yet: the first open builds and stores it (what an upgraded database does once per run).
@@ -115,22 +112,7 @@ try {
     intervals.push(m.intervals);
     // A filter change: click to the list's new count painted.
     for (const id of ['filter-flipped', 'filter-flipped', 'filter-wrong', 'filter-wrong']) {
-      filter.push(
-        await page.evaluate(async (testId) => {
-          const count = document.querySelector('[data-testid=triage-count]');
-          const before = count.textContent;
-          const t0 = performance.now();
-          document.querySelector(`[data-testid=${testId}]`).click();
-          await new Promise((res) => {
-            const check = () =>
-              count.textContent !== before
-                ? requestAnimationFrame(() => res())
-                : setTimeout(check, 0);
-            check();
-          });
-          return performance.now() - t0;
-        }, id),
-      );
+      filter.push(await timeFilterChange(page, 'triage-count', id));
     }
   }
 

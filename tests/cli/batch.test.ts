@@ -1,58 +1,22 @@
 // `arbiter batch prepare|ingest` (built CLI) against a local server: the round trip, the live body, partial results finished by a live resume.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  isRowError,
-  parseWorkspaceHeader,
-  parseWorkspaceLine,
-  type WorkspaceRecord,
-} from '../../src/lib/data/workspace';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isRowError, type WorkspaceRecord } from '../../src/lib/data/workspace';
 import type { JudgmentRecord, RunRecord } from '../../src/lib/store/schema';
 import { parseManifest } from '../../src/lib/run/batch-ingest';
 import { judgeFlags } from '../../cli/batch';
-import { buildCli, judgeArgs, runCli } from '../support/cli-process';
-import { startOpenAIServer, type TestServer } from '../support/openai-server';
+import { judgeArgs, runCli } from '../support/cli-process';
+import { cliSandbox, readWorkspace, sumRows } from '../support/cli-sandbox';
+import type { TestServer } from '../support/openai-server';
 import { runFakeBatch } from '../support/batch-runner';
 
-let server: TestServer | null = null;
-let dir = '';
-
-beforeAll(() => {
-  buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'arbiter-batch-'));
-}, 120_000);
-
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-function dataset(n: number, name: string): string {
-  const lines = Array.from({ length: n }, (_, i) => {
-    const goodFirst = i % 3 !== 0;
-    return JSON.stringify({
-      id: `q${i}`,
-      prompt: `Question ${i}: what is ${i} + ${i}?`,
-      response_a: goodFirst ? `GOOD ${2 * i}` : `BAD ${i}`,
-      response_b: goodFirst ? `BAD ${i + 1}` : `GOOD ${2 * i}`,
-      label: goodFirst ? 'A' : 'B',
-    });
-  });
-  const path = join(dir, name);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+const cli = cliSandbox('arbiter-batch-');
+const dataset = (n: number, name: string) => cli.jsonl(name, sumRows(n));
 
 function readOut(path: string): WorkspaceRecord[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
-  expect(isRowError(parseWorkspaceHeader(lines[0]!))).toBe(false);
-  return lines.slice(1).map((l, i) => {
-    const r = parseWorkspaceLine(l, i + 2);
-    if (isRowError(r)) throw new Error(`line ${r.line}: ${r.reason}`);
-    return r;
-  });
+  const { header, records } = readWorkspace(path);
+  expect(isRowError(header)).toBe(false);
+  return records;
 }
 
 const judgmentsOf = (recs: WorkspaceRecord[]) =>
@@ -79,17 +43,17 @@ const chatBodies = (s: TestServer) =>
 
 describe('arbiter batch (built CLI)', { timeout: 90_000 }, () => {
   it('prepare → run-batch (a stand-in on the local server) → ingest gives the live run’s judgments; the bodies are the live ones', async () => {
-    server = await startOpenAIServer();
+    const server = await cli.server();
     const input = dataset(6, 'round.jsonl');
-    const requests = join(dir, 'round.requests.jsonl');
+    const requests = cli.path('round.requests.jsonl');
     const p = await runCli(['batch', 'prepare', input, '--model', 'test-judge', '-o', requests]);
     expect(p.stderr).toContain('Wrote 12 requests for 6 items');
     expect(p.code).toBe(0);
-    const manifest = parseManifest(readFileSync(join(dir, 'round.requests.manifest.json'), 'utf8'));
+    const manifest = parseManifest(readFileSync(cli.path('round.requests.manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ items: 6, judgments: 12, input: 'round.jsonl' });
-    const results = join(dir, 'round.results.jsonl');
+    const results = cli.path('round.results.jsonl');
     expect(await runFakeBatch(requests, results, server.url, { shuffleSeed: 7 })).toBe(12);
-    const out = join(dir, 'round.workspace.jsonl');
+    const out = cli.path('round.workspace.jsonl');
     const ing = await runCli(['batch', 'ingest', requests, results, '--out', out]);
     expect(ing.stderr).toBe('');
     expect(ing.code).toBe(0);
@@ -101,7 +65,7 @@ describe('arbiter batch (built CLI)', { timeout: 90_000 }, () => {
       .split('\n')
       .map((l) => (JSON.parse(l) as { body: unknown }).body);
     server.requests.length = 0;
-    const live = join(dir, 'round.live.jsonl');
+    const live = cli.path('round.live.jsonl');
     const r = await runCli(judgeArgs(input, `${server.url}/v1`, live, '-c', '4', '-q'));
     expect(r.code).toBe(0);
     const liveBodies = chatBodies(server);
@@ -122,9 +86,9 @@ describe('arbiter batch (built CLI)', { timeout: 90_000 }, () => {
   });
 
   it('a partial results file leaves judgments unfinished; the printed arbiter judge finishes only those, live', async () => {
-    server = await startOpenAIServer();
+    const server = await cli.server();
     const input = dataset(5, 'part.jsonl');
-    const requests = join(dir, 'part.requests.jsonl');
+    const requests = cli.path('part.requests.jsonl');
     const p = await runCli([
       'batch',
       'prepare',
@@ -140,8 +104,8 @@ describe('arbiter batch (built CLI)', { timeout: 90_000 }, () => {
       '-q',
     ]);
     expect(p.code).toBe(0);
-    const manifest = parseManifest(readFileSync(join(dir, 'part.requests.manifest.json'), 'utf8'));
-    const results = join(dir, 'part.results.jsonl');
+    const manifest = parseManifest(readFileSync(cli.path('part.requests.manifest.json'), 'utf8'));
+    const results = cli.path('part.results.jsonl');
     // The batch stopped: three requests never ran.
     const skipped = new Set<string>();
     await runFakeBatch(requests, results, server.url, {
@@ -149,7 +113,7 @@ describe('arbiter batch (built CLI)', { timeout: 90_000 }, () => {
       skip: (i, id) => (i % 3 === 1 ? (skipped.add(id), true) : false),
     });
     expect(skipped.size).toBe(3);
-    const out = join(dir, 'part.workspace.jsonl');
+    const out = cli.path('part.workspace.jsonl');
     const ing = await runCli(['batch', 'ingest', requests, results, '--out', out]);
     expect(ing.code).toBe(1);
     expect(ing.stdout).toContain('7 of 10 requests judged, 0 failed, 3 without a result');
@@ -195,11 +159,11 @@ describe('arbiter batch (built CLI)', { timeout: 90_000 }, () => {
 
   it('exit 2 with a clear message for a missing manifest, a changed dataset, bad arguments', async () => {
     const input = dataset(2, 'bad.jsonl');
-    const requests = join(dir, 'bad.requests.jsonl');
+    const requests = cli.path('bad.requests.jsonl');
     expect((await runCli(['batch', 'prepare', input, '-o', requests])).code).toBe(2);
     const p = await runCli(['batch', 'prepare', input, '--model', 'm', '-o', requests, '-q']);
     expect(p.code).toBe(0);
-    const results = join(dir, 'bad.results.jsonl');
+    const results = cli.path('bad.results.jsonl');
     writeFileSync(results, '');
     const noManifest = await runCli([
       'batch',
@@ -207,9 +171,9 @@ describe('arbiter batch (built CLI)', { timeout: 90_000 }, () => {
       requests,
       results,
       '--out',
-      join(dir, 'x.jsonl'),
+      cli.path('x.jsonl'),
       '--manifest',
-      join(dir, 'nope.json'),
+      cli.path('nope.json'),
     ]);
     expect(noManifest.code).toBe(2);
     expect(noManifest.stderr).toContain('No manifest at');
@@ -220,7 +184,7 @@ describe('arbiter batch (built CLI)', { timeout: 90_000 }, () => {
       requests,
       results,
       '--out',
-      join(dir, 'x.jsonl'),
+      cli.path('x.jsonl'),
     ]);
     expect(changed.code).toBe(2);
     expect(changed.stderr).toContain('not the file the batch was prepared from');

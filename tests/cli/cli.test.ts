@@ -1,58 +1,21 @@
 // The built CLI end to end: spawned against a real local server; resume after kill -9, exit codes, bad rows.
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  isRowError,
-  parseWorkspaceHeader,
-  parseWorkspaceLine,
-  type WorkspaceRecord,
-} from '../../src/lib/data/workspace';
+import { describe, expect, it } from 'vitest';
+import { isRowError, type WorkspaceRecord } from '../../src/lib/data/workspace';
 import type { JudgmentRecord } from '../../src/lib/store/schema';
-import { buildCli, judgeArgs, runCli } from '../support/cli-process';
+import { judgeArgs, runCli } from '../support/cli-process';
+import { cliSandbox, readWorkspace, sumRows } from '../support/cli-sandbox';
 import { mulberry32 } from '../../src/lib/judge/stats';
-import { markerJudge, startOpenAIServer, type TestServer } from '../support/openai-server';
+import { markerJudge, type TestServer } from '../support/openai-server';
 
-let server: TestServer | null = null;
-let dir = '';
-
-beforeAll(() => {
-  buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'arbiter-cli-'));
-}, 120_000);
-
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-function dataset(n: number, name = 'data.jsonl'): string {
-  const lines = Array.from({ length: n }, (_, i) => {
-    const goodFirst = i % 3 !== 0;
-    return JSON.stringify({
-      id: `q${i}`,
-      prompt: `Question ${i}: what is ${i} + ${i}?`,
-      response_a: goodFirst ? `GOOD ${2 * i}` : `BAD ${i}`,
-      response_b: goodFirst ? `BAD ${i + 1}` : `GOOD ${2 * i}`,
-      label: goodFirst ? 'A' : 'B',
-    });
-  });
-  const path = join(dir, name);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+const cli = cliSandbox('arbiter-cli-');
+const dataset = (n: number, name = 'data.jsonl') => cli.jsonl(name, sumRows(n));
 
 function readOut(path: string): WorkspaceRecord[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
-  const header = parseWorkspaceHeader(lines[0]!);
+  const { header, records } = readWorkspace(path);
   expect(isRowError(header)).toBe(false);
-  return lines.slice(1).map((l, i) => {
-    const r = parseWorkspaceLine(l, i + 2);
-    if (isRowError(r)) throw new Error(`line ${r.line}: ${r.reason}`);
-    return r;
-  });
+  return records;
 }
 
 const judgments = (recs: WorkspaceRecord[]) =>
@@ -60,9 +23,9 @@ const judgments = (recs: WorkspaceRecord[]) =>
 
 describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
   it('judges a small file end to end into a workspace file, with a metrics table', async () => {
-    server = await startOpenAIServer();
+    const server = await cli.server();
     const input = dataset(6);
-    const out = join(dir, 'small.jsonl');
+    const out = cli.path('small.jsonl');
     const r = await runCli(
       judgeArgs(
         input,
@@ -98,20 +61,20 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     // The endpoint and key never reach the results file.
     expect(readFileSync(out, 'utf8')).not.toContain(server.url);
     // Interop exports from the same records: one row per item (CSV, AlpacaEval), one per judgment.
-    const csv = readFileSync(join(dir, 'small.csv'), 'utf8').split('\r\n').filter(Boolean);
+    const csv = readFileSync(cli.path('small.csv'), 'utf8').split('\r\n').filter(Boolean);
     expect(csv).toHaveLength(7);
-    const alpaca = JSON.parse(readFileSync(join(dir, 'small.alpaca-eval.json'), 'utf8')) as {
+    const alpaca = JSON.parse(readFileSync(cli.path('small.alpaca-eval.json'), 'utf8')) as {
       preference: number;
     }[];
     expect(alpaca).toHaveLength(6);
     expect(alpaca.map((a) => a.preference)).toEqual([2, 1, 1, 2, 1, 1]);
     expect(
-      readFileSync(join(dir, 'small.fastchat.jsonl'), 'utf8').trim().split('\n').length,
+      readFileSync(cli.path('small.fastchat.jsonl'), 'utf8').trim().split('\n').length,
     ).toBeGreaterThan(0);
-    expect(existsSync(join(dir, 'small.arena-hard.jsonl'))).toBe(true);
+    expect(existsSync(cli.path('small.arena-hard.jsonl'))).toBe(true);
 
     // A workspace file (this output, or an app export) judges again from the CLI: same items, same keys.
-    const again = join(dir, 'again.jsonl');
+    const again = cli.path('again.jsonl');
     const r2 = await runCli(judgeArgs(out, server.url, again, '-c', '4', '-q'));
     expect(r2.code).toBe(0);
     const items2 = readOut(again)
@@ -131,11 +94,11 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
   });
 
   it('gives the same judgments at concurrency 1 and 16 (order-independent content)', async () => {
-    server = await startOpenAIServer({
+    const server = await cli.server({
       handler: (req, n) => ({ ...(markerJudge(req, n) as object), delayMs: 1 }),
     });
     const input = dataset(20, 'same.jsonl');
-    const outs = [join(dir, 'seq.jsonl'), join(dir, 'par.jsonl')];
+    const outs = [cli.path('seq.jsonl'), cli.path('par.jsonl')];
     for (const [i, c] of ['1', '16'].entries()) {
       const r = await runCli(judgeArgs(input, server.url, outs[i]!, '-c', c, '-q'));
       expect(r.code).toBe(0);
@@ -150,11 +113,11 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
   });
 
   it('resumes after kill -9 mid-run: no judgment lost, none duplicated', async () => {
-    server = await startOpenAIServer({
+    const server = await cli.server({
       handler: (req, n) => ({ ...(markerJudge(req, n) as object), delayMs: 15 }),
     });
     const input = dataset(40, 'kill.jsonl');
-    const out = join(dir, 'kill.jsonl.out');
+    const out = cli.path('kill.jsonl.out');
     const args = judgeArgs(input, server.url, out, '-c', '4');
     let killedAt = 0;
     const first = await runCli(args, {
@@ -198,8 +161,8 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
   }, 60_000);
 
   it('exit 2 for bad input with row-numbered errors', async () => {
-    server = await startOpenAIServer();
-    const path = join(dir, 'bad.jsonl');
+    const server = await cli.server();
+    const path = cli.path('bad.jsonl');
     writeFileSync(
       path,
       [
@@ -208,7 +171,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
         JSON.stringify({ prompt: 'p', response_a: 'a', response_b: 'b', label: 'maybe' }),
       ].join('\n'),
     );
-    const r = await runCli(judgeArgs(path, server.url, join(dir, 'bad.out')));
+    const r = await runCli(judgeArgs(path, server.url, cli.path('bad.out')));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.jsonl:2: /);
     expect(r.stderr).toMatch(/bad\.jsonl:3: /);
@@ -217,7 +180,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
 
   it('exit 2 for bad configuration: unknown protocol, missing model, unreachable server', async () => {
     const input = dataset(2, 'cfg.jsonl');
-    const out = join(dir, 'cfg.out');
+    const out = cli.path('cfg.out');
     let r = await runCli([
       'judge',
       input,
@@ -251,14 +214,14 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
 
   it('exit 1 when some items fail, naming their rows; a rerun retries only those', async () => {
     let broken = true;
-    server = await startOpenAIServer({
+    const server = await cli.server({
       handler: (req, n) =>
         broken && JSON.stringify(req.body).includes('Question 2:')
           ? { status: 400, json: { error: { message: 'scripted bad request' } } }
           : markerJudge(req, n),
     });
     const input = dataset(4, 'fail.jsonl');
-    const out = join(dir, 'fail.out');
+    const out = cli.path('fail.out');
     const args = judgeArgs(input, server.url, out, '-c', '2');
     const r = await runCli(args);
     expect(r.code).toBe(1);
@@ -271,7 +234,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
   });
 
   it('streamed (--stream) and whole answers give the same records: text, verdict, logprobs, usage', async () => {
-    server = await startOpenAIServer({
+    const server = await cli.server({
       handler: (req, n) => ({
         // verdict-only: the letter alone, so its logprobs give a confidence.
         text: /\[\[A\]\]/.test((markerJudge(req, n) as { text: string }).text) ? 'A' : 'B',
@@ -281,7 +244,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
       }),
     });
     const input = dataset(8, 'modes.jsonl');
-    const outs = [join(dir, 'whole.jsonl'), join(dir, 'streamed.jsonl')];
+    const outs = [cli.path('whole.jsonl'), cli.path('streamed.jsonl')];
     const streamedFlags: unknown[][] = [];
     for (const [i, extra] of [[], ['--stream']].entries()) {
       server.requests.length = 0;
@@ -334,7 +297,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
   it('adapts concurrency to 429s: halves in flight, honours Retry-After, finishes every item', async () => {
     let refused = 0;
     const capacity = 4;
-    const s: TestServer = await startOpenAIServer({
+    const s: TestServer = await cli.server({
       handler: (req, n) => {
         // inFlight counts this request: more than `capacity` at once is refused, as a busy server does.
         if (s.inFlight > capacity) {
@@ -348,9 +311,8 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
         return { ...(markerJudge(req, n) as object), delayMs: 3 };
       },
     });
-    server = s;
     const input = dataset(60, 'busy.jsonl');
-    const out = join(dir, 'busy.out');
+    const out = cli.path('busy.out');
     const r = await runCli(
       judgeArgs(
         input,
@@ -384,14 +346,14 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
 
   it('keeps its concurrency when one request in ten draws a random 503', async () => {
     const rand = mulberry32(7);
-    server = await startOpenAIServer({
+    const server = await cli.server({
       handler: (req, n) =>
         JSON.stringify(req.body?.messages ?? '').includes('Question') && rand() < 0.1
           ? { status: 503, json: { error: { message: 'flaky upstream' } } }
           : markerJudge(req, n),
     });
     const input = dataset(60, 'flaky.jsonl');
-    const r = await runCli(judgeArgs(input, server.url, join(dir, 'flaky.out'), '-c', '16'));
+    const r = await runCli(judgeArgs(input, server.url, cli.path('flaky.out'), '-c', '16'));
     expect(r.code, r.stderr).toBe(0);
     const m =
       /Server busy: (\d+) refusals \(429\/503\); concurrency halved (\d+) times, (\d+) of 16 at the end/.exec(
@@ -406,8 +368,8 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
 
   it('checks prompts fit the context: too long is an item error (exit 1), never sent; /tokenize when close', async () => {
     const window = 2048;
-    server = await startOpenAIServer({ models: [{ id: 'test-judge', max_model_len: window }] });
-    const path = join(dir, 'fit.jsonl');
+    const server = await cli.server({ models: [{ id: 'test-judge', max_model_len: window }] });
+    const path = cli.path('fit.jsonl');
     const longWord = 'abcdefghijklmnop ';
     writeFileSync(
       path,
@@ -432,7 +394,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
         .map((x) => JSON.stringify(x))
         .join('\n'),
     );
-    const out = join(dir, 'fit.out');
+    const out = cli.path('fit.out');
     const args = judgeArgs(path, server.url, out);
     const r = await runCli([...args, '--max-tokens', '64', '-c', '2']);
     expect(r.code).toBe(1);
@@ -464,13 +426,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
 
     // --context overrides the server; without /tokenize the estimate decides, and says so.
     server.requests.length = 0;
-    const r2 = await runCli([
-      ...args.slice(0, -1),
-      join(dir, 'fit2.out'),
-      '--context',
-      '300',
-      '-q',
-    ]);
+    const r2 = await runCli([...args.slice(0, -1), cli.path('fit2.out'), '--context', '300', '-q']);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(/row 1 .*the model holds 300 \(--context\)/);
     // Only the capability probe's own requests reached the server: no item was sent.
@@ -481,23 +437,23 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
   });
 
   it('checks every argument before any request: endpoint, --out folder, missing folder, foreign file', async () => {
-    server = await startOpenAIServer();
+    const server = await cli.server();
     const input = dataset(2, 'args.jsonl');
-    const foreign = join(dir, 'notes.txt');
+    const foreign = cli.path('notes.txt');
     writeFileSync(foreign, 'my notes\n');
     const cases: [string, string[], RegExp][] = [
       ['no URL', ['--endpoint', 'not-a-url'], /--endpoint: “not-a-url” is not a URL/],
       ['ftp', ['--endpoint', 'ftp://127.0.0.1/v1'], /must start with http:\/\/ or https:\/\//],
-      ['a folder', ['--out', dir], /is a folder/],
+      ['a folder', ['--out', cli.path()], /is a folder/],
       [
         'no folder',
-        ['--out', join(dir, 'missing', 'o.jsonl')],
+        ['--out', cli.path('missing', 'o.jsonl')],
         /the folder .*missing does not exist/,
       ],
       ['foreign file', ['--out', foreign], /is not an Arbiter workspace file/],
     ];
     for (const [name, extra, said] of cases) {
-      const r = await runCli([...judgeArgs(input, server.url, join(dir, 'args.out')), ...extra]);
+      const r = await runCli([...judgeArgs(input, server.url, cli.path('args.out')), ...extra]);
       expect(r.code, name).toBe(2);
       expect(r.stderr, name).toMatch(said);
       // A message for the user, not a stack trace.
@@ -508,9 +464,9 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
   });
 
   it('exits 1 and says so when too many answers are unreadable; accuracy over none is —', async () => {
-    server = await startOpenAIServer({ handler: () => ({ text: 'Both answers have merit.' }) });
+    const server = await cli.server({ handler: () => ({ text: 'Both answers have merit.' }) });
     const input = dataset(4, 'unparsed.jsonl');
-    const r = await runCli(judgeArgs(input, server.url, join(dir, 'unparsed.out'), '-c', '2'));
+    const r = await runCli(judgeArgs(input, server.url, cli.path('unparsed.out'), '-c', '2'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       '8 of 8 answers (100.0%) had no readable verdict, more than --max-parse-failures 50%',
@@ -520,24 +476,24 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     expect(r.stdout).not.toContain('0.0%  [95% CI');
     // The threshold is the user's: at 100% the same run passes.
     const again = await runCli(
-      judgeArgs(input, server.url, join(dir, 'unparsed2.out'), '--max-parse-failures', '100'),
+      judgeArgs(input, server.url, cli.path('unparsed2.out'), '--max-parse-failures', '100'),
     );
     expect(again.code).toBe(0);
   });
 
   it('escapes control characters from the file and the server in everything it prints', async () => {
     const evil = '\x1b]0;TITLE\x07\x1b[2J';
-    server = await startOpenAIServer({
+    const server = await cli.server({
       handler: () => ({ status: 400, json: { error: { message: 'bad\x1b[31m re\rquest' } } }),
     });
-    const path = join(dir, 'evil.jsonl');
+    const path = cli.path('evil.jsonl');
     const row = { id: evil, prompt: 'p', response_a: 'GOOD', response_b: 'BAD', label: 'A' };
     writeFileSync(
       path,
       [row, { ...row, label: 'maybe' }].map((x) => JSON.stringify(x)).join('\n') + '\n',
     );
     const r = await runCli(
-      judgeArgs(path, server.url, join(dir, 'evil.out'), '-c', '1', '--skip-bad-rows'),
+      judgeArgs(path, server.url, cli.path('evil.out'), '-c', '1', '--skip-bad-rows'),
     );
     expect(r.code).toBe(1);
     // The bad row's id, and the server's message for the good row, as visible escapes.
@@ -551,7 +507,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
     let hung = 0;
     let stopping = true;
     let child: ChildProcess | null = null;
-    server = await startOpenAIServer({
+    const server = await cli.server({
       handler: (req, n) => {
         const asks = JSON.stringify(req.body?.messages ?? '');
         if (stopping && /Question [2-9]/.test(asks)) {
@@ -563,7 +519,7 @@ describe('arbiter judge (built CLI)', { timeout: 60_000 }, () => {
       },
     });
     const input = dataset(8, 'sigint.jsonl');
-    const out = join(dir, 'sigint.out');
+    const out = cli.path('sigint.out');
     const args = judgeArgs(input, server.url, out, '-c', '2');
     const r = await runCli(args, { onSpawn: (c) => (child = c) });
     expect(r.code).toBe(1);

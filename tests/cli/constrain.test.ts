@@ -1,44 +1,25 @@
 // `arbiter judge --constrain KIND`: every verdict under the protocol's grammar in that server's field, checked before judging.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { parseCli, UsageError } from '../../cli/args';
 import { getTemplate } from '../../src/lib/judge';
-import { buildCli, judgeArgs, runCli } from '../support/cli-process';
-import {
-  markerJudge,
-  startOpenAIServer,
-  type Handler,
-  type TestServer,
-} from '../support/openai-server';
+import { judgeArgs, runCli } from '../support/cli-process';
+import { cliSandbox } from '../support/cli-sandbox';
+import { markerJudge, type Handler } from '../support/openai-server';
 
-let server: TestServer | null = null;
-let dir = '';
-
-beforeAll(() => {
-  buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'arbiter-constrain-'));
-}, 120_000);
-
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
+const cli = cliSandbox('arbiter-constrain-');
 
 function dataset(n: number): string {
-  const path = join(dir, `data-${n}.jsonl`);
-  const rows = Array.from({ length: n }, (_, i) =>
-    JSON.stringify({
+  return cli.jsonl(
+    `data-${n}.jsonl`,
+    Array.from({ length: n }, (_, i) => ({
       id: `q${i}`,
       prompt: `Question ${i}?`,
       response_a: `GOOD ${i}`,
       response_b: `BAD ${i}`,
       label: 'A',
-    }),
+    })),
   );
-  writeFileSync(path, rows.join('\n') + '\n');
-  return path;
 }
 
 /** A server that follows a grammar only when it comes in `field`. */
@@ -74,8 +55,8 @@ describe('--constrain', () => {
   });
 
   it('vllm: every judging request carries the J1 verdict grammar in structured_outputs; recorded as grammar', async () => {
-    server = await startOpenAIServer({ handler: honouring('structured_outputs') });
-    const out = join(dir, 'vllm.out');
+    const server = await cli.server({ handler: honouring('structured_outputs') });
+    const out = cli.path('vllm.out');
     const r = await runCli([
       ...judgeArgs(dataset(3), server.url, out, '--concurrency', '2', '--quiet'),
       '--constrain',
@@ -99,9 +80,9 @@ describe('--constrain', () => {
   });
 
   it('a server that ignores the field: exit 2 before judging, naming the flag', async () => {
-    server = await startOpenAIServer({ handler: honouring('structured_outputs') });
+    const server = await cli.server({ handler: honouring('structured_outputs') });
     const r = await runCli(
-      judgeArgs(dataset(2), server.url, join(dir, 'ignored.out'), '--constrain', 'llama.cpp'),
+      judgeArgs(dataset(2), server.url, cli.path('ignored.out'), '--constrain', 'llama.cpp'),
     );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(

@@ -1,15 +1,14 @@
 // Several endpoints in the CLI: the endpoints file's two forms, and the built CLI over two servers, one killed, all dead.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { isRowError, parseWorkspaceLine } from '../../src/lib/data/workspace';
 import type { JudgmentRecord } from '../../src/lib/store/schema';
 import type { EndpointView } from '../../src/lib/run/endpoints';
 import { EndpointsError, mergeEndpoints, parseEndpointsFile } from '../../cli/endpoints';
 import { endpointStatus } from '../../cli/progress';
-import { buildCli, runCli } from '../support/cli-process';
-import { markerJudge, startOpenAIServer, type TestServer } from '../support/openai-server';
+import { judgeArgs, runCli } from '../support/cli-process';
+import { alternatingRows, cliSandbox } from '../support/cli-sandbox';
+import { markerJudge, type TestServer } from '../support/openai-server';
 
 describe('parseEndpointsFile', () => {
   const env = { GPU2_KEY: 'sk-from-env' };
@@ -100,38 +99,9 @@ describe('endpointStatus', () => {
   });
 });
 
-let dir = '';
-const servers: TestServer[] = [];
-
-beforeAll(() => {
-  buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'arbiter-endpoints-'));
-}, 120_000);
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close().catch(() => undefined)));
-});
-
-async function server(...args: Parameters<typeof startOpenAIServer>): Promise<TestServer> {
-  const s = await startOpenAIServer(...args);
-  servers.push(s);
-  return s;
-}
-
-function dataset(n: number, name: string): string {
-  const lines = Array.from({ length: n }, (_, i) =>
-    JSON.stringify({
-      id: `q${i}`,
-      prompt: `Question ${i}?`,
-      response_a: i % 2 ? `GOOD ${i}` : `BAD ${i}`,
-      response_b: i % 2 ? `BAD ${i}` : `GOOD ${i}`,
-      label: i % 2 ? 'A' : 'B',
-    }),
-  );
-  const path = join(dir, name);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+const cli = cliSandbox('arbiter-endpoints-');
+const server = cli.server;
+const dataset = (n: number, name: string) => cli.jsonl(name, alternatingRows(n));
 
 function judgmentsOf(path: string): JudgmentRecord[] {
   return readFileSync(path, 'utf8')
@@ -159,21 +129,8 @@ describe('arbiter judge over several endpoints (built CLI)', { timeout: 120_000 
       handler: (r, n) => ({ ...(markerJudge(r, n) as object), delayMs: 2 }),
     });
     const input = dataset(30, 'two.jsonl');
-    const out = join(dir, 'two.out');
-    const r = await runCli([
-      'judge',
-      input,
-      '--endpoint',
-      a.url,
-      '--endpoint',
-      `${b.url}/v1`,
-      '--model',
-      'test-judge',
-      '--out',
-      out,
-      '-c',
-      '4',
-    ]);
+    const out = cli.path('two.out');
+    const r = await runCli(judgeArgs(input, [a.url, `${b.url}/v1`], out, '-c', '4'));
     expect(r.code, r.stderr).toBe(0);
     const js = judgmentsOf(out);
     expect(js).toHaveLength(60);
@@ -197,7 +154,7 @@ describe('arbiter judge over several endpoints (built CLI)', { timeout: 120_000 
     const b = await server({ models: [{ id: 'other-model' }] });
     const c = await server({ models: [{ id: 'test-judge' }, { id: 'other-model' }] });
     process.env.ARBITER_TEST_KEY_C = 'sk-c-secret';
-    const file = join(dir, 'endpoints.jsonl');
+    const file = cli.path('endpoints.jsonl');
     writeFileSync(
       file,
       [
@@ -212,7 +169,7 @@ describe('arbiter judge over several endpoints (built CLI)', { timeout: 120_000 
         }),
       ].join('\n'),
     );
-    const out = join(dir, 'file.out');
+    const out = cli.path('file.out');
     const r = await runCli([
       'judge',
       dataset(8, 'file.jsonl'),
@@ -258,37 +215,21 @@ describe('arbiter judge over several endpoints (built CLI)', { timeout: 120_000 
         return markerJudge(r, n);
       },
     });
-    const out = join(dir, 'killed.out');
-    const r = await runCli(
-      [
-        'judge',
-        dataset(40, 'killed.jsonl'),
-        '--endpoint',
-        a.url,
-        '--endpoint',
-        b.url,
-        '--model',
-        'test-judge',
-        '--out',
-        out,
-        '-c',
-        '4',
-      ],
-      {
-        // Restarted on its port once the CLI says it took the endpoint out.
-        onSpawn: (child) =>
-          child.stderr?.on('data', (d: Buffer) => {
-            if (restarted || !/is out \(/.test(d.toString())) return;
-            restarted = server({
-              port,
-              handler: (req, m) => {
-                release();
-                return markerJudge(req, m);
-              },
-            });
-          }),
-      },
-    );
+    const out = cli.path('killed.out');
+    const r = await runCli(judgeArgs(dataset(40, 'killed.jsonl'), [a.url, b.url], out, '-c', '4'), {
+      // Restarted on its port once the CLI says it took the endpoint out.
+      onSpawn: (child) =>
+        child.stderr?.on('data', (d: Buffer) => {
+          if (restarted || !/is out \(/.test(d.toString())) return;
+          restarted = server({
+            port,
+            handler: (req, m) => {
+              release();
+              return markerJudge(req, m);
+            },
+          });
+        }),
+    });
     expect(r.code, r.stderr).toBe(0);
     const js = judgmentsOf(out);
     expect(js).toHaveLength(80);
@@ -312,23 +253,8 @@ describe('arbiter judge over several endpoints (built CLI)', { timeout: 120_000 
     const b = await server({ handler: dying });
     both.push(a, b);
     const input = dataset(20, 'dead.jsonl');
-    const out = join(dir, 'dead.out');
-    const args = [
-      'judge',
-      input,
-      '--endpoint',
-      a.url,
-      '--endpoint',
-      b.url,
-      '--model',
-      'test-judge',
-      '--out',
-      out,
-      '-c',
-      '2',
-      '--give-up',
-      '0',
-    ];
+    const out = cli.path('dead.out');
+    const args = judgeArgs(input, [a.url, b.url], out, '-c', '2', '--give-up', '0');
     const r = await runCli(args);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Every endpoint serving “test-judge” is down: /);
@@ -339,7 +265,7 @@ describe('arbiter judge over several endpoints (built CLI)', { timeout: 120_000 
     expect(first.length).toBeGreaterThan(0);
     expect(first.length).toBeLessThan(40);
     // Both servers back: the same command finishes the run.
-    servers.push(await startOpenAIServer({ port: Number(new URL(a.url).port) }));
+    await server({ port: Number(new URL(a.url).port) });
     const again = await runCli(args);
     expect(again.code, again.stderr).toBe(0);
     const js = judgmentsOf(out);
@@ -350,42 +276,24 @@ describe('arbiter judge over several endpoints (built CLI)', { timeout: 120_000 
   it('--concurrency auto probes each endpoint on its own', async () => {
     const a = await server();
     const b = await server();
-    const r = await runCli([
-      'judge',
-      dataset(4, 'auto.jsonl'),
-      '--endpoint',
-      a.url,
-      '--endpoint',
-      b.url,
-      '--model',
-      'test-judge',
-      '--out',
-      join(dir, 'auto.out'),
-    ]);
+    const r = await runCli(
+      judgeArgs(dataset(4, 'auto.jsonl'), [a.url, b.url], cli.path('auto.out')),
+    );
     expect(r.code, r.stderr).toBe(0);
     for (const s of [a, b])
       expect(r.stderr).toMatch(
         new RegExp(`Concurrency \\d+ on ${new URL(s.url).host.replace(/\./g, '\\.')} \\(probe: 1→`),
       );
-    expect(judgmentsOf(join(dir, 'auto.out'))).toHaveLength(8);
+    expect(judgmentsOf(cli.path('auto.out'))).toHaveLength(8);
   });
 
   it('no endpoint answering at the start is exit 2, naming each one', async () => {
     const a = await server();
     const b = await server();
     await Promise.all([a.close(), b.close()]);
-    const r = await runCli([
-      'judge',
-      dataset(2, 'none.jsonl'),
-      '--endpoint',
-      a.url,
-      '--endpoint',
-      b.url,
-      '--model',
-      'test-judge',
-      '--out',
-      join(dir, 'none.out'),
-    ]);
+    const r = await runCli(
+      judgeArgs(dataset(2, 'none.jsonl'), [a.url, b.url], cli.path('none.out')),
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/No endpoint answered: /);
     expect(r.stderr).toContain(`(${a.url}): `);
@@ -395,7 +303,7 @@ describe('arbiter judge over several endpoints (built CLI)', { timeout: 120_000 
 
   it('a bad endpoints file is exit 2 before any request', async () => {
     const a = await server();
-    const file = join(dir, 'bad-endpoints.json');
+    const file = cli.path('bad-endpoints.json');
     writeFileSync(file, JSON.stringify([{ url: a.url, models: 'test-judge' }]));
     const r = await runCli([
       'judge',
@@ -405,7 +313,7 @@ describe('arbiter judge over several endpoints (built CLI)', { timeout: 120_000 
       '--model',
       'test-judge',
       '--out',
-      join(dir, 'badfile.out'),
+      cli.path('badfile.out'),
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/"models" must be a non-empty list/);

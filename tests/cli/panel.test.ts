@@ -1,15 +1,14 @@
 // The CLI with several --model: one panel over two endpoints of the local OpenAI-compatible server (one model each), one workspace file the app imports as a panel.
 import 'fake-indexeddb/auto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { parseCli, UsageError } from '../../cli/args';
-import { isRowError, parseWorkspaceLine, type WorkspaceRecord } from '../../src/lib/data/workspace';
+import type { WorkspaceRecord } from '../../src/lib/data/workspace';
 import { importWorkspace } from '../../src/lib/run/workspace-io';
 import { createRepositories } from '../../src/lib/store';
-import { buildCli, runCli } from '../support/cli-process';
-import { markerJudge, startOpenAIServer, type TestServer } from '../support/openai-server';
+import { runCli } from '../support/cli-process';
+import { alternatingRows, cliSandbox, readWorkspace } from '../support/cli-sandbox';
+import { markerJudge, type TestServer } from '../support/openai-server';
 import { openTestDb } from '../store/fixtures';
 
 describe('parseCli with several --model', () => {
@@ -30,55 +29,21 @@ describe('parseCli with several --model', () => {
   });
 });
 
-let dir = '';
-const servers: TestServer[] = [];
-
-beforeAll(() => {
-  buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'arbiter-panel-'));
-}, 120_000);
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close().catch(() => undefined)));
-});
-
+const cli = cliSandbox('arbiter-panel-');
 const N = 12;
-
-function dataset(name: string): string {
-  const lines = Array.from({ length: N }, (_, i) =>
-    JSON.stringify({
-      id: `q${i}`,
-      prompt: `Question ${i}?`,
-      response_a: i % 2 ? `GOOD ${i}` : `BAD ${i}`,
-      response_b: i % 2 ? `BAD ${i}` : `GOOD ${i}`,
-      label: i % 2 ? 'A' : 'B',
-    }),
-  );
-  const file = join(dir, name);
-  writeFileSync(file, lines.join('\n') + '\n');
-  return file;
-}
-
-function records(file: string): WorkspaceRecord[] {
-  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(1);
-  return lines.map((l, i) => {
-    const r = parseWorkspaceLine(l, i + 2);
-    if (isRowError(r)) throw new Error(r.reason);
-    return r;
-  });
-}
+const dataset = (name: string) => cli.jsonl(name, alternatingRows(N));
+const records = (file: string) => readWorkspace(file).records;
 
 describe('arbiter judge --model a --model b (the built CLI)', () => {
   it('two endpoints, one model each: one file with both runs, every judgment once, and the panel; a re-run adds nothing', async () => {
     // judge-good reads the answers; judge-first always says A (it flips on every item).
-    const good = await startOpenAIServer({ models: [{ id: 'judge-good' }], handler: markerJudge });
-    const first = await startOpenAIServer({
+    const good = await cli.server({ models: [{ id: 'judge-good' }], handler: markerJudge });
+    const first = await cli.server({
       models: [{ id: 'judge-first' }],
       handler: () => ({ text: '<think>The first one.</think> <answer>[[A]]</answer>' }),
     });
-    servers.push(good, first);
     const input = dataset('pairs.jsonl');
-    const out = join(dir, 'panel.jsonl');
+    const out = cli.path('panel.jsonl');
     const args = [
       'judge',
       input,
@@ -172,9 +137,8 @@ describe('arbiter judge --model a --model b (the built CLI)', () => {
   }, 120_000);
 
   it('a model no endpoint serves: exit 2 naming it; the other member’s work is kept', async () => {
-    const good = await startOpenAIServer({ models: [{ id: 'judge-good' }], handler: markerJudge });
-    servers.push(good);
-    const out = join(dir, 'missing.jsonl');
+    const good = await cli.server({ models: [{ id: 'judge-good' }], handler: markerJudge });
+    const out = cli.path('missing.jsonl');
     const r = await runCli([
       'judge',
       dataset('pairs2.jsonl'),

@@ -37,15 +37,25 @@ export function buildCli(): void {
 
 /**
  * `arbiter judge <input> --endpoint <endpoint> --model test-judge --out <out> …rest`: the command
- * line every CLI test and benchmark starts from.
+ * line every CLI test and benchmark starts from. Several endpoints: one `--endpoint` each, in order.
  */
 export function judgeArgs(
   input: string,
-  endpoint: string,
+  endpoint: string | readonly string[],
   out: string,
   ...rest: string[]
 ): string[] {
-  return ['judge', input, '--endpoint', endpoint, '--model', 'test-judge', '--out', out, ...rest];
+  const endpoints = typeof endpoint === 'string' ? [endpoint] : endpoint;
+  return [
+    'judge',
+    input,
+    ...endpoints.flatMap((e) => ['--endpoint', e]),
+    '--model',
+    'test-judge',
+    '--out',
+    out,
+    ...rest,
+  ];
 }
 
 export interface CliRun {
