@@ -155,6 +155,8 @@ export default defineConfig(({ mode, command }) => ({
         test: {
           name: 'unit',
           environment: 'node',
+          // The CLI tests run cli/dist; it is rebuilt here, once, when stale (see the file).
+          globalSetup: ['tests/support/cli-global-setup.ts'],
           // Three on a 2-core machine: e2e workers spend much of their time waiting on Chromium, so
           // a third keeps both cores busy (clean-clone .ci/run 416 s with 2, 377 s with 3). The same
           // count in every project, so they share one group of workers and run side by side.
