@@ -39,6 +39,13 @@ test('both forms: the chosen dataset, range, categories and limit give the subse
   await run.getByTestId('run-dataset').selectOption('ds-ten');
   // A new dataset clears the categories (its own may differ); the limit stays.
   await expect.poll(runSubset).toBe('first 1: 1 of 10 items');
+  // Every seeded item is labelled A: ticking adds a label to the filter, unticking takes it out.
+  const labels = run.getByRole('group', { name: 'Gold labels' });
+  await labels.getByRole('checkbox', { name: 'A', exact: true }).check();
+  await labels.getByRole('checkbox', { name: 'B', exact: true }).check();
+  await expect.poll(runSubset).toBe('labelled A or B, first 1: 1 of 10 items');
+  await labels.getByRole('checkbox', { name: 'A', exact: true }).uncheck();
+  await expect.poll(runSubset).toBe('labelled B, first 1: 0 of 10 items');
 
   const panel = page.getByTestId('new-panel-form');
   const panelSubset = () => panel.getByTestId('panel-subset').textContent();
@@ -53,5 +60,5 @@ test('both forms: the chosen dataset, range, categories and limit give the subse
   const options = run.getByRole('group', { name: 'Options' });
   expect(await options.getByRole('checkbox', { name: 'Both orders' }).count()).toBe(1);
   // The run form's subset did not move with the panel's.
-  expect(await runSubset()).toBe('first 1: 1 of 10 items');
+  expect(await runSubset()).toBe('labelled B, first 1: 0 of 10 items');
 });
