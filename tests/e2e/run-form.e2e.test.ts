@@ -11,7 +11,7 @@ afterEach(async () => {
   app = undefined;
 });
 
-test('both forms: the chosen dataset, range, categories and limit give the subset each form counts', async () => {
+test('both forms: the chosen dataset, range, categories, gold labels and limit give the subset each form counts', async () => {
   app = await openApp(baseURL);
   const { page } = app;
   await page.setViewportSize({ width: 390, height: 800 });
