@@ -1,7 +1,7 @@
 // E2E: the server panel's "Constrained verdicts" setting against a real local server: the grammar in the server's own field, and a refusal that names the setting.
 import { afterEach, expect, inject, test } from 'vitest';
 import { openApp, readStore, type E2EPage } from './support/browser';
-import { fillPair } from './support/judge-page';
+import { fillPair, waitForSaved } from './support/judge-page';
 import { axeViolations } from './support/axe';
 import { markerJudge, startOpenAIServer, type TestServer } from '../support/openai-server';
 
@@ -74,6 +74,9 @@ test('vLLM: the connection test checks structured_outputs, and a constrained pai
     expect(g).toContain('"<answer>[["');
     expect(c.body).not.toHaveProperty('response_format');
   }
+  // The verdict shows before the last write commits (judge-save.e2e): wait for the saved run. A
+  // clean-clone CI read no judgments here when it looked straight after the verdict.
+  await waitForSaved(page);
   const stored = await readStore<{ params: { constraint?: string } }>(page, 'judgments');
   expect(stored.map((j) => j.params.constraint)).toEqual(['grammar', 'grammar']);
   // The setting is kept with the server's other settings.
