@@ -146,14 +146,24 @@ test('dashboard numbers and 95% intervals on screen equal the judge core (LLMBar
   expect(app.errors).toEqual([]);
 }, 180_000);
 
+/**
+ * The review page at rest: the dashboard's lower part is drawn (Triage's data-settled) and its 95%
+ * intervals are in, so nothing above Triage changes size under a click. With data-settled alone, a
+ * clean-clone CI's click on "Wrong vs label" landed while the page still moved ("Clicking the
+ * checkbox did not change its state").
+ */
+async function reviewAtRest(page: Page): Promise<void> {
+  await page.locator('[data-testid=triage][data-settled=true]').waitFor();
+  await expect.poll(() => text(page, 'ci-progress')).toMatch(/1,000 resamples, seed 1/);
+}
+
 test('labels and notes from the keyboard survive a reload, never touch judgments, and are exported', async () => {
   app = await openApp(baseURL);
   const { page } = app;
   const f = llmbarFixture();
   await seed(page, f);
   await page.goto(new URL('#/review/run-llmbar', baseURL).href);
-  // Settled: the dashboard's lower part is drawn, so a click is not moved by the layout shifting.
-  await page.locator('[data-testid=triage][data-settled=true]').waitFor();
+  await reviewAtRest(page);
   const judgmentsBefore = await readStore(page, 'judgments');
 
   // Filter to wrong verdicts, then label the first two and write a note on the second.
@@ -180,8 +190,7 @@ test('labels and notes from the keyboard survive a reload, never touch judgments
   expect(first).toMatch(/Judge:/);
 
   await page.reload();
-  // Settled: the dashboard's lower part is drawn, so a click is not moved by the layout shifting.
-  await page.locator('[data-testid=triage][data-settled=true]').waitFor();
+  await reviewAtRest(page);
   const labels = await readStore<{ itemId: string; label: string | null; note: string }>(
     page,
     'labels',
