@@ -36,7 +36,7 @@ class FakeConversation {
   }
 }
 
-function hostWith(chunks: object[], opts: { gate?: Promise<void> } = {}) {
+function hostWith(chunks: object[], opts: { gate?: Promise<void>; atGate?: () => void } = {}) {
   const replies: WorkerReply[] = [];
   const host = new WebLLMHost((r) => replies.push(r));
   const interruptGenerate = vi.fn(async () => {});
@@ -53,6 +53,7 @@ function hostWith(chunks: object[], opts: { gate?: Promise<void> } = {}) {
     async chatCompletion() {
       return (async function* () {
         for (const c of chunks) {
+          opts.atGate?.();
           if (opts.gate) await opts.gate;
           yield c;
         }
@@ -160,13 +161,19 @@ describe('WebLLMHost', () => {
   it('an abort during streaming interrupts web-llm and answers AbortedError with the partial text', async () => {
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
-    const { host, replies, interruptGenerate } = hostWith([delta('x'), usageChunk], { gate });
+    let atGate!: () => void;
+    const streaming = new Promise<void>((r) => (atGate = r));
+    const { host, replies, interruptGenerate } = hostWith([delta('x'), usageChunk], {
+      gate,
+      atGate,
+    });
     const done = host.handle({
       kind: 'generate',
       id: 3,
       req: { messages: [{ role: 'user', content: 'q' }] },
     });
-    await new Promise((r) => setTimeout(r, 0));
+    // The generation is under way (its stream is waiting for the next chunk) when the abort comes.
+    await streaming;
     await host.handle({ kind: 'abort', id: 4, target: 3 });
     expect(interruptGenerate).toHaveBeenCalledOnce();
     open();

@@ -24,18 +24,25 @@ test('leave stops the resampling where it is; open starts it again and finishes'
   await repos.datasets.import(f.dataset, f.items);
   for (const r of f.runs) await repos.runs.put(r);
   await repos.judgments.putMany(f.judgments);
-  const review = new ReviewState(
-    storage,
-    {} as JudgeEngine,
-    { batchRunOnEngine: () => null } as unknown as ModelState,
-  );
+  const newReview = () =>
+    new ReviewState(
+      storage,
+      {} as JudgeEngine,
+      { batchRunOnEngine: () => null } as unknown as ModelState,
+    );
+  const review = newReview();
 
   await review.open('run-llmbar');
   expect(review.dashboard?.overall.intervals).toBeNull();
   await until(() => review.intervalsDone > 0);
   review.leave();
   const stoppedAt = review.intervalsDone;
-  await sleep(300);
+  // A second review of the run resamples in the same event loop: once it has done 200 resamples,
+  // a first one that had not stopped would have moved on too.
+  const control = newReview();
+  await control.open('run-llmbar');
+  await until(() => control.intervalsDone >= Math.min(200, control.intervalsTotal));
+  control.leave();
   expect(review.intervalsDone).toBe(stoppedAt);
   expect(stoppedAt).toBeLessThan(review.intervalsTotal);
   expect(review.dashboard?.overall.intervals).toBeNull();
