@@ -9,7 +9,6 @@ import {
   parseWorkspaceLine,
   type WorkspaceRecord,
 } from '../../src/lib/data/workspace';
-import { buildCli } from './cli-process';
 import { startOpenAIServer, type ServerOptions, type TestServer } from './openai-server';
 
 export interface CliSandbox {
@@ -22,17 +21,17 @@ export interface CliSandbox {
 }
 
 /**
- * Registers the hooks of a test file that spawns the built CLI: `buildCli()` and a fresh temp
- * folder named `prefix…` before all tests, and after each test the servers it started closed (a
- * server the test closed itself may reject again: ignored). Call once, at the file's top level.
+ * Registers the hooks of a test file that spawns the built CLI: a fresh temp folder named
+ * `prefix…` before all tests, and after each test the servers it started closed (a server the test
+ * closed itself may reject again: ignored). Call once, at the file's top level. The CLI itself is
+ * built, when stale, by the unit project's global setup (cli-global-setup.ts), once for all files.
  */
 export function cliSandbox(prefix: string): CliSandbox {
   let dir = '';
   const servers: TestServer[] = [];
   beforeAll(() => {
-    buildCli();
     dir = mkdtempSync(join(tmpdir(), prefix));
-  }, 120_000);
+  });
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.close().catch(() => undefined)));
   });
